@@ -1,0 +1,106 @@
+"""Pure builder of the GRU encoder-decoder network.
+
+Returns an *uncompiled* ``keras.Model``; optimizer and loss are chosen where the
+model is compiled. The GRU layers keep the configuration that lets TensorFlow run
+its fused cuDNN kernel on a GPU: tanh / sigmoid activations, no recurrent
+dropout, ``reset_after=True``, no unrolling (input ``dropout`` is allowed: Keras
+applies it to the inputs before the fused kernel).
+
+Dimension legend: ``B`` batch, ``W`` window length, ``F`` input features,
+``H`` output length (decoder steps), ``T`` targets, ``U`` units.
+"""
+
+from __future__ import annotations
+
+__all__ = ["build_network"]
+
+
+def build_network(
+    *,
+    window_length: int,
+    n_features: int,
+    output_length: int,
+    n_targets: int,
+    units: int = 32,
+    n_layers: int = 1,
+    bidirectional: bool = True,
+    dropout: float = 0.0,
+    seed: int = 0,
+):
+    """Build ``GRU encoder -> RepeatVector -> GRU decoder -> TimeDistributed Dense``.
+
+    Parameters
+    ----------
+    window_length : int
+        Input time steps ``W``.
+    n_features : int
+        Input features per step ``F``.
+    output_length : int
+        Decoder steps ``H``.
+    n_targets : int
+        Outputs per decoder step ``T``.
+    units : int, default=32
+        GRU units per direction.
+    n_layers : int, default=1
+        GRU layers stacked in the encoder and, likewise, in the decoder.
+    bidirectional : bool, default=True
+        Wrap every GRU in ``keras.layers.Bidirectional``.
+    dropout : float, default=0.0
+        Input dropout of every GRU layer (cuDNN-compatible).
+    seed : int, default=0
+        Seeds every initializer and dropout layer, so that building twice with
+        the same seed gives the same weights without touching global RNG state.
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled; input ``(B, W, F)``, output ``(B, H, T)``.
+    """
+    import keras
+    from keras import layers
+
+    seeds = iter(range(seed, seed + 10_000))
+
+    def one_gru(return_sequences: bool, name: str, go_backwards: bool = False):
+        return layers.GRU(
+            units,
+            activation="tanh",
+            recurrent_activation="sigmoid",
+            reset_after=True,
+            dropout=dropout,
+            recurrent_dropout=0.0,
+            return_sequences=return_sequences,
+            go_backwards=go_backwards,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+            recurrent_initializer=keras.initializers.Orthogonal(seed=next(seeds)),
+            seed=next(seeds),
+            name=name,
+        )
+
+    def gru(return_sequences: bool, name: str):
+        forward = one_gru(return_sequences, name)
+        if not bidirectional:
+            return forward
+        # explicit backward layer: its own initializer seeds (a copied config
+        # would start both directions from identical weights)
+        backward = one_gru(return_sequences, f"{name}_backward", go_backwards=True)
+        return layers.Bidirectional(forward, backward_layer=backward, name=f"bi_{name}")
+
+    inputs = keras.Input(shape=(window_length, n_features), name="window")  # (B, W, F)
+    x = inputs
+    for i in range(n_layers):
+        last = i == n_layers - 1
+        # the last encoder layer summarises the window into one vector
+        x = gru(return_sequences=not last, name=f"encoder_{i}")(x)
+    # -> (B, U) or (B, 2U) when bidirectional
+    x = layers.RepeatVector(output_length, name="repeat")(x)  # -> (B, H, U')
+    for i in range(n_layers):
+        x = gru(return_sequences=True, name=f"decoder_{i}")(x)  # -> (B, H, U')
+    outputs = layers.TimeDistributed(
+        layers.Dense(
+            n_targets,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+        ),
+        name="head",
+    )(x)  # -> (B, H, T)
+    return keras.Model(inputs, outputs, name="gru_encoder_decoder")

@@ -1,0 +1,269 @@
+"""pandas <-> flat numpy conversion of single series, panels and hierarchies.
+
+No keras and no sktime here. A ``pd.DataFrame`` with a plain time index is one
+series; a ``pd.DataFrame`` whose last index level is time (sktime's
+``pd-multiindex`` / ``pd_multiindex_hier``) is a panel whose other levels name the
+instances. Both become a :class:`Panel`: one flat ``(T_total, C)`` array with
+series boundaries, plus each row's position on a regular integer time grid so
+that gaps, duplicates and forecast steps are plain integer arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import gcd
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Panel", "TimeGrid", "frame_from_forecasts", "panel_from_frame"]
+
+
+@dataclass(frozen=True)
+class TimeGrid:
+    """Maps time stamps to integer positions on a regular grid.
+
+    Periods use their ordinal, integers themselves, datetimes their ordinal
+    as periods of ``freq`` (or positions in a ``date_range`` when pandas has no
+    such period). ``step`` is the distance between consecutive positions.
+    """
+
+    kind: str  # "period", "int", "datetime" or "datetime-range"
+    step: int
+    freq: object = None
+    origin: object = None
+
+    def positions(self, times: pd.Index) -> np.ndarray:
+        """Integer grid positions of ``times``; raises if one is off the grid."""
+        if self.kind == "int":
+            return np.asarray(times, dtype=np.int64)
+        if self.kind == "period":
+            return pd.PeriodIndex(times).asi8.astype(np.int64)
+        times = pd.DatetimeIndex(times)
+        if self.kind == "datetime":
+            return times.to_period(self.freq).asi8.astype(np.int64)
+        end = max(times.max(), self.origin)
+        grid = pd.date_range(self.origin, end, freq=self.freq)
+        pos = grid.get_indexer(times)
+        if (pos < 0).any():
+            bad = times[pos < 0][0]
+            raise ValueError(
+                f"time stamp {bad} is not on the frequency {self.freq!r} grid"
+            )
+        return pos.astype(np.int64)
+
+
+def _make_grid(times: pd.Index, offsets: np.ndarray, freq) -> TimeGrid:
+    """Choose the grid for the time values ``times`` of all rows."""
+    if isinstance(times, pd.PeriodIndex):
+        return TimeGrid("period", 1)
+    if isinstance(times, pd.DatetimeIndex):
+        freq = freq or _infer_freq(times, offsets)
+        try:
+            times[:1].to_period(freq)
+            return TimeGrid("datetime", 1, freq=freq)
+        except (ValueError, TypeError, AttributeError):
+            return TimeGrid("datetime-range", 1, freq=freq, origin=times.min())
+    if pd.api.types.is_integer_dtype(times.dtype):
+        values = np.asarray(times, dtype=np.int64)
+        diffs = np.diff(values)
+        inside = np.ones(len(values), dtype=bool)
+        inside[offsets[1:-1]] = False  # a diff across two series is no step
+        diffs = diffs[inside[1:]]
+        positive = np.unique(diffs[diffs > 0])
+        step = 1
+        if positive.size:
+            step = int(np.gcd.reduce(positive))
+        return TimeGrid("int", step)
+    raise TypeError(
+        f"unsupported time index type {type(times).__name__}: use a PeriodIndex, "
+        "a DatetimeIndex with a frequency, or an integer index"
+    )
+
+
+def _infer_freq(times: pd.DatetimeIndex, offsets: np.ndarray):
+    """Infer the frequency of a datetime time level from its longest series."""
+    lengths = np.diff(offsets)
+    i = int(np.argmax(lengths))
+    one = times[offsets[i] : offsets[i + 1]]
+    freq = pd.infer_freq(one) if len(one) >= 3 else None
+    if freq is None:
+        raise ValueError(
+            "the DatetimeIndex has no frequency and none can be inferred (the "
+            "time stamps are irregular or too few): resample y to a regular "
+            "frequency, e.g. y.resample('MS').mean(), or use a PeriodIndex"
+        )
+    return freq
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A single series or a panel as flat arrays.
+
+    Attributes
+    ----------
+    values : np.ndarray, shape (T_total, C)
+        All series stacked; float64.
+    offsets : np.ndarray of int64, shape (n + 1,)
+        Series ``i`` is ``values[offsets[i]:offsets[i + 1]]``.
+    positions : np.ndarray of int64, shape (T_total,)
+        Grid position of every row (see :class:`TimeGrid`).
+    instances : pd.Index or None
+        Instance labels (a MultiIndex for hierarchies); None for one series.
+    times : pd.Index, shape (T_total,)
+        Time stamp of every row.
+    columns : pd.Index
+    index_names : list
+        Names of all index levels, time last.
+    grid : TimeGrid
+    """
+
+    values: np.ndarray
+    offsets: np.ndarray
+    positions: np.ndarray
+    instances: pd.Index | None
+    times: pd.Index
+    columns: pd.Index
+    index_names: list
+    grid: TimeGrid
+
+    @property
+    def n_series(self) -> int:
+        """Number of series."""
+        return len(self.offsets) - 1
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Time points per series."""
+        return np.diff(self.offsets)
+
+    def label(self, i: int) -> str:
+        """Human-readable label of series ``i`` for error messages."""
+        if self.instances is None:
+            return "y"
+        return f"instance {self.instances[i]!r}"
+
+    def series_of_rows(self) -> np.ndarray:
+        """Series number of every row, shape (T_total,)."""
+        return np.repeat(np.arange(self.n_series), self.lengths)
+
+
+def panel_from_frame(y: pd.DataFrame, grid: TimeGrid | None = None) -> Panel:
+    """Convert a single-series or multi-index DataFrame to a :class:`Panel`.
+
+    Parameters
+    ----------
+    y : pd.DataFrame
+        Plain time index (one series) or MultiIndex whose last level is time.
+    grid : TimeGrid, optional
+        Reuse the grid of the training data (for update and exogenous data).
+
+    Raises
+    ------
+    ValueError
+        Duplicate time stamps, or time points missing inside a series (the
+        message names the series and the gap).
+    """
+    if isinstance(y.index, pd.MultiIndex):
+        y = y.sort_index()
+        index = y.index
+        n = len(index)
+        change = np.zeros(n, dtype=bool)
+        change[0] = True
+        for codes in index.codes[:-1]:
+            codes = np.asarray(codes)
+            change[1:] |= codes[1:] != codes[:-1]
+        first_rows = np.flatnonzero(change)
+        offsets = np.append(first_rows, n).astype(np.int64)
+        instances = index[first_rows].droplevel(-1)
+        times = index.get_level_values(-1)
+        freq = None
+    else:
+        if not y.index.is_monotonic_increasing:
+            y = y.sort_index()
+        offsets = np.array([0, len(y)], dtype=np.int64)
+        instances = None
+        times = y.index
+        freq = getattr(times, "freq", None)
+    values = y.to_numpy(dtype=np.float64, copy=True)
+    if grid is None:
+        grid = _make_grid(times, offsets, freq)
+    positions = grid.positions(times)
+    panel = Panel(
+        values=values,
+        offsets=offsets,
+        positions=positions,
+        instances=instances,
+        times=times,
+        columns=y.columns,
+        index_names=list(y.index.names),
+        grid=grid,
+    )
+    _check_regular(panel)
+    return panel
+
+
+def _check_regular(panel: Panel) -> None:
+    """Raise if a series has duplicate or missing time points."""
+    pos = panel.positions
+    if len(pos) < 2:
+        return
+    diffs = np.diff(pos)
+    inside = np.ones(len(pos) - 1, dtype=bool)
+    inside[panel.offsets[1:-1] - 1] = False  # step from one series to the next
+    bad = np.flatnonzero(inside & (diffs != panel.grid.step))
+    if not bad.size:
+        return
+    row = int(bad[0])
+    series = int(np.searchsorted(panel.offsets, row, side="right") - 1)
+    before, after = panel.times[row], panel.times[row + 1]
+    if diffs[row] == 0:
+        problem = f"duplicate time stamp {before}"
+    else:
+        problem = f"missing time points between {before} and {after}"
+    raise ValueError(
+        f"{panel.label(series)} has {problem}; sktime_gru needs regular series "
+        "without duplicates or gaps: drop duplicates, and reindex to the full "
+        "range with NaN filled (or resample) before fitting"
+    )
+
+
+def common_step(a: int, b: int) -> int:
+    """Greatest common divisor of two grid steps (both > 0)."""
+    return gcd(a, b)
+
+
+def frame_from_forecasts(
+    forecasts: np.ndarray,
+    fh_times: pd.Index,
+    instances: pd.Index | None,
+    columns: pd.Index,
+    index_names: list,
+) -> pd.DataFrame:
+    """Assemble forecasts into the frame sktime expects.
+
+    Parameters
+    ----------
+    forecasts : np.ndarray, shape (n, K, C)
+        Series x forecast time x column.
+    fh_times : pd.Index, shape (K,)
+        Absolute forecast times.
+    instances : pd.Index or None
+    columns : pd.Index
+    index_names : list
+        Index level names, time last.
+    """
+    n, k, c = forecasts.shape
+    data = forecasts.reshape(n * k, c)
+    if instances is None:
+        index = fh_times.copy()
+        index.name = index_names[-1]
+        return pd.DataFrame(data, index=index, columns=columns)
+    if isinstance(instances, pd.MultiIndex):
+        levels = [instances.get_level_values(i) for i in range(instances.nlevels)]
+    else:
+        levels = [instances]
+    arrays = [lvl.repeat(k) for lvl in levels]
+    arrays.append(fh_times[np.tile(np.arange(k), n)])
+    index = pd.MultiIndex.from_arrays(arrays, names=index_names)
+    return pd.DataFrame(data, index=index, columns=columns)

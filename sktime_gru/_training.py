@@ -1,0 +1,206 @@
+"""Keras/TensorFlow side of training and inference.
+
+Imported lazily by the forecaster (``import sktime_gru`` does not import
+TensorFlow). Training windows are never materialised: a ``tf.data`` pipeline
+shuffles window *start positions* with a stateless, seeded permutation per epoch
+and gathers each batch from the flat series array, so memory stays at one copy
+of the data plus one permutation, whatever the number of windows.
+
+Dimension legend: ``B`` batch, ``W`` window, ``H`` horizon, ``F`` features,
+``T`` targets, ``N`` windows.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+__all__ = [
+    "compile_network",
+    "import_keras",
+    "make_window_dataset",
+    "predict_network",
+    "train_network",
+]
+
+
+def import_keras():
+    """Import Keras (TensorFlow backend) with TensorFlow's C++ log noise muted.
+
+    ``TF_CPP_MIN_LOG_LEVEL`` is only set when the caller has not set it.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        raise RuntimeError(
+            "sktime_gru needs Keras' TensorFlow backend, but KERAS_BACKEND is "
+            f"{keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow before "
+            "importing keras."
+        )
+    return keras
+
+
+def make_window_dataset(
+    values: np.ndarray,
+    starts: np.ndarray,
+    *,
+    window: int,
+    horizon: int,
+    n_targets: int,
+    batch_size: int,
+    seed: int | None,
+    epochs: int,
+):
+    """``tf.data`` pipeline of (inputs, targets) batches gathered on the fly.
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (T_total, F), float32
+        Scaled flat panel; the first ``n_targets`` columns are the targets.
+    starts : np.ndarray of int64, shape (N,)
+        Flat start position of each window.
+    window, horizon, n_targets, batch_size : int
+    seed : int or None
+        Shuffle seed; ``None`` keeps the windows in order (validation data).
+    epochs : int
+        Number of passes; each pass is reshuffled with seed ``(seed, epoch)``.
+
+    Returns
+    -------
+    dataset : tf.data.Dataset
+        Yields ``(B, W, F)`` inputs and ``(B, H, T)`` targets.
+    steps : int
+        Batches per epoch.
+    """
+    import tensorflow as tf
+
+    flat = tf.constant(values, dtype=tf.float32)  # (T_total, F)
+    start_t = tf.constant(starts, dtype=tf.int64)  # (N,)
+    n = len(starts)
+    offsets = tf.range(window + horizon, dtype=tf.int64)  # (W + H,)
+
+    def one_epoch(epoch):
+        if seed is None:
+            order = start_t
+        else:
+            order = tf.random.experimental.stateless_shuffle(
+                start_t, seed=tf.stack([tf.constant(seed, tf.int64), epoch])
+            )
+        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+
+    def gather(batch_starts):
+        block = tf.gather(flat, batch_starts[:, None] + offsets)  # (B, W + H, F)
+        return block[:, :window, :], block[:, window:, :n_targets]
+
+    dataset = (
+        tf.data.Dataset.range(epochs)
+        .flat_map(one_epoch)
+        .map(gather, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+    return dataset, math.ceil(n / batch_size)
+
+
+def compile_network(model, *, optimizer, learning_rate, loss, run_eagerly):
+    """Compile ``model`` with a fresh optimizer built from its name."""
+    keras = import_keras()
+    if isinstance(optimizer, str):
+        opt = keras.optimizers.get(
+            {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
+        )
+    else:
+        # a user-supplied optimizer instance: never share state across fits
+        opt = optimizer.__class__.from_config(optimizer.get_config())
+    model.compile(optimizer=opt, loss=loss, run_eagerly=run_eagerly)
+    return model
+
+
+def train_network(
+    model,
+    values: np.ndarray,
+    train_starts: np.ndarray,
+    val_starts: np.ndarray | None,
+    *,
+    window: int,
+    horizon: int,
+    n_targets: int,
+    batch_size: int,
+    epochs: int,
+    seed: int,
+    patience: int | None,
+    callbacks: list | None,
+    verbose: int,
+):
+    """Fit ``model`` on the windows at ``train_starts``; return the Keras History.
+
+    Early stopping on validation loss (best weights restored) is added when
+    ``patience`` is set and validation windows exist. Training that produces a
+    NaN or infinite loss is stopped and reported by raising ``FloatingPointError``.
+    """
+    keras = import_keras()
+    train_ds, steps = make_window_dataset(
+        values,
+        train_starts,
+        window=window,
+        horizon=horizon,
+        n_targets=n_targets,
+        batch_size=batch_size,
+        seed=seed,
+        epochs=epochs,
+    )
+    fit_kwargs = {}
+    cbs = [keras.callbacks.TerminateOnNaN()]
+    if val_starts is not None and len(val_starts):
+        val_ds, val_steps = make_window_dataset(
+            values,
+            val_starts,
+            window=window,
+            horizon=horizon,
+            n_targets=n_targets,
+            batch_size=max(batch_size, 256),
+            seed=None,
+            epochs=1,
+        )
+        fit_kwargs.update(validation_data=val_ds, validation_steps=val_steps)
+        if patience is not None:
+            cbs.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss",
+                    patience=patience,
+                    restore_best_weights=True,
+                )
+            )
+    cbs.extend(callbacks or [])
+    history = model.fit(
+        train_ds,
+        epochs=epochs,
+        steps_per_epoch=steps,
+        callbacks=cbs,
+        verbose=verbose,
+        shuffle=False,  # the dataset shuffles itself, seeded
+        **fit_kwargs,
+    )
+    losses = np.asarray(history.history.get("loss", []), dtype=float)
+    if losses.size and not np.all(np.isfinite(losses)):
+        raise FloatingPointError(
+            "training diverged: the loss became NaN or infinite at epoch "
+            f"{int(np.argmin(np.isfinite(losses))) + 1}; lower learning_rate, "
+            "check the data for extreme values, or use scaling='per_series'"
+        )
+    return history
+
+
+def predict_network(model, inputs: np.ndarray, batch_size: int = 4096) -> np.ndarray:
+    """Run the network on ``inputs`` (N, W, F) -> (N, H, T), in chunks.
+
+    Calls the model directly (``training=False``) instead of ``model.predict``:
+    no ``tf.function`` is traced per call, which keeps many small predicts cheap.
+    """
+    out = [
+        np.asarray(model(inputs[i : i + batch_size], training=False))
+        for i in range(0, len(inputs), batch_size)
+    ]
+    return np.concatenate(out, axis=0).astype(np.float64)

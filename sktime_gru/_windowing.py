@@ -1,0 +1,151 @@
+"""Sliding windows over a panel stored as one flat array.
+
+Pure numpy: no keras, no sktime. A panel of ``n`` series is held as one array
+``values`` of shape ``(T_total, F)`` (the series stacked one after the other) and
+``offsets`` of shape ``(n + 1,)``: series ``i`` is ``values[offsets[i]:offsets[i+1]]``.
+A training window is identified by the flat position of its first time point, so
+windows are never copied until a batch is gathered.
+
+Dimension legend used in the shape comments:
+``N`` windows, ``W`` window (input) length, ``H`` horizon (decoder) length,
+``F`` input features, ``T`` targets, ``n`` series.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "gather_windows",
+    "last_windows",
+    "split_train_validation",
+    "window_starts",
+]
+
+
+def window_starts(offsets: np.ndarray, window: int, horizon: int) -> np.ndarray:
+    """Flat start positions of every complete (input, target) window.
+
+    A window starting at flat position ``s`` uses ``values[s:s + window]`` as
+    input and ``values[s + window:s + window + horizon]`` as target; it never
+    crosses from one series into the next.
+
+    Parameters
+    ----------
+    offsets : np.ndarray of int, shape (n + 1,)
+        Series boundaries in the flat array, non-decreasing, ``offsets[0] == 0``.
+    window, horizon : int
+        Input and target lengths, both >= 1.
+
+    Returns
+    -------
+    starts : np.ndarray of int64, shape (N,)
+        Sorted by series, then by time. Series shorter than ``window + horizon``
+        contribute no window.
+    """
+    offsets = np.asarray(offsets, dtype=np.int64)
+    span = window + horizon
+    # n_i = T_i - span + 1 windows for series i (or none)
+    counts = np.maximum(np.diff(offsets) - span + 1, 0)  # -> (n,)
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    # position of each window inside its own series: 0..n_i-1, vectorised
+    series_of = np.repeat(np.arange(len(counts)), counts)  # -> (N,)
+    first_of_series = np.cumsum(counts) - counts  # -> (n,)
+    local = np.arange(total) - first_of_series[series_of]  # -> (N,)
+    return offsets[:-1][series_of] + local
+
+
+def split_train_validation(
+    offsets: np.ndarray, starts: np.ndarray, horizon: int, fraction: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hold out the latest windows of every series, purged of target overlap.
+
+    For each series the last ``ceil(fraction * n_i)`` windows are validation
+    windows. Training windows whose targets would overlap the targets of the
+    first validation window of the same series are dropped (``horizon - 1``
+    windows), so validation targets are never trained on.
+
+    Parameters
+    ----------
+    offsets : np.ndarray of int, shape (n + 1,)
+    starts : np.ndarray of int64, shape (N,)
+        As returned by :func:`window_starts`.
+    horizon : int
+    fraction : float in (0, 1)
+
+    Returns
+    -------
+    train_starts, val_starts : np.ndarray of int64
+    """
+    series_of = np.searchsorted(offsets, starts, side="right") - 1  # -> (N,)
+    counts = np.bincount(series_of, minlength=len(offsets) - 1)  # -> (n,)
+    first = np.cumsum(counts) - counts
+    local = np.arange(len(starts)) - first[series_of]  # rank inside series
+    n_val = np.ceil(fraction * counts).astype(np.int64)  # -> (n,)
+    n_val = np.where(counts > 0, np.maximum(n_val, 1), 0)
+    first_val = counts - n_val  # local index of the first validation window
+    is_val = local >= first_val[series_of]
+    # window k's targets end at k + W + H - 1; first validation target at
+    # first_val + W, so training needs k + H - 1 < first_val
+    is_train = local < (first_val[series_of] - horizon + 1)
+    return starts[is_train], starts[is_val]
+
+
+def gather_windows(
+    values: np.ndarray,
+    starts: np.ndarray,
+    window: int,
+    horizon: int,
+    target_columns: slice | np.ndarray | list[int] = slice(None),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Materialise the windows that start at ``starts``.
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (T_total, F)
+    starts : np.ndarray of int, shape (N,)
+    window, horizon : int
+    target_columns : slice or sequence of int
+        Columns of ``values`` that are targets.
+
+    Returns
+    -------
+    inputs : np.ndarray, shape (N, W, F)
+    targets : np.ndarray, shape (N, H, T)
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    positions = starts[:, None] + np.arange(window + horizon)  # -> (N, W + H)
+    block = values[positions]  # -> (N, W + H, F)
+    return block[:, :window], block[:, window:][..., target_columns]
+
+
+def last_windows(values: np.ndarray, offsets: np.ndarray, window: int) -> np.ndarray:
+    """Return the last ``window`` time points of every series (predict inputs).
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (T_total, F)
+    offsets : np.ndarray of int, shape (n + 1,)
+    window : int
+
+    Returns
+    -------
+    np.ndarray, shape (n, W, F)
+
+    Raises
+    ------
+    ValueError
+        If a series is shorter than ``window``; the message gives its position.
+    """
+    offsets = np.asarray(offsets, dtype=np.int64)
+    lengths = np.diff(offsets)
+    short = np.flatnonzero(lengths < window)
+    if short.size:
+        raise ValueError(
+            f"series at position {int(short[0])} has {int(lengths[short[0]])} time "
+            f"points, fewer than window_length={window}"
+        )
+    positions = offsets[1:, None] - window + np.arange(window)  # -> (n, W)
+    return values[positions]

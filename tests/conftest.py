@@ -1,0 +1,58 @@
+"""Shared fixtures: tiny synthetic series and panels, and tiny forecasters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sktime_gru import GRUEncoderDecoderForecaster
+
+TINY = dict(
+    window_length=4,
+    output_length=3,
+    units=4,
+    epochs=2,
+    batch_size=16,
+    random_state=0,
+    run_eagerly=True,
+)
+
+
+def tiny_forecaster(**params) -> GRUEncoderDecoderForecaster:
+    """A forecaster that fits in well under a second on tiny data."""
+    return GRUEncoderDecoderForecaster(**{**TINY, **params})
+
+
+def seasonal(n: int, phase: float = 0.0, level: float = 10.0, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return level + 5 * np.sin(2 * np.pi * (t + phase) / 12) + rng.normal(0, 0.3, n)
+
+
+def make_panel(lengths=(30, 24, 36), start_offsets=(0, 6, 0), freq="M"):
+    """Panel of seasonal series with different lengths and start dates."""
+    frames = []
+    for i, (n, off) in enumerate(zip(lengths, start_offsets)):
+        idx = pd.period_range("2000-01", periods=n, freq=freq) + off
+        frames.append(
+            pd.DataFrame(
+                {"y": seasonal(n, phase=i, level=10 + 3 * i, seed=i)},
+                index=pd.MultiIndex.from_product(
+                    [[f"s{i}"], idx], names=["series", "time"]
+                ),
+            )
+        )
+    return pd.concat(frames)
+
+
+@pytest.fixture
+def panel():
+    return make_panel()
+
+
+@pytest.fixture
+def series():
+    return pd.Series(
+        seasonal(40), index=pd.period_range("2000-01", periods=40, freq="M"), name="y"
+    )

@@ -1,0 +1,251 @@
+"""End-to-end behaviour of GRUEncoderDecoderForecaster through sktime's API."""
+
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sktime.forecasting.base import ForecastingHorizon
+
+from sktime_gru import GRUEncoderDecoderForecaster
+from sktime_gru.forecaster import InSampleHorizonError
+from tests.conftest import make_panel, seasonal, tiny_forecaster
+
+
+def test_import_does_not_load_tensorflow():
+    code = (
+        "import sys, sktime_gru; from sktime_gru import GRUEncoderDecoderForecaster; "
+        "GRUEncoderDecoderForecaster(); "
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_series_fit_predict_index_and_name(series):
+    f = tiny_forecaster().fit(series, fh=[1, 2, 3])
+    pred = f.predict()
+    assert isinstance(pred, pd.Series) and pred.name == "y"
+    expected = pd.period_range(series.index[-1] + 1, periods=3, freq="M")
+    assert pred.index.equals(expected)
+    assert np.all(np.isfinite(pred))
+
+
+def test_multivariate_dataframe_jointly():
+    idx = pd.period_range("2000-01", periods=40, freq="M")
+    y = pd.DataFrame(
+        {"a": seasonal(40), "b": seasonal(40, phase=3, level=50)}, index=idx
+    )
+    pred = tiny_forecaster().fit(y, fh=[1, 2]).predict()
+    assert list(pred.columns) == ["a", "b"] and len(pred) == 2
+    assert tiny_forecaster().fit(y, fh=[1]).network_.output_shape[-1] == 2
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.date_range("2000-01-01", periods=40, freq="D"),
+        pd.RangeIndex(40),
+        pd.Index(np.arange(100, 140)),
+    ],
+    ids=["datetime", "range", "int"],
+)
+def test_index_types(index):
+    y = pd.Series(seasonal(40), index=index)
+    pred = tiny_forecaster().fit(y, fh=[1, 5]).predict()
+    if isinstance(index, pd.DatetimeIndex):
+        expected = [index[-1] + pd.Timedelta(days=k) for k in (1, 5)]
+    else:
+        expected = [index[-1] + k for k in (1, 5)]
+    assert list(pred.index) == expected
+
+
+def test_panel_with_different_lengths_and_starts(panel):
+    f = tiny_forecaster().fit(panel, fh=[1, 2, 3])
+    pred = f.predict()
+    assert pred.index.names == panel.index.names
+    cutoff = panel.index.get_level_values(-1).max()
+    expected_times = pd.period_range(cutoff + 1, periods=3, freq="M")
+    for name in ["s0", "s1", "s2"]:
+        assert pred.loc[name].index.equals(expected_times)
+    assert np.all(np.isfinite(pred.to_numpy()))
+    assert f.n_windows_ == sum(n - 4 - 3 + 1 for n in (30, 24, 36))
+
+
+def test_series_ending_before_cutoff_is_rolled_to_the_common_times():
+    # s0 ends 6 months before s1: its forecast for cutoff + 1 is 7 steps ahead
+    y = make_panel(lengths=(30, 30), start_offsets=(0, 6))
+    f = tiny_forecaster(output_length=2).fit(y, fh=[1, 2])
+    np.testing.assert_array_equal(f._steps_ahead(f.fh)[:, 0], [7, 1])
+    pred = f.predict()
+    assert pred.shape == (4, 1) and np.all(np.isfinite(pred.to_numpy()))
+
+
+def test_hierarchical_data():
+    from sktime.utils._testing.hierarchical import _make_hierarchical
+
+    y = _make_hierarchical(
+        hierarchy_levels=(2, 2), min_timepoints=20, max_timepoints=20
+    )
+    pred = tiny_forecaster().fit(y, fh=[1, 2]).predict()
+    assert pred.index.nlevels == 3 and len(pred) == 8
+
+
+def test_subset_and_long_horizon_rolls_recursively(series):
+    f = tiny_forecaster(output_length=3).fit(series, fh=[1, 6, 18])
+    assert f.output_length_ == 3
+    pred = f.predict()
+    assert len(pred) == 3 and np.all(np.isfinite(pred))
+    # the recursive path agrees with predicting the full range
+    full = f.predict(fh=range(1, 19))
+    np.testing.assert_allclose(pred.to_numpy(), full.iloc[[0, 5, 17]].to_numpy())
+
+
+def test_output_length_defaults_to_largest_fit_step(series):
+    f = tiny_forecaster(output_length=None).fit(series, fh=[2, 5])
+    assert f.output_length_ == 5
+    g = tiny_forecaster(output_length=None, window_length=6).fit(series)
+    assert g.output_length_ == 6
+    assert len(g.predict(fh=[1, 2])) == 2
+
+
+def test_absolute_fh(series):
+    f = tiny_forecaster().fit(series)
+    fh = ForecastingHorizon(
+        pd.PeriodIndex(["2003-06", "2003-08"], freq="M"), is_relative=False
+    )
+    pred = f.predict(fh=fh)
+    assert list(pred.index.astype(str)) == ["2003-06", "2003-08"]
+
+
+def test_in_sample_fh_raises_our_error(series):
+    f = tiny_forecaster().fit(series)
+    with pytest.raises(InSampleHorizonError, match=r"in-sample steps \[-1, 0\]"):
+        f.predict(fh=[-1, 0, 1])
+
+
+def test_same_random_state_same_forecasts_and_global_rng_untouched(panel):
+    random.seed(123)
+    np.random.seed(123)
+    py_state, np_state = random.getstate(), np.random.get_state()
+    a = tiny_forecaster(random_state=7, epochs=3).fit(panel, fh=[1, 2, 3]).predict()
+    assert random.getstate() == py_state
+    after = np.random.get_state()
+    assert after[0] == np_state[0] and np.array_equal(after[1], np_state[1])
+    assert after[2:] == np_state[2:]
+    b = tiny_forecaster(random_state=7, epochs=3).fit(panel, fh=[1, 2, 3]).predict()
+    pd.testing.assert_frame_equal(a, b)
+    c = tiny_forecaster(random_state=8, epochs=3).fit(panel, fh=[1, 2, 3]).predict()
+    assert not np.allclose(a.to_numpy(), c.to_numpy())
+
+
+def test_graph_mode_matches_eager_mode(series):
+    eager = tiny_forecaster(run_eagerly=True).fit(series, fh=[1, 2]).predict()
+    graph = tiny_forecaster(run_eagerly=False).fit(series, fh=[1, 2]).predict()
+    np.testing.assert_allclose(eager.to_numpy(), graph.to_numpy(), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("scaling", ["global", "per_series", None])
+def test_scaling_options_fit_and_predict(panel, scaling):
+    f = tiny_forecaster(scaling=scaling).fit(panel, fh=[1])
+    assert np.all(np.isfinite(f.predict().to_numpy()))
+    groups = {"global": 1, "per_series": 3, None: 1}[scaling]
+    assert f.scaler_.data_min.shape == (groups, 1)
+
+
+def test_training_learns_a_seasonal_pattern():
+    # a clean seasonal panel: a trained network beats the global mean clearly
+    y = make_panel(lengths=(120, 120, 120), start_offsets=(0, 0, 0))
+    train = y.groupby(level=0).head(108)
+    test = y.groupby(level=0).tail(12)
+    f = GRUEncoderDecoderForecaster(
+        window_length=12,
+        output_length=12,
+        units=16,
+        epochs=30,
+        random_state=0,
+        scaling="per_series",
+    ).fit(train, fh=range(1, 13))
+    pred = f.predict()
+    mae = np.abs(pred.to_numpy() - test.loc[pred.index].to_numpy()).mean()
+    mean_mae = np.abs(
+        test.to_numpy()
+        - train.groupby(level=0)
+        .mean()
+        .reindex(test.index.get_level_values(0))
+        .to_numpy()
+    ).mean()
+    assert mae < 0.5 * mean_mae, (mae, mean_mae)
+
+
+def test_validation_split_and_early_stopping(panel):
+    f = tiny_forecaster(validation_split=0.2, patience=1, epochs=5).fit(panel, fh=[1])
+    assert "val_loss" in f.history_
+    assert len(f.history_["loss"]) <= 5
+
+
+def test_update_without_params_moves_window(series):
+    train, new = series.iloc[:36], series.iloc[36:]
+    f = tiny_forecaster().fit(train, fh=[1, 2])
+    weights = [w.copy() for w in f.network_.get_weights()]
+    f.update(new, update_params=False)
+    assert f.cutoff[0] == series.index[-1]
+    pred = f.predict()
+    assert pred.index[0] == series.index[-1] + 1
+    for a, b in zip(weights, f.network_.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_update_with_params_fine_tunes(series):
+    train, new = series.iloc[:30], series.iloc[30:]
+    f = tiny_forecaster(update_epochs=2).fit(train, fh=[1, 2])
+    before = [w.copy() for w in f.network_.get_weights()]
+    f.update(new, update_params=True)
+    changed = any(
+        not np.array_equal(a, b) for a, b in zip(before, f.network_.get_weights())
+    )
+    assert changed
+    assert np.all(np.isfinite(f.predict()))
+
+
+def test_caller_data_not_mutated(panel):
+    original = panel.copy(deep=True)
+    tiny_forecaster().fit(panel, fh=[1, 2]).predict()
+    pd.testing.assert_frame_equal(panel, original)
+
+
+def test_short_series_error_names_instance():
+    y = make_panel(lengths=(30, 5), start_offsets=(0, 0))
+    with pytest.raises(ValueError, match=r"instance 's1' has 5 time points.*4 \+ 3"):
+        tiny_forecaster().fit(y, fh=[1])
+
+
+@pytest.mark.parametrize(
+    "param, value, match",
+    [
+        ("units", 0, "units must be an integer >= 1, got 0"),
+        ("window_length", 0, "window_length must be"),
+        ("scaling", "robust", "scaling must be one of"),
+        ("batch_size", 0, "batch_size must be"),
+        ("validation_split", 1.0, r"validation_split must be a number in \[0, 1\)"),
+        ("epochs", -1, "epochs must be"),
+    ],
+)
+def test_invalid_params_raise_named_errors(series, param, value, match):
+    with pytest.raises(ValueError, match=match):
+        tiny_forecaster(**{param: value}).fit(series, fh=[1])
+
+
+def test_failed_fit_leaves_fitted_forecaster_intact(series):
+    f = tiny_forecaster().fit(series, fh=[1, 2])
+    before = f.predict()
+    cutoff = f.cutoff
+    with pytest.raises(ValueError, match="fewer than window_length"):
+        f.fit(series.iloc[:5], fh=[1, 2])
+    assert f.is_fitted and f.cutoff.equals(cutoff)
+    pd.testing.assert_series_equal(f.predict(), before)
+    g = tiny_forecaster()
+    with pytest.raises(ValueError):
+        g.fit(series.iloc[:5], fh=[1, 2])
+    assert not g.is_fitted

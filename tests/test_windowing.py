@@ -1,0 +1,79 @@
+"""Known-value tests of the flat-panel windowing."""
+
+import numpy as np
+import pytest
+
+from sktime_gru._windowing import (
+    gather_windows,
+    last_windows,
+    split_train_validation,
+    window_starts,
+)
+
+
+def _panel():
+    # two series: 0..5 (6 points) and 100..103 (4 points), one column
+    values = np.concatenate([np.arange(6), 100 + np.arange(4)]).astype(float)[:, None]
+    offsets = np.array([0, 6, 10])
+    return values, offsets
+
+
+def test_window_starts_never_cross_series():
+    values, offsets = _panel()
+    starts = window_starts(offsets, window=2, horizon=2)
+    # series 0: 6 - 4 + 1 = 3 windows at 0, 1, 2; series 1: 1 window at 6
+    np.testing.assert_array_equal(starts, [0, 1, 2, 6])
+
+
+def test_window_starts_skip_short_series_and_empty():
+    offsets = np.array([0, 3, 10])
+    np.testing.assert_array_equal(window_starts(offsets, 3, 2), [3, 4, 5])
+    assert window_starts(np.array([0, 2]), 3, 3).size == 0
+
+
+def test_gather_windows_known_values():
+    values, offsets = _panel()
+    starts = window_starts(offsets, window=2, horizon=2)
+    x, y = gather_windows(values, starts, window=2, horizon=2)
+    assert x.shape == (4, 2, 1) and y.shape == (4, 2, 1)
+    np.testing.assert_array_equal(x[0, :, 0], [0, 1])
+    np.testing.assert_array_equal(y[0, :, 0], [2, 3])
+    np.testing.assert_array_equal(x[3, :, 0], [100, 101])
+    np.testing.assert_array_equal(y[3, :, 0], [102, 103])
+
+
+def test_gather_windows_target_columns():
+    values = np.stack([np.arange(5.0), -np.arange(5.0)], axis=1)  # (5, 2)
+    x, y = gather_windows(values, np.array([0]), 2, 3, target_columns=[1])
+    assert x.shape == (1, 2, 2) and y.shape == (1, 3, 1)
+    np.testing.assert_array_equal(y[0, :, 0], [-2, -3, -4])
+
+
+def test_last_windows():
+    values, offsets = _panel()
+    last = last_windows(values, offsets, 3)
+    np.testing.assert_array_equal(last[:, :, 0], [[3, 4, 5], [101, 102, 103]])
+    with pytest.raises(ValueError, match="position 1 has 4 time points"):
+        last_windows(values, offsets, 5)
+
+
+def test_split_train_validation_purges_target_overlap():
+    offsets = np.array([0, 20])
+    starts = window_starts(offsets, window=3, horizon=2)  # 16 windows: 0..15
+    train, val = split_train_validation(offsets, starts, horizon=2, fraction=0.25)
+    np.testing.assert_array_equal(val, [12, 13, 14, 15])
+    # first validation target is at 12 + 3 = 15; a training window k has
+    # targets k + 3, k + 4, so k + 4 < 15 -> k <= 10
+    np.testing.assert_array_equal(train, np.arange(11))
+    last_train_target = train[-1] + 3 + 2 - 1
+    first_val_target = val[0] + 3
+    assert last_train_target < first_val_target
+
+
+def test_split_train_validation_per_series():
+    offsets = np.array([0, 10, 30])
+    starts = window_starts(offsets, window=2, horizon=1)
+    train, val = split_train_validation(offsets, starts, horizon=1, fraction=0.1)
+    # ceil(0.1 * 8) = 1 and ceil(0.1 * 18) = 2 latest windows per series
+    np.testing.assert_array_equal(val, [7, 26, 27])
+    assert set(train) == set(starts) - {7, 26, 27}
