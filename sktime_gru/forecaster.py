@@ -507,6 +507,36 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             self.update_epochs,
         )
 
+    # ---------------------------------------------------------- persistence --
+    def save_model(self, path) -> None:
+        """Save the fitted forecaster without pickle: JSON state + ``.keras`` network.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Destination (see :func:`sktime_gru._serialization.save_forecaster`).
+        """
+        from sktime_gru._serialization import save_forecaster
+
+        save_forecaster(self, path)
+
+    @classmethod
+    def load_model(cls, path):
+        """Load a forecaster saved by :meth:`save_model`; executes no code from it.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+
+        Returns
+        -------
+        GRUEncoderDecoderForecaster
+            Fitted, predicting exactly as the saved one.
+        """
+        from sktime_gru._serialization import load_forecaster
+
+        return load_forecaster(cls, path)
+
     # ---------------------------------------------------------- test params --
     @classmethod
     def get_test_params(cls, parameter_set="default"):
