@@ -7,7 +7,8 @@ dropout, ``reset_after=True``, no unrolling (input ``dropout`` is allowed: Keras
 applies it to the inputs before the fused kernel).
 
 Dimension legend: ``B`` batch, ``W`` window length, ``F`` input features,
-``H`` output length (decoder steps), ``T`` targets, ``U`` units.
+``H`` output length (decoder steps), ``T`` targets, ``U`` units, ``K`` features
+known for the forecast period (exogenous, calendar).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def build_network(
     n_features: int,
     output_length: int,
     n_targets: int,
+    n_future_features: int = 0,
     units: int = 32,
     n_layers: int = 1,
     bidirectional: bool = True,
@@ -39,6 +41,11 @@ def build_network(
         Decoder steps ``H``.
     n_targets : int
         Outputs per decoder step ``T``.
+    n_future_features : int, default=0
+        Known-ahead features per decoder step ``K`` (exogenous columns for the
+        forecast period, calendar terms). When > 0 the model takes a second
+        input ``future`` of shape ``(B, H, K)``, concatenated to the repeated
+        encoder state at every decoder step.
     units : int, default=32
         GRU units per direction.
     n_layers : int, default=1
@@ -54,7 +61,8 @@ def build_network(
     Returns
     -------
     keras.Model
-        Uncompiled; input ``(B, W, F)``, output ``(B, H, T)``.
+        Uncompiled; input ``(B, W, F)`` (and ``future`` ``(B, H, K)`` when
+        ``n_future_features > 0``), output ``(B, H, T)``.
     """
     import keras
     from keras import layers
@@ -94,6 +102,11 @@ def build_network(
         x = gru(return_sequences=not last, name=f"encoder_{i}")(x)
     # -> (B, U) or (B, 2U) when bidirectional
     x = layers.RepeatVector(output_length, name="repeat")(x)  # -> (B, H, U')
+    model_inputs = [inputs]
+    if n_future_features:
+        future = keras.Input(shape=(output_length, n_future_features), name="future")
+        x = layers.Concatenate(name="with_future")([x, future])  # -> (B, H, U' + K)
+        model_inputs.append(future)
     for i in range(n_layers):
         x = gru(return_sequences=True, name=f"decoder_{i}")(x)  # -> (B, H, U')
     outputs = layers.TimeDistributed(
@@ -103,4 +116,6 @@ def build_network(
         ),
         name="head",
     )(x)  # -> (B, H, T)
-    return keras.Model(inputs, outputs, name="gru_encoder_decoder")
+    if len(model_inputs) == 1:
+        model_inputs = model_inputs[0]
+    return keras.Model(model_inputs, outputs, name="gru_encoder_decoder")

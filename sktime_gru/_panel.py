@@ -11,7 +11,6 @@ that gaps, duplicates and forecast steps are plain integer arithmetic.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import gcd
 
 import numpy as np
 import pandas as pd
@@ -56,7 +55,7 @@ class TimeGrid:
 def _make_grid(times: pd.Index, offsets: np.ndarray, freq) -> TimeGrid:
     """Choose the grid for the time values ``times`` of all rows."""
     if isinstance(times, pd.PeriodIndex):
-        return TimeGrid("period", 1)
+        return TimeGrid("period", 1, freq=times.freq)
     if isinstance(times, pd.DatetimeIndex):
         freq = freq or _infer_freq(times, offsets)
         try:
@@ -226,11 +225,6 @@ def _check_regular(panel: Panel) -> None:
         "without duplicates or gaps: drop duplicates, and reindex to the full "
         "range with NaN filled (or resample) before fitting"
     )
-
-
-def common_step(a: int, b: int) -> int:
-    """Greatest common divisor of two grid steps (both > 0)."""
-    return gcd(a, b)
 
 
 def frame_from_forecasts(

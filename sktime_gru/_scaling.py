@@ -47,9 +47,11 @@ class MinMaxStats:
         mid = 0.5 * (lo + hi)
         return np.where(span > 0, lo - self.data_min * self.scale, mid - self.data_min)
 
-    def transform(self, values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Scale ``values`` (..., F) whose rows belong to ``groups`` (...)."""
-        return values * self.scale[groups] + self.shift[groups]
+    def transform(
+        self, values: np.ndarray, groups: np.ndarray, columns=slice(None)
+    ) -> np.ndarray:
+        """Scale ``values`` (..., F') of the given ``columns``, rows in ``groups``."""
+        return values * self.scale[:, columns][groups] + self.shift[:, columns][groups]
 
     def inverse_transform(
         self, values: np.ndarray, groups: np.ndarray, columns=slice(None)

@@ -18,6 +18,7 @@ import os
 import numpy as np
 
 __all__ = [
+    "clone_network",
     "compile_network",
     "import_keras",
     "make_window_dataset",
@@ -59,7 +60,8 @@ def make_window_dataset(
     Parameters
     ----------
     values : np.ndarray, shape (T_total, F), float32
-        Scaled flat panel; the first ``n_targets`` columns are the targets.
+        Scaled flat panel; the first ``n_targets`` columns are the targets, the
+        others are known ahead and also fed to the decoder (``future`` input).
     starts : np.ndarray of int64, shape (N,)
         Flat start position of each window.
     window, horizon, n_targets, batch_size : int
@@ -91,9 +93,16 @@ def make_window_dataset(
             )
         return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
 
+    with_future = values.shape[1] > n_targets
+
     def gather(batch_starts):
         block = tf.gather(flat, batch_starts[:, None] + offsets)  # (B, W + H, F)
-        return block[:, :window, :], block[:, window:, :n_targets]
+        inputs = block[:, :window, :]  # (B, W, F)
+        targets = block[:, window:, :n_targets]  # (B, H, T)
+        if with_future:
+            # known-ahead columns (exogenous, calendar) of the target period
+            return (inputs, block[:, window:, n_targets:]), targets  # (B, H, K)
+        return inputs, targets
 
     dataset = (
         tf.data.Dataset.range(epochs)
@@ -116,6 +125,23 @@ def compile_network(model, *, optimizer, learning_rate, loss, run_eagerly):
         opt = optimizer.__class__.from_config(optimizer.get_config())
     model.compile(optimizer=opt, loss=loss, run_eagerly=run_eagerly)
     return model
+
+
+def clone_network(network, est):
+    """Return a compiled copy of ``network`` with the same weights (fine-tuning).
+
+    ``est`` supplies optimizer, learning rate, loss and eager mode.
+    """
+    keras = import_keras()
+    copy = keras.models.clone_model(network)
+    copy.set_weights(network.get_weights())
+    return compile_network(
+        copy,
+        optimizer=est.optimizer,
+        learning_rate=est.learning_rate,
+        loss=est.loss,
+        run_eagerly=est.run_eagerly,
+    )
 
 
 def train_network(
@@ -193,14 +219,19 @@ def train_network(
     return history
 
 
-def predict_network(model, inputs: np.ndarray, batch_size: int = 4096) -> np.ndarray:
-    """Run the network on ``inputs`` (N, W, F) -> (N, H, T), in chunks.
+def predict_network(
+    model, inputs: np.ndarray, future: np.ndarray | None = None, batch_size: int = 4096
+) -> np.ndarray:
+    """Run the network on ``inputs`` (N, W, F) [and ``future`` (N, H, K)] -> (N, H, T).
 
-    Calls the model directly (``training=False``) instead of ``model.predict``:
-    no ``tf.function`` is traced per call, which keeps many small predicts cheap.
+    Calls the model directly (``training=False``) in chunks instead of
+    ``model.predict``: no ``tf.function`` is traced per call, which keeps many
+    small predicts cheap, and memory is bounded by the chunk size.
     """
-    out = [
-        np.asarray(model(inputs[i : i + batch_size], training=False))
-        for i in range(0, len(inputs), batch_size)
-    ]
+    out = []
+    for i in range(0, len(inputs), batch_size):
+        chunk = inputs[i : i + batch_size]
+        if future is not None:
+            chunk = [chunk, future[i : i + batch_size]]
+        out.append(np.asarray(model(chunk, training=False)))
     return np.concatenate(out, axis=0).astype(np.float64)

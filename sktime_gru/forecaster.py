@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
+from sktime_gru._features import (
+    calendar_features,
+    complete_windows,
+    fill_window_gaps,
+    resolve_seasonal_period,
+)
+from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import Panel, frame_from_forecasts, panel_from_frame
 from sktime_gru._scaling import MinMaxStats, fit_minmax
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._validation import check_params
-from sktime_gru._windowing import split_train_validation, window_starts
+from sktime_gru._windowing import gather_windows, split_train_validation, window_starts
 
 __all__ = ["GRUEncoderDecoderForecaster", "InSampleHorizonError"]
 
 _MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
+# residuals kept for intervals: enough for stable tail quantiles, bounded memory
+_MAX_RESIDUAL_WINDOWS = 20_000
+
+
+@dataclass(frozen=True)
+class _Data:
+    """y (and X) of one call as a flat raw matrix ``[y columns | X columns]``."""
+
+    panel: Panel
+    raw: np.ndarray  # (T_total, C + Fx), unscaled, may hold NaN
+    x_names: list | None
 
 
 class GRUEncoderDecoderForecaster(BaseForecaster):
@@ -68,9 +87,19 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     scaling : {"global", "per_series", None}, default="global"
         Min-max scaling to (-1, 1): one scaler per column for all series (as in
         the reference tutorial), one per series and column, or none.
+    seasonal_period : int, "auto" or None, default=None
+        Adds the sine and cosine of the position in the seasonal cycle (e.g. the
+        month of year for ``12`` on monthly data) as inputs to the encoder and,
+        for the forecast period, to the decoder. ``"auto"`` derives the cycle
+        from the frequency (monthly 12, quarterly 4, weekly 52, daily 7, hourly
+        24; none for an integer index).
     update_epochs : int, default=5
         Fine-tuning epochs when ``update(..., update_params=True)`` is called;
-        the network is trained further on the windows that include the new data.
+        the network is trained further (warm start) on the windows that include
+        the new data. ``update_params=False`` only moves the input window.
+    fine_tune_epochs : int, default=0
+        After ``pretrain``, the epochs ``fit`` trains the pretrained network on
+        the new series (0: use the pretrained weights as they are).
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training.
     verbose : int, default=0
@@ -147,11 +176,22 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         "y_inner_mtype": _MTYPES,
         "X_inner_mtype": _MTYPES,
         "capability:multivariate": True,
-        "capability:exogenous": False,
+        "capability:exogenous": True,
+        # decoder steps between fh points need X too (recursive decoding)
+        "capability:non_contiguous_X": False,
+        "X-y-must-have-same-index": True,
         "capability:insample": False,
-        "capability:pred_int": False,
-        "capability:missing_values": False,
+        "capability:pred_int": True,
+        "capability:pred_int:insample": False,
+        "capability:missing_values": True,
         "capability:update": True,
+        "capability:pretrain": True,
+        "pretrain:fitted_params": [
+            "pretrained_network_",
+            "pretrain_scaler_",
+            "pretrain_output_length_",
+            "pretrain_columns_",
+        ],
         "capability:random_state": True,
         "property:randomness": "derandomized",
         "requires-fh-in-fit": False,
@@ -178,7 +218,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         validation_split: float | None = None,
         patience: int | None = None,
         scaling: str | None = "global",
+        seasonal_period: int | str | None = None,
         update_epochs: int = 5,
+        fine_tune_epochs: int = 0,
         callbacks: list | None = None,
         verbose: int = 0,
         random_state=None,
@@ -198,7 +240,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.validation_split = validation_split
         self.patience = patience
         self.scaling = scaling
+        self.seasonal_period = seasonal_period
         self.update_epochs = update_epochs
+        self.fine_tune_epochs = fine_tune_epochs
         self.callbacks = callbacks
         self.verbose = verbose
         self.random_state = random_state
@@ -217,6 +261,14 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         fitting raises (or is interrupted), the forecaster is restored to the
         state it had before the call: a fitted one keeps predicting as before.
         """
+        from sktime_gru._validation import check_horizon, check_x_covers_y, check_y
+
+        # our messages (series, column, time stamp, fix) before sktime's generic ones
+        check_horizon(fh)
+        check_y(y, "y", allow_missing=self.get_tag("capability:missing_values"))
+        if X is not None:
+            check_y(X, "X", allow_missing=True)
+            check_x_covers_y(y, X)
         snapshot = {k: _shallow(v) for k, v in self.__dict__.items()}
         try:
             return super().fit(y, X=X, fh=fh)
@@ -232,143 +284,298 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         an in-sample ``fh`` raises :class:`InSampleHorizonError` that names the
         offending steps.
         """
+        from sktime_gru._validation import check_horizon, check_y
+
+        check_horizon(fh)
+        if X is not None:
+            check_y(X, "X", allow_missing=True)
         if fh is not None and self.is_fitted:
             from sktime.utils.validation.forecasting import check_fh
 
             self._fh_steps(check_fh(fh, freq=self._cutoff))
         return super().predict(fh=fh, X=X)
 
+    def update(self, y, X=None, update_params=True):
+        """Update cutoff value and, optionally, fitted parameters; atomic on failure.
+
+        Same contract as :meth:`sktime.forecasting.base.BaseForecaster.update`;
+        ``y`` and ``X`` are checked first like in :meth:`fit`. If updating raises
+        (or is interrupted), cutoff, tails and network weights stay as they were:
+        sktime moves the cutoff before ``_update`` runs, and fine-tuning changes
+        the network in place.
+        """
+        from sktime_gru._serialization import restore_network, snapshot_network
+        from sktime_gru._validation import check_y
+
+        check_y(y, "y", allow_missing=self.get_tag("capability:missing_values"))
+        if X is not None:
+            check_y(X, "X", allow_missing=True)
+        snapshot = {k: _shallow(v) for k, v in self.__dict__.items()}
+        network = getattr(self, "network_", None)
+        fine_tunes = update_params and network is not None
+        weights = snapshot_network(network) if fine_tunes else None
+        try:
+            return super().update(y, X=X, update_params=update_params)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(snapshot)
+            if weights is not None:
+                restore_network(network, weights)
+            raise
+
     def _fit(self, y, X=None, fh=None):
         check_params(self)
-        panel = panel_from_frame(y)
-        if fh is not None:
-            self._fh_steps(fh)
+        if self._has_pretrained():
+            return self._fit_pretrained(y, X, fh)
+        data = self._assemble(y, X)
         horizon = self._resolve_output_length(fh)
-        window = self.window_length
-        _check_long_enough(panel, window, horizon)
-
-        scaler = self._fit_scaler(panel)
-        scaled = self._scale(panel.values, panel, scaler)
+        _check_long_enough(data.panel, self.window_length, horizon)
+        seasonal_period = resolve_seasonal_period(
+            self.seasonal_period, data.panel.grid.freq
+        )
+        scaler = self._fit_scaler(data)
         seed = resolve_seed(self.random_state)
-        starts = window_starts(panel.offsets, window, horizon)
-        train_starts, val_starts = starts, None
-        if self.validation_split:
-            train_starts, val_starts = split_train_validation(
-                panel.offsets, starts, horizon, self.validation_split
-            )
-            if not len(train_starts):
-                raise ValueError(
-                    f"validation_split={self.validation_split} leaves no training "
-                    "window once the held-out windows and their overlap are "
-                    "removed: use a smaller validation_split, a shorter "
-                    "window_length, or longer series"
-                )
-
-        network = self._build(
-            n_columns=panel.values.shape[1], horizon=horizon, seed=seed
-        )
+        network = self._build(data, horizon, seasonal_period, seed)
+        scaled = self._scaled(data, scaler, seasonal_period)
+        train, held_out = self._split_windows(data, scaled, horizon)
         history = self._train(
-            network, scaled, train_starts, val_starts, horizon, seed, self.epochs
+            network, scaled, train, held_out, horizon, seed, self.epochs
         )
+        # calibrate intervals on windows not trained on, if there are any
+        residual_windows = held_out if len(held_out) else train
+        residuals = self._residuals(network, scaled, residual_windows, horizon)
 
-        # commit fitted state only once training has succeeded
+        # commit fitted state only once everything has succeeded
         self.network_ = network
         self.output_length_ = horizon
+        self.seasonal_period_ = seasonal_period
         self.scaler_ = scaler
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.items()}
-        self.n_windows_ = len(starts)
+        self.history_ = history
+        self.n_windows_ = len(train) + len(held_out)
         self.seed_ = seed
-        self._remember_tails(panel)
+        self.residuals_ = residuals
+        self.calibration_ = "held-out" if len(held_out) else "training"
+        self._remember(data)
         return self
 
-    # -------------------------------------------------------------- predict --
     def _predict(self, fh, X=None):
         steps = self._steps_ahead(fh)  # -> (n, K)
-        horizon = self.output_length_
-        window = self.window_length
-        groups = self._groups()
-        inputs = self._scale(self.y_tail_[:, -window:], None, self.scaler_, groups)
-        rounds = math.ceil(int(steps.max()) / horizon)
-        outputs = []
-        for _ in range(rounds):
-            out = self._predict_scaled(inputs)  # -> (n, H, C)
-            outputs.append(out)
-            # recursive decoding: the forecasts become the newest inputs
-            inputs = np.concatenate([inputs, out], axis=1)[:, -window:]
-        path = np.concatenate(outputs, axis=1)  # -> (n, rounds * H, C)
-        picked = np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)  # (n, K, C)
-        forecasts = self.scaler_.inverse_transform(picked, groups[:, None])
-        fh_times = fh.to_absolute_index(self.cutoff)
-        return frame_from_forecasts(
-            forecasts,
-            fh_times,
-            self.instances_,
-            self._y_columns,
-            self._index_names,
+        point = self._point_path(steps, X)  # -> (n, K, T), scaled
+        return self._to_frame(self._unscale(point), fh)
+
+    def _predict_quantiles(self, fh, X, alpha):
+        steps = self._steps_ahead(fh)
+        point = self._point_path(steps, X)  # -> (n, K, T), scaled
+        offsets = residual_offsets(self.residuals_, alpha, steps)  # (A, n, K, T)
+        values = self._unscale(point[None] + offsets)  # -> (A, n, K, T)
+        # sktime's column order: variable-major, then alpha
+        values = np.moveaxis(values, 0, -1)  # -> (n, K, T, A)
+        n, k = steps.shape
+        frame = self._to_frame(np.zeros((n, k, 1)), fh)
+        columns = self._get_columns(method="predict_quantiles", alpha=alpha)
+        return pd.DataFrame(
+            values.reshape(n * k, -1), index=frame.index, columns=columns
         )
+
+    def _predict_var(self, fh, X=None, cov=False):
+        if cov:
+            raise NotImplementedError(
+                "predict_var(cov=True) is not supported by "
+                "GRUEncoderDecoderForecaster; use cov=False"
+            )
+        steps = self._steps_ahead(fh)
+        variance = residual_variance(self.residuals_, steps)  # (n, K, T), scaled
+        scale = self.scaler_.scale[:, : self._n_targets][self._groups()]  # (n, T)
+        frame = self._to_frame(variance / scale[:, None, :] ** 2, fh)
+        frame.columns = self._get_columns(method="predict_var")
+        return frame
 
     # --------------------------------------------------------------- update --
     def _update(self, y, X=None, update_params=True):
-        new = panel_from_frame(y, grid=self._grid)
+        new = self._assemble(y, X, grid=self._grid, for_update=True)
         tails, last = self._extend_tails(new)
         if update_params and self.update_epochs > 0:
-            self._fine_tune(tails)
-        self.y_tail_ = tails[:, -self._tail_length :]
+            self._fine_tune_on_tails(tails, last, self.update_epochs)
+        self.tail_ = tails[:, -self._tail_length :]
         self.last_positions_ = last
         return self
 
-    # -------------------------------------------------------------- helpers --
-    def _resolve_output_length(self, fh) -> int:
-        if self.output_length is not None:
-            return int(self.output_length)
-        if fh is None:
-            return int(self.window_length)
-        return int(self._fh_steps(fh).max())
+    # ------------------------------------------------------------- pretrain --
+    def _pretrain(self, y, X=None, fh=None):
+        """Train the network on a panel; a later ``fit`` starts from it."""
+        self._fit(y, X=X, fh=fh)
+        self.pretrained_network_ = self.network_
+        self.pretrain_scaler_ = self.scaler_
+        self.pretrain_output_length_ = self.output_length_
+        self.pretrain_columns_ = (list(self._y_columns), self._x_names())
+        return self
 
-    def _fh_steps(self, fh) -> np.ndarray:
-        """Return the steps of ``fh`` after the cutoff; raise for in-sample steps."""
-        steps = np.asarray(fh.to_relative(self.cutoff), dtype=np.int64)
-        _check_out_of_sample(steps)
-        return steps
+    def _pretrain_update(self, y, X=None, fh=None):
+        """Continue training the pretrained network on more panel data."""
+        data = self._assemble(y, X)
+        self._check_pretrain_columns(data)
+        horizon = self.pretrain_output_length_
+        _check_long_enough(data.panel, self.window_length, horizon)
+        scaler = self._fit_scaler(data, pretrained=True)
+        scaled = self._scaled(data, scaler, self.seasonal_period_)
+        train, held_out = self._split_windows(data, scaled, horizon)
+        self._train(
+            self.pretrained_network_,
+            scaled,
+            train,
+            held_out,
+            horizon,
+            self.seed_ + 2,
+            self.epochs,
+        )
+        return self
 
-    def _fit_scaler(self, panel: Panel) -> MinMaxStats:
-        n_cols = panel.values.shape[1]
+    def _has_pretrained(self) -> bool:
+        return self.state == "pretrained" and hasattr(self, "pretrained_network_")
+
+    def _fit_pretrained(self, y, X, fh):
+        """Fit on new series starting from the pretrained network (fine-tuning)."""
+        from sktime_gru._training import clone_network
+
+        data = self._assemble(y, X)
+        self._check_pretrain_columns(data)
+        horizon = self.pretrain_output_length_
+        # series only need one input window: the network is already trained
+        _check_long_enough(data.panel, self.window_length, 0)
+        scaler = self._fit_scaler(data, pretrained=True)
+        network = clone_network(self.pretrained_network_, self)
+        seed = resolve_seed(self.random_state)
+        scaled = self._scaled(data, scaler, self.seasonal_period_)
+        train, held_out = self._split_windows(data, scaled, horizon, require=False)
+        history = {}
+        if self.fine_tune_epochs and len(train):
+            history = self._train(
+                network, scaled, train, held_out, horizon, seed, self.fine_tune_epochs
+            )
+        windows = held_out if len(held_out) else train
+        if len(windows):
+            residuals = self._residuals(network, scaled, windows, horizon)
+            calibration = "new series" if not self.fine_tune_epochs else "held-out"
+        else:
+            residuals, calibration = self.residuals_, "pretrain"
+        self.network_ = network
+        self.output_length_ = horizon
+        self.scaler_ = scaler
+        self.history_ = history
+        self.n_windows_ = len(train) + len(held_out)
+        self.seed_ = seed
+        self.residuals_ = residuals
+        self.calibration_ = calibration
+        self._remember(data)
+        return self
+
+    def _check_pretrain_columns(self, data) -> None:
+        y_cols, x_cols = self.pretrain_columns_
+        got = (list(data.panel.columns), data.x_names)
+        if got != (y_cols, x_cols):
+            raise ValueError(
+                f"the network was pretrained on y columns {y_cols} and X columns "
+                f"{x_cols}, but got y columns {got[0]} and X columns {got[1]}: "
+                "pass data with the same columns as in pretrain"
+            )
+
+    # ------------------------------------------------------- data assembly --
+    def _assemble(self, y, X, grid=None, for_update=False) -> _Data:
+        """Join y and X into one flat raw matrix ``[y columns | X columns]``."""
+        panel = panel_from_frame(y, grid=grid)
+        expects_x = bool(getattr(self, "_x_columns", None) is not None)
+        if for_update and expects_x and X is None:
+            raise ValueError(
+                "X was passed to fit, so update needs X for the new time points "
+                "too (same columns as in fit)"
+            )
+        if X is None:
+            return _Data(panel, panel.values, None)
+        panel_x = panel_from_frame(X, grid=panel.grid)
+        _check_x_aligned(panel, panel_x)
+        if for_update or getattr(self, "_x_columns", None) is not None:
+            self._check_x_columns(panel_x.columns)
+        raw = np.concatenate([panel.values, panel_x.values], axis=1)
+        return _Data(panel, raw, list(panel_x.columns))
+
+    def _check_x_columns(self, columns) -> None:
+        expected = self._x_names()
+        if expected is None:
+            raise ValueError(
+                "X was passed, but the forecaster was fitted without X: "
+                "refit with X, or do not pass X"
+            )
+        if list(columns) != expected:
+            raise ValueError(
+                f"X has columns {list(columns)}, but the forecaster was fitted "
+                f"with X columns {expected}: pass X with the same columns"
+            )
+
+    def _x_names(self):
+        cols = getattr(self, "_x_columns", None)
+        return None if cols is None else list(cols)
+
+    def _fit_scaler(self, data, pretrained=False) -> MinMaxStats:
+        """Min-max statistics of the training rows (targets and X columns)."""
+        n_cols = data.raw.shape[1]
+        if pretrained and self.scaling != "per_series":
+            # the network learned the pretraining panel's global scale
+            return self.pretrain_scaler_
         if self.scaling is None:
             zeros = np.zeros((1, n_cols))
-            # identity: scale 1, shift 0 (feature range equal to the data range)
-            return MinMaxStats(zeros - 1.0, zeros + 1.0, (-1.0, 1.0))
+            return MinMaxStats(zeros - 1.0, zeros + 1.0, (-1.0, 1.0))  # identity
         if self.scaling == "global":
-            groups = np.zeros(len(panel.values), dtype=np.int64)
-            return fit_minmax(panel.values, groups, 1)
-        return fit_minmax(panel.values, panel.series_of_rows(), panel.n_series)
+            groups = np.zeros(len(data.raw), dtype=np.int64)
+            return fit_minmax(data.raw, groups, 1)
+        return fit_minmax(data.raw, data.panel.series_of_rows(), data.panel.n_series)
 
-    def _scale(self, values, panel, scaler, groups=None) -> np.ndarray:
-        if groups is None:
-            groups = (
-                panel.series_of_rows()
-                if self.scaling == "per_series"
-                else np.zeros(len(values), dtype=np.int64)
-            )
-        else:
-            groups = groups[:, None]
-        return scaler.transform(values, groups).astype(np.float32)
-
-    def _groups(self) -> np.ndarray:
-        n = self.y_tail_.shape[0]
+    def _row_groups(self, panel) -> np.ndarray:
         if self.scaling == "per_series":
-            return np.arange(n)
-        return np.zeros(n, dtype=np.int64)
+            return panel.series_of_rows()
+        return np.zeros(len(panel.values), dtype=np.int64)
 
-    def _build(self, n_columns, horizon, seed):
+    def _scaled(self, data, scaler, seasonal_period) -> np.ndarray:
+        """Scaled features ``[targets | X | calendar]``, float32, (T_total, F)."""
+        scaled = scaler.transform(data.raw, self._row_groups(data.panel))
+        calendar = calendar_features(data.panel.positions, seasonal_period)
+        return np.concatenate([scaled.astype(np.float32), calendar], axis=1)
+
+    def _split_windows(self, data, scaled, horizon, require=True):
+        """Training and held-out window starts, without windows that hold NaN."""
+        offsets = data.panel.offsets
+        starts = window_starts(offsets, self.window_length, horizon)
+        held_out = starts[:0]
+        if self.validation_split:
+            starts, held_out = split_train_validation(
+                offsets, starts, horizon, self.validation_split
+            )
+        span = self.window_length + horizon
+        train = starts[complete_windows(scaled, starts, span)]
+        held_out = held_out[complete_windows(scaled, held_out, span)]
+        if not len(train) and require:
+            raise ValueError(
+                "no complete training window: every window of window_length + "
+                f"output_length = {span} time points contains NaN, or "
+                f"validation_split={self.validation_split} holds out all of them; "
+                "fill missing values, use shorter windows or a smaller "
+                "validation_split"
+            )
+        return train, held_out
+
+    # ------------------------------------------------------------- network --
+    def _build(self, data, horizon, seasonal_period, seed):
         from sktime_gru._network import build_network
         from sktime_gru._training import compile_network, import_keras
 
         import_keras()
+        n_targets = data.panel.values.shape[1]
+        n_known = data.raw.shape[1] - n_targets + (2 if seasonal_period else 0)
         network = build_network(
             window_length=self.window_length,
-            n_features=n_columns,
+            n_features=n_targets + n_known,
             output_length=horizon,
-            n_targets=n_columns,
+            n_targets=n_targets,
+            n_future_features=n_known,
             units=self.units,
             n_layers=self.n_layers,
             bidirectional=self.bidirectional,
@@ -383,19 +590,19 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             run_eagerly=self.run_eagerly,
         )
 
-    def _train(self, network, scaled, train_starts, val_starts, horizon, seed, epochs):
+    def _train(self, network, scaled, train, held_out, horizon, seed, epochs):
         from sktime_gru._training import train_network
 
-        if epochs == 0:
+        if epochs == 0 or not len(train):
             return {}
         history = train_network(
             network,
             scaled,
-            train_starts,
-            val_starts,
+            train,
+            held_out if len(held_out) else None,
             window=self.window_length,
             horizon=horizon,
-            n_targets=scaled.shape[1],
+            n_targets=self._targets_of(network),
             batch_size=self.batch_size,
             epochs=epochs,
             seed=seed,
@@ -403,26 +610,190 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             callbacks=list(self.callbacks) if self.callbacks else None,
             verbose=self.verbose,
         )
-        return history.history
+        return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
-    def _predict_scaled(self, inputs: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _targets_of(network) -> int:
+        return int(network.output_shape[-1])
+
+    def _residuals(self, network, scaled, starts, horizon) -> np.ndarray:
+        """Held-out residuals ``y - y_hat`` (scaled), at most 20,000 windows."""
         from sktime_gru._training import predict_network
 
-        return predict_network(self.network_, inputs)
+        if len(starts) > _MAX_RESIDUAL_WINDOWS:
+            # an evenly spaced subset keeps every series and period represented
+            pick = np.linspace(0, len(starts) - 1, _MAX_RESIDUAL_WINDOWS)
+            starts = starts[pick.astype(np.int64)]
+        n_targets = self._targets_of(network)
+        inputs, targets = gather_windows(
+            scaled, starts, self.window_length, horizon, slice(0, n_targets)
+        )
+        future = None
+        if scaled.shape[1] > n_targets:
+            _, future = gather_windows(
+                scaled, starts, self.window_length, horizon, slice(n_targets, None)
+            )
+        predicted = predict_network(network, inputs, future)
+        return (targets - predicted).astype(np.float32)  # -> (N, H, T)
+
+    # ------------------------------------------------------------- predict --
+    @property
+    def _n_targets(self) -> int:
+        return len(self._y_columns)
+
+    def _groups(self) -> np.ndarray:
+        n = self.tail_.shape[0]
+        if self.scaling == "per_series":
+            return np.arange(n)
+        return np.zeros(n, dtype=np.int64)
+
+    def _point_path(self, steps: np.ndarray, X) -> np.ndarray:
+        """Scaled point forecasts at ``steps`` (n, K) -> (n, K, T).
+
+        The decoder forecasts ``output_length_`` steps at once; further steps
+        are reached recursively, feeding forecasts back as the newest inputs.
+        """
+        from sktime_gru._training import predict_network
+
+        horizon, window, n_targets = (
+            self.output_length_,
+            self.window_length,
+            self._n_targets,
+        )
+        rounds = math.ceil(int(steps.max()) / horizon)
+        groups = self._groups()
+        last = self.last_positions_
+        step = self._grid.step
+        # encoder inputs: the last `window` observations, scaled, + calendar
+        tail = fill_window_gaps(self.tail_[:, -window:], self._label)  # (n, W, C)
+        past_pos = last[:, None] + step * np.arange(1 - window, 1)  # (n, W)
+        inputs = np.concatenate(
+            [
+                self.scaler_.transform(tail, groups[:, None]).astype(np.float32),
+                calendar_features(past_pos, self.seasonal_period_),
+            ],
+            axis=-1,
+        )  # -> (n, W, F)
+        # known-ahead features for every decoder step of every round
+        future_pos = last[:, None] + step * np.arange(1, rounds * horizon + 1)
+        known = [calendar_features(future_pos, self.seasonal_period_)]
+        if X is not None and self._x_columns is None:
+            self._check_x_columns(X.columns)  # raises: fitted without X
+        if self._x_columns is not None:
+            x_future = self._future_x(X, future_pos, steps.max(axis=1))  # (n,R*H,Fx)
+            cols = slice(n_targets, None)
+            scaled_x = self.scaler_.transform(x_future, groups[:, None], cols)
+            known.insert(0, scaled_x.astype(np.float32))
+        known = np.concatenate(known, axis=-1)  # -> (n, R*H, K)
+        has_future = known.shape[-1] > 0
+
+        outputs = []
+        for r in range(rounds):
+            block = known[:, r * horizon : (r + 1) * horizon]  # -> (n, H, K)
+            out = predict_network(
+                self.network_, inputs, block if has_future else None
+            )  # -> (n, H, T)
+            outputs.append(out)
+            # recursive decoding: forecasts (+ their known features) become
+            # the newest encoder inputs
+            step_rows = np.concatenate([out.astype(np.float32), block], axis=-1)
+            inputs = np.concatenate([inputs, step_rows], axis=1)[:, -window:]
+        path = np.concatenate(outputs, axis=1)  # -> (n, R*H, T)
+        return np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)
+
+    def _future_x(self, X, future_pos: np.ndarray, needed: np.ndarray) -> np.ndarray:
+        """Raw X rows at ``future_pos`` (n, S) for every series -> (n, S, Fx).
+
+        X must cover every step from each series' next time point to the last
+        forecast time; decoder steps after the last row of X (when ``fh`` ends
+        before the decoder does) repeat that last row.
+        """
+        if X is None:
+            raise ValueError(
+                "the forecaster was fitted with exogenous X, so predict needs X "
+                "for the forecast period (same columns as in fit)"
+            )
+        panel_x = panel_from_frame(X, grid=self._grid)
+        self._check_x_columns(panel_x.columns)
+        n, span = future_pos.shape
+        out = np.full((n, span, panel_x.values.shape[1]), np.nan)
+        which = self._match_instances(panel_x)
+        for j, i in enumerate(which):
+            rows = slice(panel_x.offsets[j], panel_x.offsets[j + 1])
+            rel = (panel_x.positions[rows] - future_pos[i, 0]) // self._grid.step
+            ok = (rel >= 0) & (rel < span)
+            out[i, rel[ok]] = panel_x.values[rows][ok]
+        for i in range(n):
+            have = ~np.isnan(out[i]).any(axis=1)
+            first_missing = int(np.argmin(have)) if not have.all() else span
+            if first_missing < needed[i]:
+                missing_time = self._time_at(future_pos[i, first_missing])
+                raise ValueError(
+                    f"X for predict has no complete row for {self._label(i)} at "
+                    f"{missing_time}: X must cover every time point from the "
+                    "first step after each series' last observation up to the "
+                    "last time in fh, without NaN"
+                )
+            out[i, first_missing:] = out[i, first_missing - 1]
+        return out
+
+    def _unscale(self, values: np.ndarray) -> np.ndarray:
+        """Undo target scaling of (..., n, K, T) arrays, per series group."""
+        groups = self._groups()[:, None]  # -> (n, 1)
+        cols = slice(0, self._n_targets)
+        return self.scaler_.inverse_transform(values, groups, cols)
+
+    def _to_frame(self, values: np.ndarray, fh) -> pd.DataFrame:
+        fh_times = fh.to_absolute_index(self.cutoff)
+        return frame_from_forecasts(
+            values, fh_times, self.instances_, self._y_columns, self._index_names
+        )
+
+    # ---------------------------------------------------------- bookkeeping --
+    def _resolve_output_length(self, fh) -> int:
+        if self.output_length is not None:
+            return int(self.output_length)
+        if fh is None:
+            return int(self.window_length)
+        return int(self._fh_steps(fh).max())
+
+    def _fh_steps(self, fh) -> np.ndarray:
+        """Return the steps of ``fh`` after the cutoff; raise for in-sample steps."""
+        steps = np.asarray(fh.to_relative(self.cutoff), dtype=np.int64)
+        _check_out_of_sample(steps)
+        return steps
 
     @property
     def _tail_length(self) -> int:
         return self.window_length + self.output_length_ - 1
 
-    def _remember_tails(self, panel: Panel) -> None:
+    def _remember(self, data) -> None:
+        """Keep what predict and update need: the last observations of each series."""
+        panel = data.panel
         length = self.window_length + self.output_length_ - 1
         idx = panel.offsets[1:, None] - length + np.arange(length)  # -> (n, L)
-        self.y_tail_ = panel.values[idx]  # -> (n, L, C)
+        # rows before a short series' start are NaN (pretrained fits only)
+        valid = idx >= panel.offsets[:-1, None]
+        tail = np.where(valid[..., None], data.raw[np.maximum(idx, 0)], np.nan)
+        self.tail_ = tail  # -> (n, L, C + Fx), unscaled
         self.last_positions_ = panel.positions[panel.offsets[1:] - 1]
         self.instances_ = panel.instances
         self._grid = panel.grid
         self._y_columns = panel.columns
+        self._x_columns = None if data.x_names is None else pd.Index(data.x_names)
         self._index_names = panel.index_names
+
+    def _label(self, i: int) -> str:
+        if self.instances_ is None:
+            return "y"
+        return f"instance {self.instances_[i]!r}"
+
+    def _time_at(self, position: int):
+        """Time stamp of a grid position, for messages."""
+        cutoff_pos = self._grid.positions(pd.Index(self.cutoff))[0]
+        k = int((position - cutoff_pos) // self._grid.step)
+        fh = ForecastingHorizon([k], is_relative=True, freq=self.cutoff)
+        return fh.to_absolute_index(self.cutoff)[0]
 
     def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
         """Return steps ahead of each series' own last observation, shape (n, K)."""
@@ -433,78 +804,80 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         delta = target[None, :] - self.last_positions_[:, None]  # -> (n, K)
         return delta // self._grid.step
 
-    def _extend_tails(self, new: Panel) -> tuple[np.ndarray, np.ndarray]:
-        """Append the rows of ``new`` after each fitted series' tail."""
-        if list(new.columns) != list(self._y_columns):
-            raise ValueError(
-                f"update got columns {list(new.columns)}, but the forecaster was "
-                f"fitted on {list(self._y_columns)}"
-            )
+    def _match_instances(self, new: Panel) -> np.ndarray:
+        """Fitted series number of every series in ``new``."""
         if self.instances_ is None:
-            which = np.zeros(new.n_series, dtype=np.int64)
-        else:
-            which = self.instances_.get_indexer(new.instances)
-            if (which < 0).any():
-                unseen = list(new.instances[which < 0][:5])
-                raise ValueError(
-                    f"update got instances not seen in fit: {unseen}; fit the "
-                    "forecaster on a panel that contains them"
-                )
+            return np.zeros(new.n_series, dtype=np.int64)
+        which = self.instances_.get_indexer(new.instances)
+        if (which < 0).any():
+            unseen = list(new.instances[which < 0][:5])
+            raise ValueError(
+                f"got instances not seen in fit: {unseen}; fit the forecaster on "
+                "a panel that contains them"
+            )
+        return which
+
+    def _extend_tails(self, new: _Data) -> tuple[np.ndarray, np.ndarray]:
+        """Append the rows of ``new`` after each fitted series' tail."""
+        if list(new.panel.columns) != list(self._y_columns):
+            raise ValueError(
+                f"update got columns {list(new.panel.columns)}, but the forecaster "
+                f"was fitted on {list(self._y_columns)}"
+            )
+        panel = new.panel
         step = self._grid.step
-        tails = [row for row in self.y_tail_]
+        tails = list(self.tail_)
         last = self.last_positions_.copy()
-        for j, i in enumerate(which):
-            rows = slice(new.offsets[j], new.offsets[j + 1])
-            pos = new.positions[rows]
+        for j, i in enumerate(self._match_instances(panel)):
+            rows = slice(panel.offsets[j], panel.offsets[j + 1])
+            pos = panel.positions[rows]
             keep = pos > last[i]
             if not keep.any():
                 continue
-            first = pos[keep][0]
-            if first != last[i] + step:
+            if pos[keep][0] != last[i] + step:
                 raise ValueError(
-                    f"update data for {new.label(j)} starts at "
-                    f"{new.times[rows][keep][0]}, leaving a gap after the last "
+                    f"update data for {panel.label(j)} starts at "
+                    f"{panel.times[rows][keep][0]}, leaving a gap after the last "
                     "observation seen; pass the missing time points too"
                 )
-            tails[i] = np.concatenate([tails[i], new.values[rows][keep]])
+            tails[i] = np.concatenate([tails[i], new.raw[rows][keep]])
             last[i] = pos[keep][-1]
         length = max(len(t) for t in tails)
-        padded = np.full((len(tails), length, self.y_tail_.shape[2]), np.nan)
+        padded = np.full((len(tails), length, self.tail_.shape[2]), np.nan)
         for i, tail in enumerate(tails):
             padded[i, length - len(tail) :] = tail
         return padded, last
 
-    def _fine_tune(self, tails: np.ndarray) -> None:
-        """Train the fitted network further on windows that contain new data."""
+    def _fine_tune_on_tails(self, tails, last, epochs: int) -> None:
+        """Train the fitted network further on windows that contain new data.
+
+        ``tails`` (n, L', C') are aligned at their end: the last row of series
+        ``i`` is at grid position ``last[i]``.
+        """
         horizon, window = self.output_length_, self.window_length
-        n, length, _ = tails.shape
-        # windows ending in the old tail were seen in fit: keep only newer ones
-        old_len = self.y_tail_.shape[1]
-        flat, starts = [], []
-        offset = 0
-        for i in range(n):
-            series = tails[i][~np.isnan(tails[i]).any(axis=1)]
-            n_new = len(series) - old_len
-            count = len(series) - window - horizon + 1
-            first_new = max(count - n_new, 0)
-            starts.extend(offset + np.arange(first_new, max(count, 0)))
-            flat.append(series)
-            offset += len(series)
-        if not starts:
+        n, length, n_cols = tails.shape
+        span = window + horizon
+        n_new = (last - self.last_positions_) // self._grid.step  # -> (n,)
+        # a window must contain at least one new row: s + span > length - n_new
+        first = np.maximum(length - n_new - span + 1, 0)
+        starts = np.concatenate(
+            [i * length + np.arange(first[i], length - span + 1) for i in range(n)]
+        ).astype(np.int64)
+        if not starts.size:
             return
-        values = np.concatenate(flat)
-        groups = np.concatenate(
-            [np.full(len(s), g) for s, g in zip(flat, self._groups())]
+        flat = tails.reshape(n * length, n_cols)
+        groups = np.repeat(self._groups(), length)
+        positions = last[:, None] - self._grid.step * np.arange(length - 1, -1, -1)
+        scaled = np.concatenate(
+            [
+                self.scaler_.transform(flat, groups).astype(np.float32),
+                calendar_features(positions.reshape(-1), self.seasonal_period_),
+            ],
+            axis=1,
         )
-        scaled = self.scaler_.transform(values, groups).astype(np.float32)
+        starts = starts[complete_windows(scaled, starts, span)]
         self._train(
-            self.network_,
-            scaled,
-            np.asarray(starts, dtype=np.int64),
-            None,
-            horizon,
-            self.seed_ + 1,
-            self.update_epochs,
+            self.network_, scaled, starts, starts[:0], horizon, self.seed_ + 1, epochs
         )
 
     # ---------------------------------------------------------- persistence --
@@ -558,13 +931,14 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             "run_eagerly": True,
         }
         return [
-            # unidirectional, fixed decoder length, per-series scaling
+            # unidirectional, fixed decoder length, per-series scaling, calendar
             {
                 **tiny,
                 "window_length": 3,
                 "output_length": 2,
                 "bidirectional": False,
                 "scaling": "per_series",
+                "seasonal_period": 4,
             },
             # bidirectional, global scaling, validation split, early stopping
             {
@@ -619,4 +993,22 @@ def _check_long_enough(panel: Panel, window: int, horizon: int) -> None:
             f"than window_length + output_length = {window} + {horizon} = {need} "
             f"needed for one training window{more}: use a shorter window_length "
             "or output_length, or drop the short series"
+        )
+
+
+def _check_x_aligned(panel: Panel, panel_x: Panel) -> None:
+    """Raise unless X has exactly the series and time points of y."""
+    same = (
+        panel.n_series == panel_x.n_series
+        and np.array_equal(panel.offsets, panel_x.offsets)
+        and np.array_equal(panel.positions, panel_x.positions)
+    )
+    if panel.instances is not None and same:
+        same = panel.instances.equals(panel_x.instances)
+    if not same:
+        raise ValueError(
+            "X must have the same series and time points as y (same index): "
+            f"y has {len(panel.values)} rows in {panel.n_series} series, X has "
+            f"{len(panel_x.values)} rows in {panel_x.n_series} series; align X to "
+            "y, e.g. X = X.loc[y.index]"
         )

@@ -1,0 +1,157 @@
+"""Model inputs beyond the target values: calendar terms and gap handling.
+
+Pure numpy. The flat feature matrix fed to the network has the column layout
+``[targets (T) | exogenous X (Fx) | calendar (Fc)]``; all but the targets are
+known for the forecast period and also feed the decoder.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "calendar_features",
+    "complete_windows",
+    "fill_window_gaps",
+    "resolve_seasonal_period",
+]
+
+# seasonal cycle length by pandas frequency prefix (the calendar's natural cycle)
+_AUTO_PERIODS = (
+    ("QS", 4),
+    ("Q", 4),
+    ("MS", 12),
+    ("ME", 12),
+    ("M", 12),
+    ("W", 52),
+    ("B", 5),
+    ("D", 7),
+    ("h", 24),
+    ("H", 24),
+)
+
+
+def resolve_seasonal_period(value, freq) -> int | None:
+    """Resolve the ``seasonal_period`` parameter against the data's frequency.
+
+    Parameters
+    ----------
+    value : int, "auto" or None
+    freq : pandas offset, str or None
+        Frequency of the time index (None for an integer index).
+
+    Returns
+    -------
+    int or None
+        ``None`` means no calendar features. ``"auto"`` maps monthly data to 12,
+        quarterly to 4, weekly to 52, business-daily to 5, daily to 7, hourly to
+        24, and anything else (integer index, yearly, ...) to None.
+    """
+    if value is None or (isinstance(value, (int, np.integer)) and value >= 2):
+        return None if value is None else int(value)
+    if value != "auto":
+        raise ValueError(
+            f"seasonal_period must be an integer >= 2, 'auto' or None, got {value!r}"
+        )
+    if freq is None:
+        return None
+    name = getattr(freq, "freqstr", str(freq))
+    name = name.lstrip("0123456789")
+    for prefix, period in _AUTO_PERIODS:
+        if name.startswith(prefix):
+            return period
+    return None
+
+
+def calendar_features(positions: np.ndarray, period: int | None) -> np.ndarray:
+    """Sine and cosine of the position in the seasonal cycle.
+
+    Parameters
+    ----------
+    positions : np.ndarray of int, shape (...,)
+        Absolute grid positions (period ordinals: for monthly data ordinal
+        ``% 12`` is the month of year).
+    period : int or None
+
+    Returns
+    -------
+    np.ndarray of float32, shape (..., 2), or (..., 0) when ``period`` is None.
+    """
+    positions = np.asarray(positions)
+    if period is None:
+        return np.zeros((*positions.shape, 0), dtype=np.float32)
+    angle = 2 * np.pi * np.mod(positions, period) / period
+    return np.stack([np.sin(angle), np.cos(angle)], axis=-1).astype(np.float32)
+
+
+def complete_windows(values: np.ndarray, starts: np.ndarray, span: int) -> np.ndarray:
+    """Boolean mask of the windows ``[s, s + span)`` without any NaN.
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (T_total, F)
+    starts : np.ndarray of int, shape (N,)
+    span : int
+
+    Returns
+    -------
+    np.ndarray of bool, shape (N,)
+    """
+    bad = np.isnan(values).any(axis=1)
+    if not bad.any():
+        return np.ones(len(starts), dtype=bool)
+    # bad rows in [s, s + span) via a cumulative count: O(T_total + N)
+    counts = np.concatenate([[0], np.cumsum(bad)])
+    return (counts[starts + span] - counts[starts]) == 0
+
+
+def fill_window_gaps(windows: np.ndarray, labels) -> np.ndarray:
+    """Fill NaN in predict inputs: linear inside, nearest value at the edges.
+
+    Parameters
+    ----------
+    windows : np.ndarray, shape (n, W, F)
+        Unscaled last windows (a copy is filled).
+    labels : callable
+        ``labels(i)`` names series ``i`` for messages.
+
+    Returns
+    -------
+    np.ndarray, shape (n, W, F)
+
+    Raises
+    ------
+    ValueError
+        If a column of a window has no value at all.
+
+    Warns
+    -----
+    UserWarning
+        Naming the series whose inputs were filled.
+    """
+    missing = np.isnan(windows)
+    if not missing.any():
+        return windows
+    out = windows.copy()
+    steps = np.arange(windows.shape[1])
+    filled = []
+    for i, f in zip(*np.nonzero(missing.any(axis=1))):
+        known = ~missing[i, :, f]
+        if not known.any():
+            raise ValueError(
+                f"{labels(i)} has no observed value in column {f} of its last "
+                f"{windows.shape[1]} time points, the input window of predict: "
+                "fill the missing values, or drop the series"
+            )
+        out[i, :, f] = np.interp(steps, steps[known], windows[i, known, f])
+        filled.append(i)
+    names = ", ".join(labels(i) for i in sorted(set(filled))[:5])
+    warnings.warn(
+        f"NaN in the last input window of {names} were filled by linear "
+        "interpolation (nearest value at the edges) for predict",
+        UserWarning,
+        stacklevel=3,
+    )
+    return out

@@ -1,0 +1,68 @@
+"""Smoke runs of the example scripts in examples/ (two training epochs each)."""
+
+from __future__ import annotations
+
+import math
+import runpy
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+# with 2 epochs the GRU is far from converged, so the bounds only catch broken
+# scaling or misaligned forecasts: monthly temperatures span about 0..35 °C
+MAX_MAE = 10.0
+MAX_MASE = 10.0
+
+
+def _example_main(name: str):
+    """Load ``examples/<name>.py`` without running it as a script."""
+    namespace = runpy.run_path(str(EXAMPLES / f"{name}.py"), run_name=name)
+    return namespace["main"]
+
+
+def test_weather_au_quick(tmp_path, capsys):
+    output = tmp_path / "forecast.png"
+    metrics = _example_main("weather_au")(["--quick", "--output", str(output)])
+
+    assert metrics["epochs"] == 2
+    for key in ("mae", "rmse", "mase", "fit_time_s"):
+        assert math.isfinite(metrics[key]), key
+    assert 0 < metrics["mae"] <= metrics["rmse"] < MAX_MAE
+    assert 0 < metrics["mase"] < MAX_MASE
+    assert metrics["fit_time_s"] > 0
+
+    per_location = metrics["per_location"]
+    assert per_location.shape == (44, 3)
+    assert per_location.notna().all().all()
+    # overall MASE is documented as the mean of the per-location values
+    assert metrics["mase"] == pytest.approx(per_location["MASE"].mean())
+    # MAE pooled over locations equals the mean of per-location MAEs here, as
+    # every location has the same 18 test months
+    assert metrics["mae"] == pytest.approx(per_location["MAE"].mean())
+
+    assert output.is_file()
+    data = output.read_bytes()
+    assert len(data) > 1000
+    assert data.startswith(b"\x89PNG")
+    assert "MASE" in capsys.readouterr().out
+
+
+def test_cross_validation_quick(capsys):
+    results = _example_main("cross_validation")(["--quick"])
+
+    assert set(results) == {"GRU", "Naive"}
+    expected_cutoffs = ["2013-06", "2014-06", "2015-06"]
+    for name, frame in results.items():
+        assert isinstance(frame, pd.DataFrame)
+        assert len(frame) == 3, name
+        assert [str(c) for c in frame["cutoff"]] == expected_cutoffs, name
+        assert list(frame["len_train_window"]) == [54, 66, 78], name
+        mae = frame["test_MeanAbsoluteError"]
+        mase = frame["test_MeanAbsoluteScaledError"]
+        assert mae.between(0, MAX_MAE, inclusive="neither").all(), name
+        assert mase.between(0, MAX_MASE, inclusive="neither").all(), name
+        assert frame["fit_time"].notna().all(), name
+    assert "Summary" in capsys.readouterr().out
