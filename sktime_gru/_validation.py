@@ -1,8 +1,12 @@
-"""Parameter checks in one place.
+"""Parameter and input-data checks in one place.
 
-Each rule names the parameter, the value received and what is required, so that a
-wrong setting fails at the start of ``fit`` with a message a user can act on,
-never deep inside Keras.
+Each rule names the parameter (or the series, column and time stamp), the value
+received and what is required or how to fix it, so that a wrong setting or bad
+data fails at the start of ``fit`` / ``predict`` / ``update`` with a message a
+user can act on, never deep inside sktime's converters or Keras.
+
+The data checks run on every call, also on panels of 100,000 series, so they are
+vectorised numpy: one pass over the values and the index, no per-series loop.
 """
 
 from __future__ import annotations
@@ -10,8 +14,24 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["check_params"]
+__all__ = [
+    "InvalidParameterError",
+    "check_horizon",
+    "check_params",
+    "check_x_covers_y",
+    "check_y",
+]
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A hyper-parameter has an invalid value or type.
+
+    Both a ``ValueError`` and a ``TypeError`` (as scikit-learn's
+    ``InvalidParameterError``), so callers may catch either.
+    """
+
 
 _SCALINGS = ("global", "per_series", None)
 
@@ -25,7 +45,9 @@ def _int(name, value, low, allow_none=False):
         return
     if not _is_int(value) or value < low:
         need = f"an integer >= {low}" + (" or None" if allow_none else "")
-        raise ValueError(f"{name} must be {need}, got {value!r}")
+        # a bool is an int to Python, but True as "units" is a mistake
+        kind = f" (a {type(value).__name__})" if not _is_int(value) else ""
+        raise InvalidParameterError(f"{name} must be {need}, got {value!r}{kind}")
 
 
 def _real(name, value, low, high, low_open=False, high_open=True, allow_none=False):
@@ -41,7 +63,7 @@ def _real(name, value, low, high, low_open=False, high_open=True, allow_none=Fal
         lo = "(" if low_open else "["
         hi = ")" if high_open else "]"
         none = " or None" if allow_none else ""
-        raise ValueError(
+        raise InvalidParameterError(
             f"{name} must be a number in {lo}{low}, {high}{hi}{none}, got {value!r}"
         )
 
@@ -51,16 +73,22 @@ def check_params(est) -> None:
 
     Raises
     ------
-    ValueError
-        Naming the parameter, the value and the requirement.
-    TypeError
-        For a parameter of the wrong kind (e.g. ``callbacks`` not a list).
+    InvalidParameterError
+        A ``ValueError`` and ``TypeError`` naming the parameter, the value and
+        the requirement.
     """
     _int("window_length", est.window_length, 1)
     _int("output_length", est.output_length, 1, allow_none=True)
     _int("units", est.units, 1)
     _int("n_layers", est.n_layers, 1)
     _int("epochs", est.epochs, 0)
+    _int("update_epochs", est.update_epochs, 0)
+    _int("fine_tune_epochs", est.fine_tune_epochs, 0)
+    sp = est.seasonal_period
+    if not (sp is None or sp == "auto" or (_is_int(sp) and sp >= 2)):
+        raise InvalidParameterError(
+            f"seasonal_period must be an integer >= 2, 'auto' or None, got {sp!r}"
+        )
     _int("batch_size", est.batch_size, 1)
     _int("patience", est.patience, 0, allow_none=True)
     _int("verbose", est.verbose, 0)
@@ -75,40 +103,337 @@ def check_params(est) -> None:
         allow_none=True,
     )
     if est.scaling not in _SCALINGS:
-        raise ValueError(
+        raise InvalidParameterError(
             f"scaling must be one of 'global', 'per_series' or None, "
             f"got {est.scaling!r}"
         )
     if not isinstance(est.bidirectional, (bool, np.bool_)):
-        raise TypeError(
+        raise InvalidParameterError(
             f"bidirectional must be True or False, got {est.bidirectional!r}"
         )
     if not isinstance(est.run_eagerly, (bool, np.bool_)):
-        raise TypeError(f"run_eagerly must be True or False, got {est.run_eagerly!r}")
+        raise InvalidParameterError(
+            f"run_eagerly must be True or False, got {est.run_eagerly!r}"
+        )
     if est.patience is not None and not est.validation_split:
-        raise ValueError(
+        raise InvalidParameterError(
             f"patience={est.patience!r} (early stopping) needs validation windows: "
             "set validation_split to a fraction such as 0.2, or patience=None"
         )
     if est.callbacks is not None and not isinstance(est.callbacks, (list, tuple)):
-        raise TypeError(
+        raise InvalidParameterError(
             f"callbacks must be a list of keras.callbacks.Callback or None, "
             f"got {type(est.callbacks).__name__}"
         )
     if not isinstance(est.optimizer, str) and not hasattr(est.optimizer, "get_config"):
-        raise TypeError(
+        raise InvalidParameterError(
             "optimizer must be a Keras optimizer name such as 'adam' or a "
             f"keras.optimizers.Optimizer instance, got {est.optimizer!r}"
         )
     if not isinstance(est.loss, str) and not callable(est.loss):
-        raise TypeError(
+        raise InvalidParameterError(
             f"loss must be a Keras loss name such as 'mse' or a callable, "
             f"got {est.loss!r}"
         )
     rs = est.random_state
     if not (rs is None or _is_int(rs) or isinstance(rs, np.random.RandomState)):
-        raise TypeError(
+        raise InvalidParameterError(
             f"random_state must be None, an int or a numpy RandomState, got {rs!r}"
         )
     if _is_int(rs) and not 0 <= rs < 2**32:
-        raise ValueError(f"random_state must be in [0, 2**32), got {rs!r}")
+        raise InvalidParameterError(f"random_state must be in [0, 2**32), got {rs!r}")
+    _check_keras_objects(est)
+
+
+def _check_keras_objects(est) -> None:
+    """Resolve optimizer / loss names and callbacks now, not mid-training.
+
+    Imports Keras: only called from ``fit``, which builds a network right after.
+    """
+    from sktime_gru._training import import_keras
+
+    keras = import_keras()
+    if isinstance(est.optimizer, str):
+        try:
+            keras.optimizers.get(est.optimizer)
+        except ValueError:
+            raise InvalidParameterError(
+                f"optimizer {est.optimizer!r} is not a Keras optimizer name: use "
+                "e.g. 'adam', 'rmsprop', 'sgd', 'adamw' or a "
+                "keras.optimizers.Optimizer instance"
+            ) from None
+    if isinstance(est.loss, str):
+        try:
+            keras.losses.get(est.loss)
+        except ValueError:
+            raise InvalidParameterError(
+                f"loss {est.loss!r} is not a Keras loss name: use e.g. 'mse', "
+                "'mae', 'huber' or a callable loss(y_true, y_pred)"
+            ) from None
+    for i, cb in enumerate(est.callbacks or []):
+        if not isinstance(cb, keras.callbacks.Callback):
+            raise InvalidParameterError(
+                f"callbacks[{i}] is {cb!r} ({type(cb).__name__}), not a "
+                "keras.callbacks.Callback instance: pass callback objects, e.g. "
+                "callbacks=[keras.callbacks.CSVLogger('log.csv')]"
+            )
+
+
+# ------------------------------------------------------------------- data --
+def _time_level(index: pd.Index) -> pd.Index:
+    return index.levels[-1] if isinstance(index, pd.MultiIndex) else index
+
+
+def _where(index: pd.Index, row: int) -> str:
+    """Describe row ``row`` of ``index`` as 'instance ..., time ...' for messages."""
+    key = index[row]
+    if isinstance(index, pd.MultiIndex):
+        instance = key[:-1] if len(key) > 2 else key[0]
+        return f"instance {instance!r}, time {key[-1]}"
+    return f"time {key}"
+
+
+def _columns(y):
+    """(label, 1-D values) of every column of a Series / DataFrame, no copies."""
+    if isinstance(y, pd.Series):
+        return [(y.name, y)]
+    return [(label, y.iloc[:, j]) for j, label in enumerate(y.columns)]
+
+
+def _check_time_index(y, name: str) -> None:
+    time = _time_level(y.index)
+    if isinstance(time, (pd.PeriodIndex, pd.DatetimeIndex)):
+        return
+    if pd.api.types.is_integer_dtype(time.dtype):
+        return
+    where = (
+        "the last index level (time)"
+        if isinstance(y.index, pd.MultiIndex)
+        else "the index"
+    )
+    raise TypeError(
+        f"{where} of {name} has dtype {time.dtype} ({type(time).__name__}), which "
+        "is no time index: sktime_gru needs a PeriodIndex, a DatetimeIndex or "
+        "an integer index as time; convert it, e.g. with pd.to_datetime(...) or "
+        "pd.PeriodIndex(..., freq='M')"
+    )
+
+
+def _check_numeric(y, name: str) -> None:
+    for label, col in _columns(y):
+        dtype = col.dtype
+        numeric = pd.api.types.is_numeric_dtype(dtype)
+        if numeric and not pd.api.types.is_complex_dtype(dtype):
+            continue
+        # only on the error path: find the first value that is not a number
+        as_num = pd.to_numeric(col, errors="coerce")
+        bad = np.flatnonzero(as_num.isna().to_numpy() & col.notna().to_numpy())
+        if bad.size:
+            i = int(bad[0])
+            example = (
+                f"; the first non-numeric value is {col.iloc[i]!r} at "
+                f"{_where(y.index, i)}"
+            )
+            fix = "convert it with pd.to_numeric or drop the column"
+        else:
+            example = " although its values are numbers"
+            fix = "convert it with .astype(float)"
+        raise TypeError(
+            f"{name} column {label!r} has non-numeric dtype {dtype}{example}: "
+            f"GRUEncoderDecoderForecaster needs numeric columns only; {fix}"
+        )
+
+
+def _check_unique(y, name: str) -> None:
+    index = y.index
+    # is_unique is cached on the index, so sktime's own check reuses it
+    if index.is_unique:
+        return
+    row = int(np.flatnonzero(index.duplicated())[0])
+    n_dup = int(index.duplicated().sum())
+    raise ValueError(
+        f"{name} has a duplicate index entry at {_where(index, row)} ({n_dup} "
+        "duplicate rows in total): each series needs exactly one row per time "
+        f"point; drop the duplicates, e.g. {name} = "
+        f"{name}[~{name}.index.duplicated(keep='last')], or aggregate them with "
+        f"{name}.groupby(level=...).mean()"
+    )
+
+
+def _check_finite(y, name: str, allow_missing: bool) -> None:
+    for label, col in _columns(y):
+        dtype = col.dtype
+        if isinstance(dtype, np.dtype):
+            if dtype.kind != "f":
+                continue  # ints and bools cannot hold NaN or inf
+            values = col.to_numpy()
+        else:  # nullable extension dtypes: pd.NA counts as missing
+            values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        if allow_missing:
+            bad = np.isinf(values)
+        elif np.isfinite(np.sum(values)):
+            continue  # fast path: no NaN and no inf (one reduction, no copy)
+        else:
+            bad = ~np.isfinite(values)
+        if not bad.any():
+            continue
+        rows = np.flatnonzero(bad)
+        first = values[rows[0]]
+        where = f"column {label!r}, {_where(y.index, int(rows[0]))}"
+        count = f"{rows.size} value{'s' if rows.size > 1 else ''} in total"
+        if np.isnan(first):
+            raise ValueError(
+                f"{name} contains missing values (NaN), the first at {where} "
+                f"({count}), but this forecaster does not support missing values: "
+                f"fill them, e.g. {name}.interpolate() or "
+                f"{name}.groupby(level=0).ffill() for a panel, or drop the "
+                "affected time points or series"
+            )
+        raise ValueError(
+            f"{name} contains an infinite value ({first}) at {where} ({count}): "
+            "GRUEncoderDecoderForecaster needs finite values; replace them, e.g. "
+            f"{name}.replace([np.inf, -np.inf], np.nan), then fill or interpolate"
+            + ("" if allow_missing else " the gaps")
+        )
+
+
+def check_y(y, name: str = "y", allow_missing: bool = False) -> None:
+    """Validate endogenous (or exogenous) data before sktime converts it.
+
+    Catches what sktime would reject with a generic message, or let through to
+    fail later: empty data, a time index that is no time, non-numeric columns,
+    duplicate time stamps, infinite values, and NaN unless ``allow_missing``.
+    Types other than ``pd.Series`` / ``pd.DataFrame`` are left to sktime's own
+    checks (it accepts more containers), except a list of plain values.
+
+    Parameters
+    ----------
+    y : pd.Series, pd.DataFrame or another sktime container
+    name : str, default="y"
+        Name used in messages (``"y"`` or ``"X"``).
+    allow_missing : bool, default=False
+        Accept NaN (the forecaster's ``capability:missing_values`` tag).
+
+    Raises
+    ------
+    ValueError
+        Empty data, duplicate index entries, NaN (when not allowed) or inf; the
+        message names series, column and time stamp of the first problem.
+    TypeError
+        Not a time index, non-numeric columns, or a list of plain values.
+    """
+    if isinstance(y, (list, tuple)):
+        # a list of DataFrames is sktime's "df-list" panel container
+        if not all(isinstance(v, pd.DataFrame) for v in y) or not y:
+            raise TypeError(
+                f"{name} is a {type(y).__name__} of plain values; pass a pandas "
+                "Series or DataFrame with a time index, e.g. "
+                f"pd.Series(values, index=pd.period_range('2000-01', "
+                f"periods=len(values), freq='M'))"
+            )
+        return
+    if not isinstance(y, (pd.Series, pd.DataFrame)):
+        return
+    if len(y) == 0 or (isinstance(y, pd.DataFrame) and y.shape[1] == 0):
+        raise ValueError(
+            f"{name} is empty ({y.shape[0]} rows, "
+            f"{1 if y.ndim == 1 else y.shape[1]} columns): pass at least "
+            "window_length + output_length time points per series"
+        )
+    _check_time_index(y, name)
+    _check_numeric(y, name)
+    _check_unique(y, name)
+    _check_finite(y, name, allow_missing)
+
+
+def check_x_covers_y(y, X) -> None:
+    """Raise unless ``X`` has a row for every (series, time point) of ``y``.
+
+    Pre-empts sktime's "indices ... are not contained" message in ``fit``; only
+    checks pandas containers (others are left to sktime).
+
+    Raises
+    ------
+    ValueError
+        Naming the first row of ``y`` that ``X`` lacks and how many are missing.
+    """
+    if not isinstance(y, (pd.Series, pd.DataFrame)) or not isinstance(
+        X, (pd.Series, pd.DataFrame)
+    ):
+        return
+    if y.index.nlevels != X.index.nlevels:
+        raise ValueError(
+            f"X has {X.index.nlevels} index levels but y has {y.index.nlevels}: X "
+            "must be indexed like y (same instance levels, time last)"
+        )
+    missing = ~y.index.isin(X.index)
+    if not missing.any():
+        return
+    rows = np.flatnonzero(missing)
+    raise ValueError(
+        f"X has no row for {rows.size} of the {len(y)} rows of y, the first at "
+        f"{_where(y.index, int(rows[0]))}: in fit, X must cover every time point of "
+        "every series of y; pass X over the whole training period (index as y)"
+    )
+
+
+def check_horizon(fh) -> None:
+    """Validate a forecasting horizon given as plain values, before sktime does.
+
+    ``ForecastingHorizon`` objects, ``None``, time-stamp indexes and other
+    valid containers pass through to sktime. Integer steps are relative, so an
+    in-sample step (``<= 0``) is caught here already.
+
+    Raises
+    ------
+    ValueError
+        An empty ``fh``.
+    TypeError
+        Strings, booleans or non-integer numbers as steps.
+    InSampleHorizonError
+        Integer steps ``<= 0`` (this forecaster only forecasts ahead).
+    """
+    if fh is None or type(fh).__name__ == "ForecastingHorizon":
+        return
+    if isinstance(fh, (str, bytes, bool, np.bool_)):
+        raise TypeError(
+            f"fh must be steps ahead (integers) or time stamps, got {fh!r}: "
+            "pass e.g. fh=[1, 2, 3] or fh=range(1, 13)"
+        )
+    if isinstance(fh, numbers.Integral):
+        _check_steps_ahead(np.asarray([fh]))
+        return
+    if isinstance(fh, numbers.Real):
+        raise TypeError(
+            f"fh must be integer steps ahead, got {fh!r}: pass e.g. "
+            f"fh={max(int(fh), 1)} or fh=[1, 2, 3]"
+        )
+    if not isinstance(fh, (list, tuple, range, np.ndarray, pd.Index)):
+        return
+    if len(fh) == 0:
+        raise ValueError("fh is empty: pass at least one step ahead, e.g. fh=[1, 2, 3]")
+    values = np.asarray(fh)
+    kind = values.dtype.kind
+    if kind in "iu":
+        _check_steps_ahead(values)
+    elif kind in "fc" or kind == "b":
+        raise TypeError(
+            f"fh must be integer steps ahead, got {values.dtype} values "
+            f"{values.tolist()[:5]}: pass integers, e.g. fh=[1, 2, 3]"
+        )
+    elif kind in "US" or (
+        kind == "O" and any(isinstance(v, (str, bytes)) for v in values.ravel())
+    ):
+        raise TypeError(
+            f"fh must be integer steps ahead or time stamps, got strings "
+            f"{values.tolist()[:5]}: pass e.g. fh=[1, 2, 3], or a "
+            "pd.PeriodIndex / pd.DatetimeIndex of future times"
+        )
+
+
+def _check_steps_ahead(steps: np.ndarray) -> None:
+    if (steps <= 0).any():
+        # raised by the forecaster module's own check, for one error type
+        from sktime_gru.forecaster import _check_out_of_sample
+
+        _check_out_of_sample(steps)
