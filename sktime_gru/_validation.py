@@ -111,6 +111,10 @@ def check_params(est) -> None:
         raise InvalidParameterError(
             f"bidirectional must be True or False, got {est.bidirectional!r}"
         )
+    if not isinstance(est.deseasonalize, (bool, np.bool_)):
+        raise TypeError(
+            f"deseasonalize must be True or False, got {est.deseasonalize!r}"
+        )
     if not isinstance(est.run_eagerly, (bool, np.bool_)):
         raise InvalidParameterError(
             f"run_eagerly must be True or False, got {est.run_eagerly!r}"

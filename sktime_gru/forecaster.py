@@ -14,6 +14,7 @@ from sktime_gru._features import (
     complete_windows,
     fill_window_gaps,
     resolve_seasonal_period,
+    seasonal_profile,
 )
 from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import Panel, frame_from_forecasts, panel_from_frame
@@ -93,6 +94,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         for the forecast period, to the decoder. ``"auto"`` derives the cycle
         from the frequency (monthly 12, quarterly 4, weekly 52, daily 7, hourly
         24; none for an integer index).
+    deseasonalize : bool, default=False
+        The network forecasts departures from each series' mean at every
+        position of the seasonal cycle (its climatology, from the training data
+        only), which is added back to the forecasts. Needs ``seasonal_period``.
     update_epochs : int, default=5
         Fine-tuning epochs when ``update(..., update_params=True)`` is called;
         the network is trained further (warm start) on the windows that include
@@ -219,6 +224,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         patience: int | None = None,
         scaling: str | None = "global",
         seasonal_period: int | str | None = None,
+        deseasonalize: bool = False,
         update_epochs: int = 5,
         fine_tune_epochs: int = 0,
         callbacks: list | None = None,
@@ -241,6 +247,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.patience = patience
         self.scaling = scaling
         self.seasonal_period = seasonal_period
+        self.deseasonalize = deseasonalize
         self.update_epochs = update_epochs
         self.fine_tune_epochs = fine_tune_epochs
         self.callbacks = callbacks
@@ -333,10 +340,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         seasonal_period = resolve_seasonal_period(
             self.seasonal_period, data.panel.grid.freq
         )
+        _check_deseasonalize(self.deseasonalize, seasonal_period)
         scaler = self._fit_scaler(data)
+        profile = self._fit_profile(data, scaler, seasonal_period)
         seed = resolve_seed(self.random_state)
         network = self._build(data, horizon, seasonal_period, seed)
-        scaled = self._scaled(data, scaler, seasonal_period)
+        scaled = self._scaled(data, scaler, seasonal_period, profile)
         train, held_out = self._split_windows(data, scaled, horizon)
         history = self._train(
             network, scaled, train, held_out, horizon, seed, self.epochs
@@ -350,6 +359,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.output_length_ = horizon
         self.seasonal_period_ = seasonal_period
         self.scaler_ = scaler
+        self.profile_ = profile
         self.history_ = history
         self.n_windows_ = len(train) + len(held_out)
         self.seed_ = seed
@@ -371,11 +381,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         # sktime's column order: variable-major, then alpha
         values = np.moveaxis(values, 0, -1)  # -> (n, K, T, A)
         n, k = steps.shape
-        frame = self._to_frame(np.zeros((n, k, 1)), fh)
         columns = self._get_columns(method="predict_quantiles", alpha=alpha)
-        return pd.DataFrame(
-            values.reshape(n * k, -1), index=frame.index, columns=columns
-        )
+        return self._to_frame(values.reshape(n, k, -1), fh, columns)
 
     def _predict_var(self, fh, X=None, cov=False):
         if cov:
@@ -386,9 +393,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         steps = self._steps_ahead(fh)
         variance = residual_variance(self.residuals_, steps)  # (n, K, T), scaled
         scale = self.scaler_.scale[:, : self._n_targets][self._groups()]  # (n, T)
-        frame = self._to_frame(variance / scale[:, None, :] ** 2, fh)
-        frame.columns = self._get_columns(method="predict_var")
-        return frame
+        columns = self._get_columns(method="predict_var")
+        return self._to_frame(variance / scale[:, None, :] ** 2, fh, columns)
 
     # --------------------------------------------------------------- update --
     def _update(self, y, X=None, update_params=True):
@@ -417,7 +423,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         horizon = self.pretrain_output_length_
         _check_long_enough(data.panel, self.window_length, horizon)
         scaler = self._fit_scaler(data, pretrained=True)
-        scaled = self._scaled(data, scaler, self.seasonal_period_)
+        profile = self._fit_profile(data, scaler, self.seasonal_period_)
+        scaled = self._scaled(data, scaler, self.seasonal_period_, profile)
         train, held_out = self._split_windows(data, scaled, horizon)
         self._train(
             self.pretrained_network_,
@@ -445,7 +452,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaler = self._fit_scaler(data, pretrained=True)
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
-        scaled = self._scaled(data, scaler, self.seasonal_period_)
+        profile = self._fit_profile(data, scaler, self.seasonal_period_)
+        scaled = self._scaled(data, scaler, self.seasonal_period_, profile)
         train, held_out = self._split_windows(data, scaled, horizon, require=False)
         history = {}
         if self.fine_tune_epochs and len(train):
@@ -461,6 +469,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.network_ = network
         self.output_length_ = horizon
         self.scaler_ = scaler
+        self.profile_ = profile
         self.history_ = history
         self.n_windows_ = len(train) + len(held_out)
         self.seed_ = seed
@@ -470,13 +479,16 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         return self
 
     def _check_pretrain_columns(self, data) -> None:
+        """Columns are matched by position: the counts must equal pretrain's."""
         y_cols, x_cols = self.pretrain_columns_
-        got = (list(data.panel.columns), data.x_names)
-        if got != (y_cols, x_cols):
+        n_x = 0 if x_cols is None else len(x_cols)
+        got_y, got_x = data.panel.values.shape[1], len(data.x_names or [])
+        if (got_y, got_x) != (len(y_cols), n_x):
             raise ValueError(
-                f"the network was pretrained on y columns {y_cols} and X columns "
-                f"{x_cols}, but got y columns {got[0]} and X columns {got[1]}: "
-                "pass data with the same columns as in pretrain"
+                f"the network was pretrained on {len(y_cols)} y column(s) "
+                f"{y_cols} and {n_x} X column(s), but got {got_y} y column(s) "
+                f"and {got_x} X column(s): pass data with as many columns, in "
+                "the same order, as in pretrain"
             )
 
     # ------------------------------------------------------- data assembly --
@@ -534,11 +546,41 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             return panel.series_of_rows()
         return np.zeros(len(panel.values), dtype=np.int64)
 
-    def _scaled(self, data, scaler, seasonal_period) -> np.ndarray:
-        """Scaled features ``[targets | X | calendar]``, float32, (T_total, F)."""
-        scaled = scaler.transform(data.raw, self._row_groups(data.panel))
-        calendar = calendar_features(data.panel.positions, seasonal_period)
+    def _fit_profile(self, data, scaler, seasonal_period):
+        """Per-series mean of the scaled targets at every seasonal position."""
+        if not self.deseasonalize:
+            return None
+        panel = data.panel
+        n_targets = panel.values.shape[1]
+        scaled = scaler.transform(
+            panel.values, self._row_groups(panel), slice(0, n_targets)
+        )
+        phase = _cycle(panel.positions, panel.grid) % seasonal_period
+        return seasonal_profile(
+            scaled, panel.series_of_rows(), phase, panel.n_series, seasonal_period
+        )
+
+    def _scaled(self, data, scaler, seasonal_period, profile=None) -> np.ndarray:
+        """Scaled features ``[targets | X | calendar]``, float32, (T_total, F).
+
+        With ``deseasonalize``, the targets are departures from ``profile``.
+        """
+        panel = data.panel
+        scaled = scaler.transform(data.raw, self._row_groups(panel))
+        cycle = _cycle(panel.positions, panel.grid)
+        if profile is not None:
+            n_targets = panel.values.shape[1]
+            phase = cycle % seasonal_period
+            scaled[:, :n_targets] -= profile[panel.series_of_rows(), phase]
+        calendar = calendar_features(cycle, seasonal_period)
         return np.concatenate([scaled.astype(np.float32), calendar], axis=1)
+
+    def _seasonal_term(self, positions: np.ndarray) -> np.ndarray | float:
+        """Profile at grid ``positions`` (n, S) of every series -> (n, S, T)."""
+        if self.profile_ is None:
+            return 0.0
+        phase = _cycle(positions, self._grid) % self.seasonal_period_
+        return self.profile_[np.arange(len(positions))[:, None], phase]
 
     def _split_windows(self, data, scaled, horizon, require=True):
         """Training and held-out window starts, without windows that hold NaN."""
@@ -667,16 +709,20 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         # encoder inputs: the last `window` observations, scaled, + calendar
         tail = fill_window_gaps(self.tail_[:, -window:], self._label)  # (n, W, C)
         past_pos = last[:, None] + step * np.arange(1 - window, 1)  # (n, W)
+        scaled_tail = self.scaler_.transform(tail, groups[:, None])
+        scaled_tail[..., :n_targets] -= self._seasonal_term(past_pos)
         inputs = np.concatenate(
             [
-                self.scaler_.transform(tail, groups[:, None]).astype(np.float32),
-                calendar_features(past_pos, self.seasonal_period_),
+                scaled_tail.astype(np.float32),
+                calendar_features(_cycle(past_pos, self._grid), self.seasonal_period_),
             ],
             axis=-1,
         )  # -> (n, W, F)
         # known-ahead features for every decoder step of every round
         future_pos = last[:, None] + step * np.arange(1, rounds * horizon + 1)
-        known = [calendar_features(future_pos, self.seasonal_period_)]
+        known = [
+            calendar_features(_cycle(future_pos, self._grid), self.seasonal_period_)
+        ]
         if X is not None and self._x_columns is None:
             self._check_x_columns(X.columns)  # raises: fitted without X
         if self._x_columns is not None:
@@ -699,7 +745,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             step_rows = np.concatenate([out.astype(np.float32), block], axis=-1)
             inputs = np.concatenate([inputs, step_rows], axis=1)[:, -window:]
         path = np.concatenate(outputs, axis=1)  # -> (n, R*H, T)
-        return np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)
+        picked = np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)
+        # deseasonalize: the network forecasts departures from the profile
+        return picked + self._seasonal_term(last[:, None] + step * steps)
 
     def _future_x(self, X, future_pos: np.ndarray, needed: np.ndarray) -> np.ndarray:
         """Raw X rows at ``future_pos`` (n, S) for every series -> (n, S, Fx).
@@ -743,10 +791,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         cols = slice(0, self._n_targets)
         return self.scaler_.inverse_transform(values, groups, cols)
 
-    def _to_frame(self, values: np.ndarray, fh) -> pd.DataFrame:
+    def _to_frame(self, values: np.ndarray, fh, columns=None) -> pd.DataFrame:
+        """Frame of (n, K, columns) values at the absolute times of ``fh``."""
         fh_times = fh.to_absolute_index(self.cutoff)
+        columns = self._y_columns if columns is None else columns
         return frame_from_forecasts(
-            values, fh_times, self.instances_, self._y_columns, self._index_names
+            values, fh_times, self.instances_, columns, self._index_names
         )
 
     # ---------------------------------------------------------- bookkeeping --
@@ -868,10 +918,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         flat = tails.reshape(n * length, n_cols)
         groups = np.repeat(self._groups(), length)
         positions = last[:, None] - self._grid.step * np.arange(length - 1, -1, -1)
+        scaled_flat = self.scaler_.transform(flat, groups)
+        seasonal = self._seasonal_term(positions)  # -> (n, L', T) or 0
+        if self.profile_ is not None:
+            scaled_flat[:, : self._n_targets] -= seasonal.reshape(n * length, -1)
+        cycle = _cycle(positions.reshape(-1), self._grid)
         scaled = np.concatenate(
             [
-                self.scaler_.transform(flat, groups).astype(np.float32),
-                calendar_features(positions.reshape(-1), self.seasonal_period_),
+                scaled_flat.astype(np.float32),
+                calendar_features(cycle, self.seasonal_period_),
             ],
             axis=1,
         )
@@ -1011,4 +1066,18 @@ def _check_x_aligned(panel: Panel, panel_x: Panel) -> None:
             f"y has {len(panel.values)} rows in {panel.n_series} series, X has "
             f"{len(panel_x.values)} rows in {panel_x.n_series} series; align X to "
             "y, e.g. X = X.loc[y.index]"
+        )
+
+
+def _cycle(positions: np.ndarray, grid) -> np.ndarray:
+    """Grid positions in units of one time step (for seasonal phases)."""
+    return np.asarray(positions) // grid.step
+
+
+def _check_deseasonalize(deseasonalize: bool, seasonal_period) -> None:
+    if deseasonalize and seasonal_period is None:
+        raise ValueError(
+            "deseasonalize=True needs a seasonal cycle, but seasonal_period is "
+            "None (or 'auto' found none for this time index): set "
+            "seasonal_period, e.g. seasonal_period=12 for monthly data"
         )

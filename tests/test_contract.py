@@ -219,7 +219,7 @@ def test_pretrain_update_and_column_mismatch():
     f = tiny_forecaster().pretrain(y, fh=[1, 2])
     f.pretrain(y)  # second call: continues training (_pretrain_update)
     wide = y.assign(z=1.0)
-    with pytest.raises(ValueError, match="pretrained on y columns"):
+    with pytest.raises(ValueError, match=r"pretrained on 1 y column\(s\)"):
         f.fit(wide)
 
 
@@ -255,3 +255,39 @@ def test_all_nan_last_window_raises_named_error():
         warnings.simplefilter("ignore")
         with pytest.raises(ValueError, match="instance 's1' has no observed value"):
             f.predict()
+
+
+# ----------------------------------------------------------- deseasonalize --
+
+
+def test_seasonal_profile_known_values():
+    from sktime_gru._features import seasonal_profile
+
+    values = np.array([[1.0], [2.0], [3.0], [5.0], [np.nan], [10.0]])
+    series = np.array([0, 0, 0, 0, 1, 1])
+    phase = np.array([0, 1, 0, 1, 0, 1])
+    prof = seasonal_profile(values, series, phase, 2, 2)
+    np.testing.assert_allclose(prof[0, :, 0], [2.0, 3.5])
+    # series 1 never observed phase 0: its overall mean is used
+    np.testing.assert_allclose(prof[1, :, 0], [10.0, 10.0])
+
+
+def test_deseasonalize_forecasts_departures_from_profile():
+    y = make_panel(lengths=(60, 60), start_offsets=(0, 0))
+    f = tiny_forecaster(
+        seasonal_period=12, deseasonalize=True, scaling="per_series", epochs=1
+    ).fit(y, fh=[1, 2, 3])
+    assert f.profile_.shape == (2, 12, 1)
+    pred = f.predict()
+    # with a barely trained network the forecast stays near the climatology
+    clim = y.groupby(
+        [y.index.get_level_values(0), y.index.get_level_values(1).month]
+    ).mean()
+    expected = [clim.loc[(s, t.month), "y"] for s, t in pred.index]
+    assert np.abs(pred["y"].to_numpy() - expected).mean() < 2.0
+    assert np.all(np.isfinite(f.predict_interval().to_numpy()))
+
+
+def test_deseasonalize_needs_a_period(series):
+    with pytest.raises(ValueError, match="deseasonalize=True needs a seasonal cycle"):
+        tiny_forecaster(deseasonalize=True).fit(series, fh=[1])
