@@ -112,7 +112,7 @@ def check_params(est) -> None:
             f"bidirectional must be True or False, got {est.bidirectional!r}"
         )
     if not isinstance(est.deseasonalize, (bool, np.bool_)):
-        raise TypeError(
+        raise InvalidParameterError(
             f"deseasonalize must be True or False, got {est.deseasonalize!r}"
         )
     if not isinstance(est.run_eagerly, (bool, np.bool_)):
