@@ -49,12 +49,12 @@ def test_gru_layers_are_cudnn_eligible():
     for gru in grus:
         cell = gru.cell
         assert cell.recurrent_dropout == 0 and not gru.unroll and cell.reset_after
-        assert cudnn_ok(
+        assert _do_gru_arguments_support_cudnn(
             cell.activation,
             cell.recurrent_activation,
             gru.unroll,
             cell.use_bias,
-            reset_after=True,
+            reset_after=cell.reset_after,
         )
 
 
