@@ -51,19 +51,30 @@ CANDIDATES = {
         window_length=18, scaling="per_series", seasonal_period="auto", loss="mae"
     ),
     "deseason+w12": dict(
-        window_length=12, scaling="per_series", seasonal_period="auto",
+        window_length=12,
+        scaling="per_series",
+        seasonal_period="auto",
         deseasonalize=True,
     ),
     "deseason+w18": dict(
-        window_length=18, scaling="per_series", seasonal_period="auto",
+        window_length=18,
+        scaling="per_series",
+        seasonal_period="auto",
         deseasonalize=True,
     ),
     "deseason+w12+val": dict(
-        window_length=12, scaling="per_series", seasonal_period="auto",
-        deseasonalize=True, validation_split=0.2, patience=10, epochs=200,
+        window_length=12,
+        scaling="per_series",
+        seasonal_period="auto",
+        deseasonalize=True,
+        validation_split=0.2,
+        patience=10,
+        epochs=200,
     ),
     "deseason+w6": dict(
-        window_length=6, scaling="per_series", seasonal_period="auto",
+        window_length=6,
+        scaling="per_series",
+        seasonal_period="auto",
         deseasonalize=True,
     ),
     "per_series+cal+u64": dict(
@@ -97,9 +108,15 @@ def main(argv=None):
     parser.add_argument("--candidates", nargs="+", default=["all"])
     parser.add_argument("--extra", type=json.loads, default={})
     parser.add_argument("--name", default=None)
+    parser.add_argument(
+        "--split", nargs=2, default=["2013-12", "2015-06"],
+        help="last training month and last scored month",
+    )
+
     args = parser.parse_args(argv)
     y = load_weather_au()
-    train, test = split(y)
+    train, test = split(y, *args.split)
+
     fh = list(range(1, 19))
     rows = []
     for name, model in [

@@ -27,6 +27,7 @@ def build_network(
     n_layers: int = 1,
     bidirectional: bool = True,
     dropout: float = 0.0,
+    zero_head: bool = False,
     seed: int = 0,
 ):
     """Build ``GRU encoder -> RepeatVector -> GRU decoder -> TimeDistributed Dense``.
@@ -54,6 +55,11 @@ def build_network(
         Wrap every GRU in ``keras.layers.Bidirectional``.
     dropout : float, default=0.0
         Input dropout of every GRU layer (cuDNN-compatible).
+    zero_head : bool, default=False
+        Start the output layer at zero, so that the untrained network forecasts
+        exactly 0 in the scaled space: with deseasonalised targets that is the
+        seasonal profile, which training then corrects only as far as the data
+        supports.
     seed : int, default=0
         Seeds every initializer and dropout layer, so that building twice with
         the same seed gives the same weights without touching global RNG state.
@@ -112,7 +118,11 @@ def build_network(
     outputs = layers.TimeDistributed(
         layers.Dense(
             n_targets,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+            kernel_initializer=(
+                "zeros"
+                if zero_head
+                else keras.initializers.GlorotUniform(seed=next(seeds))
+            ),
         ),
         name="head",
     )(x)  # -> (B, H, T)

@@ -111,9 +111,11 @@ def check_params(est) -> None:
         raise InvalidParameterError(
             f"bidirectional must be True or False, got {est.bidirectional!r}"
         )
-    if not isinstance(est.deseasonalize, (bool, np.bool_)):
+    if not (
+        isinstance(est.deseasonalize, (bool, np.bool_)) or est.deseasonalize == "auto"
+    ):
         raise InvalidParameterError(
-            f"deseasonalize must be True or False, got {est.deseasonalize!r}"
+            f"deseasonalize must be True, False or 'auto', got {est.deseasonalize!r}"
         )
     if not isinstance(est.run_eagerly, (bool, np.bool_)):
         raise InvalidParameterError(

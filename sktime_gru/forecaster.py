@@ -94,10 +94,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         for the forecast period, to the decoder. ``"auto"`` derives the cycle
         from the frequency (monthly 12, quarterly 4, weekly 52, daily 7, hourly
         24; none for an integer index).
-    deseasonalize : bool, default=False
+    deseasonalize : bool or "auto", default=False
         The network forecasts departures from each series' mean at every
         position of the seasonal cycle (its climatology, from the training data
-        only), which is added back to the forecasts. Needs ``seasonal_period``.
+        only), which is added back to the forecasts; the output layer starts at
+        zero, so an untrained network forecasts the climatology. Needs a
+        seasonal period; ``"auto"``: on whenever ``seasonal_period`` resolves
+        to one.
     update_epochs : int, default=5
         Fine-tuning epochs when ``update(..., update_params=True)`` is called;
         the network is trained further (warm start) on the windows that include
@@ -340,11 +343,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         seasonal_period = resolve_seasonal_period(
             self.seasonal_period, data.panel.grid.freq
         )
-        _check_deseasonalize(self.deseasonalize, seasonal_period)
+        deseasonalize = _resolve_deseasonalize(self.deseasonalize, seasonal_period)
         scaler = self._fit_scaler(data)
-        profile = self._fit_profile(data, scaler, seasonal_period)
+        profile = self._fit_profile(data, scaler, seasonal_period, deseasonalize)
         seed = resolve_seed(self.random_state)
-        network = self._build(data, horizon, seasonal_period, seed)
+        network = self._build(data, horizon, seasonal_period, seed, deseasonalize)
         scaled = self._scaled(data, scaler, seasonal_period, profile)
         train, held_out = self._split_windows(data, scaled, horizon)
         history = self._train(
@@ -360,6 +363,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.seasonal_period_ = seasonal_period
         self.scaler_ = scaler
         self.profile_ = profile
+        self.deseasonalize_ = deseasonalize
         self.history_ = history
         self.n_windows_ = len(train) + len(held_out)
         self.seed_ = seed
@@ -423,7 +427,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         horizon = self.pretrain_output_length_
         _check_long_enough(data.panel, self.window_length, horizon)
         scaler = self._fit_scaler(data, pretrained=True)
-        profile = self._fit_profile(data, scaler, self.seasonal_period_)
+        profile = self._fit_profile(
+            data, scaler, self.seasonal_period_, self.deseasonalize_
+        )
         scaled = self._scaled(data, scaler, self.seasonal_period_, profile)
         train, held_out = self._split_windows(data, scaled, horizon)
         self._train(
@@ -452,7 +458,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaler = self._fit_scaler(data, pretrained=True)
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
-        profile = self._fit_profile(data, scaler, self.seasonal_period_)
+        profile = self._fit_profile(
+            data, scaler, self.seasonal_period_, self.deseasonalize_
+        )
         scaled = self._scaled(data, scaler, self.seasonal_period_, profile)
         train, held_out = self._split_windows(data, scaled, horizon, require=False)
         history = {}
@@ -546,9 +554,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             return panel.series_of_rows()
         return np.zeros(len(panel.values), dtype=np.int64)
 
-    def _fit_profile(self, data, scaler, seasonal_period):
+    def _fit_profile(self, data, scaler, seasonal_period, enabled: bool):
         """Per-series mean of the scaled targets at every seasonal position."""
-        if not self.deseasonalize:
+        if not enabled:
             return None
         panel = data.panel
         n_targets = panel.values.shape[1]
@@ -605,7 +613,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         return train, held_out
 
     # ------------------------------------------------------------- network --
-    def _build(self, data, horizon, seasonal_period, seed):
+    def _build(self, data, horizon, seasonal_period, seed, deseasonalize=False):
         from sktime_gru._network import build_network
         from sktime_gru._training import compile_network, import_keras
 
@@ -622,6 +630,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             n_layers=self.n_layers,
             bidirectional=self.bidirectional,
             dropout=self.dropout,
+            zero_head=deseasonalize,
             seed=seed,
         )
         return compile_network(
@@ -1074,10 +1083,15 @@ def _cycle(positions: np.ndarray, grid) -> np.ndarray:
     return np.asarray(positions) // grid.step
 
 
-def _check_deseasonalize(deseasonalize: bool, seasonal_period) -> None:
+def _resolve_deseasonalize(deseasonalize, seasonal_period) -> bool:
+    """``"auto"``: deseasonalise whenever there is a seasonal period."""
+    if deseasonalize == "auto":
+        return seasonal_period is not None
     if deseasonalize and seasonal_period is None:
         raise ValueError(
             "deseasonalize=True needs a seasonal cycle, but seasonal_period is "
             "None (or 'auto' found none for this time index): set "
-            "seasonal_period, e.g. seasonal_period=12 for monthly data"
+            "seasonal_period, e.g. seasonal_period=12 for monthly data, or "
+            "deseasonalize='auto'"
         )
+    return bool(deseasonalize)
