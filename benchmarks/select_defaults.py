@@ -83,7 +83,7 @@ CANDIDATES = {
 }
 
 
-def split(y, train_end="2013-12", test_end="2015-06"):
+def split(y, train_end="2012-12", test_end="2014-06"):
     t = y.index.get_level_values(-1)
     train = y[t <= pd.Period(train_end, "M")]
     test = y[(t > pd.Period(train_end, "M")) & (t <= pd.Period(test_end, "M"))]
@@ -109,7 +109,9 @@ def main(argv=None):
     parser.add_argument("--extra", type=json.loads, default={})
     parser.add_argument("--name", default=None)
     parser.add_argument(
-        "--split", nargs=2, default=["2013-12", "2015-06"],
+        "--split",
+        nargs=2,
+        default=["2013-12", "2015-06"],
         help="last training month and last scored month",
     )
 
@@ -117,7 +119,7 @@ def main(argv=None):
     y = load_weather_au()
     train, test = split(y, *args.split)
 
-    fh = list(range(1, 19))
+    fh = list(range(1, len(test.index.get_level_values(-1).unique()) + 1))
     rows = []
     for name, model in [
         ("per-month mean", NaiveForecaster(strategy="mean", sp=12)),

@@ -13,7 +13,7 @@ known for the forecast period (exogenous, calendar).
 
 from __future__ import annotations
 
-__all__ = ["build_network"]
+__all__ = ["average_networks", "build_network"]
 
 
 def build_network(
@@ -29,6 +29,7 @@ def build_network(
     dropout: float = 0.0,
     zero_head: bool = False,
     seed: int = 0,
+    name: str = "gru_encoder_decoder",
 ):
     """Build ``GRU encoder -> RepeatVector -> GRU decoder -> TimeDistributed Dense``.
 
@@ -63,6 +64,8 @@ def build_network(
     seed : int, default=0
         Seeds every initializer and dropout layer, so that building twice with
         the same seed gives the same weights without touching global RNG state.
+    name : str, default="gru_encoder_decoder"
+        Model name (members of an ensemble need distinct names).
 
     Returns
     -------
@@ -128,4 +131,29 @@ def build_network(
     )(x)  # -> (B, H, T)
     if len(model_inputs) == 1:
         model_inputs = model_inputs[0]
-    return keras.Model(model_inputs, outputs, name="gru_encoder_decoder")
+    return keras.Model(model_inputs, outputs, name=name)
+
+
+def average_networks(members: list):
+    """One model whose output is the mean of the ``members``' outputs.
+
+    Parameters
+    ----------
+    members : list of keras.Model
+        Trained networks with the same inputs and output shape, distinct names.
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled; same inputs and output shape as each member.
+    """
+    import keras
+
+    first = members[0]
+    inputs = [
+        keras.Input(shape=tuple(t.shape[1:]), name=t.name.split(":")[0])
+        for t in first.inputs
+    ]
+    feed = inputs if len(inputs) > 1 else inputs[0]
+    outputs = keras.layers.Average(name="ensemble_mean")([m(feed) for m in members])
+    return keras.Model(feed, outputs, name="gru_ensemble")

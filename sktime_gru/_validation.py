@@ -84,6 +84,7 @@ def check_params(est) -> None:
     _int("epochs", est.epochs, 0)
     _int("update_epochs", est.update_epochs, 0)
     _int("fine_tune_epochs", est.fine_tune_epochs, 0)
+    _int("ensemble_size", est.ensemble_size, 1)
     sp = est.seasonal_period
     if not (sp is None or sp == "auto" or (_is_int(sp) and sp >= 2)):
         raise InvalidParameterError(

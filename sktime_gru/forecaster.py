@@ -26,6 +26,7 @@ from sktime_gru._windowing import gather_windows, split_train_validation, window
 __all__ = ["GRUEncoderDecoderForecaster", "InSampleHorizonError"]
 
 _MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
+_MEMBER_SEED_STRIDE = 7919
 # residuals kept for intervals: enough for stable tail quantiles, bounded memory
 _MAX_RESIDUAL_WINDOWS = 20_000
 
@@ -110,6 +111,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     fine_tune_epochs : int, default=0
         After ``pretrain``, the epochs ``fit`` trains the pretrained network on
         the new series (0: use the pretrained weights as they are).
+    ensemble_size : int, default=1
+        Networks trained independently (seeds ``seed + 7919 * k``) whose
+        forecasts are averaged; ``network_`` is then one Keras model holding
+        them all. Fit time grows linearly with it. ``update`` and fine-tuning
+        after ``pretrain`` train the averaged model as a whole.
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training.
     verbose : int, default=0
@@ -132,7 +138,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     scaler_ : MinMaxStats
         Training min / max per group (1 or n_series) and column.
     history_ : dict
-        Keras training history (``loss`` and, with validation, ``val_loss``).
+        Keras training history (``loss`` and, with validation, ``val_loss``) of
+        the first ensemble member.
     instances_ : pd.Index or None
         Instance labels of the fitted panel (None for a single series).
     y_tail_ : np.ndarray, shape (n_series, L, n_columns)
@@ -239,6 +246,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         deseasonalize: bool | str = "auto",
         update_epochs: int = 5,
         fine_tune_epochs: int = 0,
+        ensemble_size: int = 1,
         callbacks: list | None = None,
         verbose: int = 0,
         random_state=None,
@@ -262,6 +270,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.deseasonalize = deseasonalize
         self.update_epochs = update_epochs
         self.fine_tune_epochs = fine_tune_epochs
+        self.ensemble_size = ensemble_size
         self.callbacks = callbacks
         self.verbose = verbose
         self.random_state = random_state
@@ -356,12 +365,21 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaler = self._fit_scaler(data)
         profile = self._fit_profile(data, scaler, seasonal_period, deseasonalize)
         seed = resolve_seed(self.random_state)
-        network = self._build(data, horizon, seasonal_period, seed, deseasonalize)
         scaled = self._scaled(data, scaler, seasonal_period, profile)
         train, held_out = self._split_windows(data, scaled, horizon)
-        history = self._train(
-            network, scaled, train, held_out, horizon, seed, self.epochs
-        )
+        members, history = [], {}
+        for m in range(self.ensemble_size):
+            # members differ only by seed: initial weights, dropout, window order
+            member_seed = seed + _MEMBER_SEED_STRIDE * m
+            member = self._build(
+                data, horizon, seasonal_period, member_seed, deseasonalize, m
+            )
+            member_history = self._train(
+                member, scaled, train, held_out, horizon, member_seed, self.epochs
+            )
+            history = history or member_history
+            members.append(member)
+        network = self._combine(members)
         # calibrate intervals on windows not trained on, if there are any
         residual_windows = held_out if len(held_out) else train
         residuals = self._residuals(network, scaled, residual_windows, horizon)
@@ -622,7 +640,21 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         return train, held_out
 
     # ------------------------------------------------------------- network --
-    def _build(self, data, horizon, seasonal_period, seed, deseasonalize=False):
+    def _combine(self, members):
+        """Return the single member, or a model averaging all members.
+
+        The average is compiled only when it is trained (``update``), so that
+        no empty optimizer state is stored with it.
+        """
+        if len(members) == 1:
+            return members[0]
+        from sktime_gru._network import average_networks
+
+        return average_networks(members)
+
+    def _build(
+        self, data, horizon, seasonal_period, seed, deseasonalize=False, member=0
+    ):
         from sktime_gru._network import build_network
         from sktime_gru._training import compile_network, import_keras
 
@@ -641,6 +673,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             dropout=self.dropout,
             zero_head=deseasonalize,
             seed=seed,
+            name=f"gru_encoder_decoder_{member}",
         )
         return compile_network(
             network,
@@ -651,10 +684,18 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )
 
     def _train(self, network, scaled, train, held_out, horizon, seed, epochs):
-        from sktime_gru._training import train_network
+        from sktime_gru._training import compile_network, train_network
 
         if epochs == 0 or not len(train):
             return {}
+        if not network.compiled:
+            compile_network(
+                network,
+                optimizer=self.optimizer,
+                learning_rate=self.learning_rate,
+                loss=self.loss,
+                run_eagerly=self.run_eagerly,
+            )
         history = train_network(
             network,
             scaled,

@@ -292,3 +292,26 @@ def test_deseasonalize_forecasts_departures_from_profile():
 def test_deseasonalize_needs_a_period(series):
     with pytest.raises(ValueError, match="deseasonalize=True needs a seasonal cycle"):
         tiny_forecaster(deseasonalize=True, seasonal_period=None).fit(series, fh=[1])
+
+
+# --------------------------------------------------------------- ensemble --
+
+
+def test_ensemble_averages_independent_members(panel):
+    f = tiny_forecaster(ensemble_size=3).fit(panel, fh=[1, 2])
+    members = [layer for layer in f.network_.layers if layer.name.startswith("gru_")]
+    assert len(members) == 3
+    x = [np.zeros((2, 4, 3), "float32"), np.zeros((2, 3, 2), "float32")]
+    outs = [np.asarray(m(x)) for m in members]
+    assert not np.allclose(outs[0], outs[1])  # different seeds
+    np.testing.assert_allclose(np.asarray(f.network_(x)), np.mean(outs, axis=0), 1e-5)
+    assert np.all(np.isfinite(f.predict_interval().to_numpy()))
+    f.update(panel.groupby(level=0).tail(1), update_params=True)  # compiles lazily
+
+
+def test_ensemble_pretrain_then_fit():
+    y = make_panel(lengths=(40,) * 3, start_offsets=(0,) * 3)
+    f = tiny_forecaster(ensemble_size=2, fine_tune_epochs=1)
+    f.pretrain(y.loc[["s0", "s1"]], fh=[1, 2])
+    pred = f.fit(y.loc[["s2"]]).predict(fh=[1, 2])
+    assert np.all(np.isfinite(pred.to_numpy()))
