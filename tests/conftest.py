@@ -16,6 +16,7 @@ TINY = dict(
     batch_size=16,
     random_state=0,
     run_eagerly=True,
+    ensemble_size=1,
 )
 
 
