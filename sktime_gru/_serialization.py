@@ -1,16 +1,19 @@
 """Pickle-free save and load of a fitted forecaster.
 
-An artefact is a **directory** holding two files:
+An artefact is a **directory** holding:
 
 ``forecaster.json``
     Format name and version, the versions of the libraries that wrote it, the
     constructor parameters (``get_params()``), every other entry of the
-    forecaster's ``__dict__`` except ``network_`` (sktime's base-class state such
-    as ``_cutoff``, ``_fh`` and ``_y_metadata`` as well as the fitted attributes),
-    the optimizer's variables, the sha256 of ``network.keras`` and a sha256 of
-    the JSON content itself.
+    forecaster's ``__dict__`` (sktime's base-class state such as ``_cutoff``,
+    ``_fh`` and ``_y_metadata`` as well as the fitted attributes), for every
+    Keras network its file, sha256, compile state and optimizer variables, and a
+    sha256 of the JSON content itself.
 ``network.keras``
-    The trained Keras network in Keras' native format.
+    The trained network ``network_`` in Keras' native format; any other
+    attribute holding a Keras model (e.g. ``pretrained_network_``) gets its own
+    ``<attribute>.keras`` (one file per model object, shared when two attributes
+    hold the same model).
 
 The fitted state is stored *generically*: a small type-tagged JSON encoder walks
 every attribute and accepts only a whitelist of types (JSON scalars, containers,
@@ -32,7 +35,7 @@ safe by construction rather than by trust.
 Destination policy of :func:`save_forecaster`: ``path`` is created (parents
 included) when missing; an existing *empty* directory is used; an existing
 directory that holds a previous sktime_gru artefact (only ``forecaster.json``
-and ``network.keras``, the JSON naming this format) is replaced; anything else
+and ``.keras`` files, the JSON naming this format) is replaced; anything else
 (a file, or a directory with other content) is refused with
 ``FileExistsError``, so a mistyped path never deletes user files. The artefact
 is written to a temporary sibling directory first and moved into place, so an
@@ -42,6 +45,7 @@ interrupted save never leaves a half-written artefact at ``path``.
 from __future__ import annotations
 
 import base64
+import contextvars
 import dataclasses
 import datetime
 import enum
@@ -50,6 +54,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -74,7 +79,8 @@ FORMAT_NAME = "sktime_gru.forecaster"
 FORMAT_VERSION = "1.0"
 JSON_NAME = "forecaster.json"
 NETWORK_NAME = "network.keras"
-_ARTEFACT_FILES = {JSON_NAME, NETWORK_NAME}
+# a Keras file name in an artefact: no directories, nothing to traverse
+_MODEL_FILE_RE = re.compile(r"^[A-Za-z0-9_]{1,100}\.keras$")
 _TAG = "$type"  # key that marks a type-tagged JSON object
 
 # numpy dtype kinds stored as raw little-endian bytes: bool, ints, floats,
@@ -133,6 +139,38 @@ _register_defaults()
 
 
 # ------------------------------------------------------------------- encoder --
+# the Keras models met while encoding one forecaster / decoded for one load
+_SAVING_MODELS: contextvars.ContextVar = contextvars.ContextVar(
+    "sktime_gru_saving_models", default=None
+)
+_LOADED_MODELS: contextvars.ContextVar = contextvars.ContextVar(
+    "sktime_gru_loaded_models", default=None
+)
+
+
+def _is_keras_model(value) -> bool:
+    keras = sys.modules.get("keras")
+    return keras is not None and isinstance(value, keras.Model)
+
+
+class _ModelTable:
+    """Keras models of one save: one file per model object."""
+
+    def __init__(self):
+        self.files: dict[int, str] = {}
+        self.models: dict[str, object] = {}
+
+    def file_for(self, model, where: str) -> str:
+        if id(model) not in self.files:
+            attr = where.split("[")[0].split(".")[0]
+            name = NETWORK_NAME if where == "network_" else f"{attr}.keras"
+            if not _MODEL_FILE_RE.match(name) or name in self.models:
+                name = f"model_{len(self.models)}.keras"
+            self.files[id(model)] = name
+            self.models[name] = model
+        return self.files[id(model)]
+
+
 class _Unstorable(TypeError):
     """Raised inside the encoder; re-raised with the attribute's name."""
 
@@ -328,6 +366,9 @@ def _encode(value, where: str):
         or value is pd.NaT
     ):
         return _encode_pandas(value, where)
+    models = _SAVING_MODELS.get()
+    if models is not None and _is_keras_model(value):
+        return {_TAG: "keras_model", "file": models.file_for(value, where)}
     key = _type_key(kind)
     if key == "sktime.forecasting.base._fh.ForecastingHorizon":
         return {
@@ -498,6 +539,11 @@ def _decode_tagged(spec: dict):
         if spec["freq"] is not None:
             fh.freq = str(spec["freq"])
         return fh
+    if tag == "keras_model":
+        models = _LOADED_MODELS.get()
+        if models is None or spec["file"] not in models:
+            raise ValueError(f"unknown network file {spec['file']!r}")
+        return models[spec["file"]]
     if tag == "enum":
         cls = _ENUMS.get(spec["class"])
         if cls is None:
@@ -566,24 +612,29 @@ def _encode_params(est) -> dict:
     return out
 
 
-def _encode_state(est, param_names) -> dict:
+def _encode_state(est, param_names, models: _ModelTable) -> dict:
     out = {}
-    for name, value in est.__dict__.items():
-        if name in param_names or name == "network_":
-            continue
-        try:
-            out[name] = _encode(value, name)
-        except _Unstorable as err:
-            reason = err.reason or (
-                f"type {type(err.value).__module__}.{type(err.value).__qualname__} "
-                "is not in the whitelist of storable types"
-            )
-            raise TypeError(
-                f"cannot save fitted attribute {err.where} of "
-                f"{type(est).__name__}: {reason}. Store it as numpy / pandas / "
-                "plain Python values, or register its dataclass with "
-                "sktime_gru._serialization.register_dataclass"
-            ) from None
+    token = _SAVING_MODELS.set(models)
+    try:
+        for name, value in est.__dict__.items():
+            if name in param_names:
+                continue
+            try:
+                out[name] = _encode(value, name)
+            except _Unstorable as err:
+                reason = err.reason or (
+                    f"type {type(err.value).__module__}."
+                    f"{type(err.value).__qualname__} is not in the whitelist of "
+                    "storable types"
+                )
+                raise TypeError(
+                    f"cannot save fitted attribute {err.where} of "
+                    f"{type(est).__name__}: {reason}. Store it as numpy / pandas / "
+                    "plain Python values, or register its dataclass with "
+                    "sktime_gru._serialization.register_dataclass"
+                ) from None
+    finally:
+        _SAVING_MODELS.reset(token)
     return out
 
 
@@ -629,7 +680,9 @@ def _content_sha256(doc: dict) -> str:
 
 def _is_artefact_dir(path: Path) -> bool:
     names = {p.name for p in path.iterdir()}
-    if not names <= _ARTEFACT_FILES or JSON_NAME not in names:
+    if JSON_NAME not in names or not all(
+        n == JSON_NAME or _MODEL_FILE_RE.match(n) for n in names
+    ):
         return False
     try:
         with open(path / JSON_NAME, encoding="utf-8") as fh:
@@ -666,10 +719,12 @@ def save_forecaster(est, path) -> Path:
     """
     from sktime.exceptions import NotFittedError
 
-    if not est.is_fitted or getattr(est, "network_", None) is None:
+    # a pretrained forecaster (sktime's pretrain) is worth saving too
+    trained = est.is_fitted or getattr(est, "_state", None) == "pretrained"
+    if not trained or getattr(est, "network_", None) is None:
         raise NotFittedError(
             f"This {type(est).__name__} is not fitted yet, so there is nothing to "
-            "save: call fit before save_model"
+            "save: call fit (or pretrain) before save_model"
         )
     path = Path(path)
     if path.exists() and not path.is_dir():
@@ -685,16 +740,24 @@ def save_forecaster(est, path) -> Path:
         )
 
     params = _encode_params(est)
-    state = _encode_state(est, set(est.get_params(deep=False)))
-    optimizer = [
-        _encode_ndarray(v, f"network_.optimizer.variables[{i}]")
-        for i, v in enumerate(_optimizer_variables(est.network_))
-    ]
+    models = _ModelTable()
+    models.file_for(est.network_, "network_")  # network.keras, whatever shares it
+    state = _encode_state(est, set(est.get_params(deep=False)), models)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
-        est.network_.save(tmp / NETWORK_NAME)
+        networks = {}
+        for name, model in models.models.items():
+            model.save(tmp / name)
+            networks[name] = {
+                "sha256": _sha256_file(tmp / name),
+                "compiled": bool(getattr(model, "compiled", False)),
+                "optimizer_variables": [
+                    _encode_ndarray(v, f"{name}.optimizer.variables[{i}]")
+                    for i, v in enumerate(_optimizer_variables(model))
+                ],
+            }
         doc = {
             "format": FORMAT_NAME,
             "format_version": FORMAT_VERSION,
@@ -702,11 +765,7 @@ def save_forecaster(est, path) -> Path:
             "versions": _versions(),
             "params": params,
             "state": state,
-            "optimizer_variables": optimizer,
-            "network": {
-                "file": NETWORK_NAME,
-                "sha256": _sha256_file(tmp / NETWORK_NAME),
-            },
+            "networks": networks,
         }
         doc["content_sha256"] = _content_sha256(doc)
         with open(tmp / JSON_NAME, "w", encoding="utf-8") as fh:
@@ -797,20 +856,22 @@ def _read_document(path: Path) -> dict:
     return doc
 
 
-def _read_network_bytes(path: Path, doc: dict) -> bytes:
-    net = doc["network"]
-    if net.get("file") != NETWORK_NAME:
-        raise ArtefactError(f"unexpected network file name {net.get('file')!r}")
-    net_path = path / NETWORK_NAME
-    if not net_path.is_file():
+def _read_model_bytes(path: Path, name: str, info: dict) -> bytes:
+    if not isinstance(name, str) or not _MODEL_FILE_RE.match(name):
+        raise ArtefactError(
+            f"{path / JSON_NAME} names an invalid network file {name!r}; the "
+            "artefact is corrupt"
+        )
+    model_path = path / name
+    if not model_path.is_file():
         raise FileNotFoundError(
-            f"{net_path} is missing; the artefact is incomplete: save the "
+            f"{model_path} is missing; the artefact is incomplete: save the "
             "forecaster again"
         )
-    data = net_path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != net.get("sha256"):
+    data = model_path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != info.get("sha256"):
         raise ArtefactError(
-            f"{net_path} does not match the sha256 recorded in {JSON_NAME} "
+            f"{model_path} does not match the sha256 recorded in {JSON_NAME} "
             f"(size {len(data)} bytes): the network file is truncated, damaged or "
             "was replaced; save the forecaster again"
         )
@@ -834,6 +895,48 @@ def _warn_versions(saved: dict) -> None:
         )
 
 
+def _load_models(path: Path, doc: dict, est) -> dict:
+    """Verify, load (safe mode) and compile every network of the artefact."""
+    from sktime_gru._training import compile_network, import_keras
+
+    networks = doc.get("networks")
+    if not isinstance(networks, dict) or NETWORK_NAME not in networks:
+        raise ArtefactError(
+            f"{path / JSON_NAME} lists no {NETWORK_NAME}; the artefact is corrupt"
+        )
+    verified = {
+        name: _read_model_bytes(path, name, info) for name, info in networks.items()
+    }
+    keras = import_keras()
+    models = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, data in verified.items():
+            # load the bytes that were verified, not a file that may change
+            tmp_file = Path(tmp) / name
+            tmp_file.write_bytes(data)
+            try:
+                model = keras.saving.load_model(tmp_file, safe_mode=True, compile=False)
+            except Exception as err:
+                raise ArtefactError(
+                    f"{path / name} cannot be loaded by Keras "
+                    f"({type(err).__name__}: {err})"
+                ) from None
+            info = networks[name]
+            if info.get("compiled"):
+                compile_network(
+                    model,
+                    optimizer=est.optimizer,
+                    learning_rate=est.learning_rate,
+                    loss=est.loss,
+                    run_eagerly=est.run_eagerly,
+                )
+                values = [_decode_ndarray(v) for v in info["optimizer_variables"]]
+                if values:
+                    _restore_optimizer(model, values, path / name)
+            models[name] = model
+    return models
+
+
 def load_forecaster(cls, path):
     """Load a forecaster saved by :func:`save_forecaster`; executes no saved code.
 
@@ -847,8 +950,9 @@ def load_forecaster(cls, path):
     Returns
     -------
     forecaster : cls
-        Fitted, predicting exactly as the saved one; its network is compiled
-        with the saved optimizer state, so ``update(update_params=True)`` works.
+        Fitted, predicting exactly as the saved one; its networks are compiled
+        as they were, with the saved optimizer state, so that
+        ``update(update_params=True)`` continues training as the original would.
 
     Raises
     ------
@@ -857,11 +961,8 @@ def load_forecaster(cls, path):
     ArtefactError
         If the artefact is foreign, from a newer format, corrupt or modified.
     """
-    from sktime_gru._training import compile_network, import_keras
-
     path = Path(path)
     doc = _read_document(path)
-    network_bytes = _read_network_bytes(path, doc)
     if doc.get("class") != _type_key(cls):
         raise ArtefactError(
             f"{path} holds a {doc.get('class')}, not a {_type_key(cls)}: load it "
@@ -870,8 +971,6 @@ def load_forecaster(cls, path):
     _warn_versions(doc.get("versions", {}))
     try:
         params = {k: _decode(v) for k, v in doc["params"].items()}
-        state = {k: _decode(v) for k, v in doc["state"].items()}
-        opt_vars = [_decode_ndarray(v) for v in doc.get("optimizer_variables", [])]
         est = cls(**params)
     except (KeyError, ValueError, TypeError, AttributeError) as err:
         raise ArtefactError(
@@ -879,35 +978,23 @@ def load_forecaster(cls, path):
             "the artefact is corrupt or from an incompatible version: save the "
             "forecaster again"
         ) from None
-
-    keras = import_keras()
-    with tempfile.TemporaryDirectory() as tmp:
-        # load the bytes that were verified, not a file that may change meanwhile
-        tmp_file = Path(tmp) / NETWORK_NAME
-        tmp_file.write_bytes(network_bytes)
-        try:
-            network = keras.saving.load_model(tmp_file, safe_mode=True, compile=False)
-        except Exception as err:
-            raise ArtefactError(
-                f"{path / NETWORK_NAME} cannot be loaded by Keras "
-                f"({type(err).__name__}: {err})"
-            ) from None
-    compile_network(
-        network,
-        optimizer=est.optimizer,
-        learning_rate=est.learning_rate,
-        loss=est.loss,
-        run_eagerly=est.run_eagerly,
-    )
-    if opt_vars:
-        _restore_optimizer(network, opt_vars, path)
-
+    models = _load_models(path, doc, est)
+    token = _LOADED_MODELS.set(models)
+    try:
+        state = {k: _decode(v) for k, v in doc["state"].items()}
+    except (KeyError, ValueError, TypeError, AttributeError) as err:
+        raise ArtefactError(
+            f"{path / JSON_NAME} cannot be decoded ({type(err).__name__}: {err}); "
+            "the artefact is corrupt or from an incompatible version: save the "
+            "forecaster again"
+        ) from None
+    finally:
+        _LOADED_MODELS.reset(token)
     est.__dict__.update(state)
-    est.network_ = network
     return est
 
 
-def _restore_optimizer(network, values: list, path: Path) -> None:
+def _restore_optimizer(network, values: list, where: Path) -> None:
     """Give the fresh optimizer the saved moments, so fine-tuning continues."""
     opt = network.optimizer
     opt.build(network.trainable_variables)
@@ -917,9 +1004,8 @@ def _restore_optimizer(network, values: list, path: Path) -> None:
     )
     if not shapes_ok:
         raise ArtefactError(
-            f"{path / JSON_NAME}: the saved optimizer state does not fit the "
-            "network's optimizer; the artefact is corrupt or was saved with "
-            "another optimizer"
+            f"{where}: the saved optimizer state does not fit the network's "
+            "optimizer; the artefact is corrupt or was saved with another optimizer"
         )
     for var, value in zip(variables, values):
         var.assign(value)

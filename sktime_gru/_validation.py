@@ -12,6 +12,8 @@ vectorised numpy: one pass over the values and the index, no per-series loop.
 from __future__ import annotations
 
 import numbers
+import os
+import sys
 
 import numpy as np
 import pandas as pd
@@ -19,6 +21,7 @@ import pandas as pd
 __all__ = [
     "InvalidParameterError",
     "check_horizon",
+    "check_not_forked",
     "check_params",
     "check_x_covers_y",
     "check_y",
@@ -444,3 +447,46 @@ def _check_steps_ahead(steps: np.ndarray) -> None:
         from sktime_gru.forecaster import _check_out_of_sample
 
         _check_out_of_sample(steps)
+
+
+# ------------------------------------------------------------------ fork --
+_FORKED_AFTER_TF = False
+
+
+def _tf_runtime_started() -> bool:
+    context = sys.modules.get("tensorflow.python.eager.context")
+    try:
+        ctx = context.context_safe() if context is not None else None
+        return bool(ctx is not None and ctx._initialized)
+    except Exception:  # private API moved: assume started if TF is loaded
+        return True
+
+
+def _after_fork_in_child() -> None:
+    global _FORKED_AFTER_TF
+    _FORKED_AFTER_TF = _FORKED_AFTER_TF or _tf_runtime_started()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def check_not_forked() -> None:
+    """Raise instead of hanging in a child forked after TensorFlow started.
+
+    TensorFlow's thread pools do not survive ``fork``: the first operation in
+    such a child blocks for ever (e.g. sktime's ``backend="multiprocessing"``
+    after anything was fitted in the parent).
+
+    Raises
+    ------
+    RuntimeError
+        In a forked child of a process whose TensorFlow runtime had started.
+    """
+    if _FORKED_AFTER_TF:
+        raise RuntimeError(
+            "this process was forked after TensorFlow had started in its parent "
+            "(e.g. joblib / sktime backend='multiprocessing'); TensorFlow hangs "
+            "after fork: use backend='loky' or 'dask', whose workers are fresh "
+            "processes, or start the processes before fitting anything"
+        )

@@ -168,8 +168,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     before the benchmark's scored months (``benchmarks/select_defaults.py``,
     BENCHMARKS.md): per-series scaling, a 24-month window, calendar inputs,
     deseasonalised targets, 10 epochs and an average of 3 networks. The
-    reference tutorial's configuration is ``window_length=18, scaling="global", seasonal_period=None,
-    deseasonalize=False, epochs=50, ensemble_size=1``.
+    reference tutorial's configuration is ``window_length=18,
+    scaling="global", seasonal_period=None, deseasonalize=False, epochs=50,
+    ensemble_size=1``.
 
     Recursive decoding for horizons beyond ``output_length`` feeds forecasts
     back as inputs; errors can compound, so set ``output_length`` (or pass the

@@ -129,8 +129,8 @@ def make_model(name: str, seed: int | None = None, params: dict | None = None):
 
 
 #: The reference tutorial's network and recipe in our parameters. Options the
-#: tutorial does not have (seasonal inputs, deseasonalising) are switched off
-#: where the forecaster has them.
+#: tutorial does not have (seasonal inputs, deseasonalising, ensembles) are
+#: switched off where the forecaster has them.
 _TUTORIAL = {
     "window_length": 18,
     "output_length": 18,
@@ -142,6 +142,7 @@ _TUTORIAL = {
     "batch_size": 32,
     "seasonal_period": None,
     "deseasonalize": False,
+    "ensemble_size": 1,
 }
 
 
