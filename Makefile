@@ -9,6 +9,9 @@ BIN    := $(VENV)/bin
 # pytest-xdist workers; 2 matches the CI machine
 WORKERS ?= 2
 
+BENCH_VENV := .venv-bench
+BENCH_BIN  := $(BENCH_VENV)/bin
+
 .PHONY: demo test test-fast lint bench clean
 
 $(BIN)/activate:
@@ -32,5 +35,18 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check sktime_gru tests examples benchmarks
 	$(BIN)/ruff format --check sktime_gru tests examples benchmarks
 
+# statsforecast needs pandas < 3: the benchmarks get their own venv
+$(BENCH_VENV)/.installed-bench: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_BIN)/python -m pip install --upgrade pip
+	$(BENCH_BIN)/python -m pip install -e ".[benchmark]"
+	touch $@
+
+# ~20 min on 2 cores; writes benchmarks/results/ and the sections of BENCHMARKS.md
+bench: $(BENCH_VENV)/.installed-bench
+	nice -n 10 $(BENCH_BIN)/python benchmarks/accuracy.py
+	nice -n 10 $(BENCH_BIN)/python benchmarks/tutorial_recipe.py
+	nice -n 10 $(BENCH_BIN)/python benchmarks/speed.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache build *.egg-info
