@@ -66,3 +66,25 @@ def test_cross_validation_quick(capsys):
         assert mase.between(0, MAX_MASE, inclusive="neither").all(), name
         assert frame["fit_time"].notna().all(), name
     assert "Summary" in capsys.readouterr().out
+
+
+def test_pretrain_example_quick():
+    import runpy
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "pretrain.py"
+    result = runpy.run_path(str(path))["main"](["--quick"])
+    assert len(result["unseen"]) == 14
+    for key in ("mae_pretrained_on_30", "mae_trained_on_44"):
+        assert 0 < result[key] < 10
+
+
+@pytest.mark.slow
+def test_update_strategies_example_quick():
+    import runpy
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "update_strategies.py"
+    table = runpy.run_path(str(path))["main"](["--quick"])
+    assert len(table) == 6 and (table["folds"] == 3).all()
+    assert ((table["mean MAE"] > 0) & (table["mean MAE"] < 10)).all()
