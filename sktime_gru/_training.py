@@ -232,6 +232,13 @@ def train_network(
             f"{int(np.argmin(np.isfinite(losses))) + 1}; lower learning_rate, "
             "check the data for extreme values, or use scaling='per_series'"
         )
+    # the last update can overflow the weights after a finite recorded loss
+    if not all(np.isfinite(np.asarray(w)).all() for w in model.get_weights()):
+        raise FloatingPointError(
+            "training diverged: the network weights became NaN or infinite in "
+            "the last update; lower learning_rate or check the data for extreme "
+            "values"
+        )
     return history
 
 
