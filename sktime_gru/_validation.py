@@ -210,6 +210,16 @@ def _columns(y):
     return [(label, y.iloc[:, j]) for j, label in enumerate(y.columns)]
 
 
+def _is_nested(y) -> bool:
+    """Whether ``y`` is sktime's "nested_univ" panel: cells hold whole series."""
+    if not isinstance(y, pd.DataFrame) or not len(y):
+        return False
+    for j in range(y.shape[1]):
+        if pd.api.types.is_object_dtype(y.dtypes.iloc[j]):
+            return isinstance(y.iat[0, j], (pd.Series, np.ndarray))
+    return False
+
+
 def _check_time_index(y, name: str) -> None:
     time = _time_level(y.index)
     if isinstance(time, (pd.PeriodIndex, pd.DatetimeIndex)):
@@ -249,7 +259,8 @@ def _check_numeric(y, name: str) -> None:
             example = " although its values are numbers"
             fix = "convert it with .astype(float)"
         raise TypeError(
-            f"{name} column {label!r} has non-numeric dtype {dtype}{example}: "
+            f"{name} column {label!r} has non-numeric (categorical) dtype "
+            f"{dtype}{example}: "
             f"GRUEncoderDecoderForecaster needs numeric columns only; {fix}"
         )
 
@@ -313,8 +324,9 @@ def check_y(y, name: str = "y", allow_missing: bool = False) -> None:
     Catches what sktime would reject with a generic message, or let through to
     fail later: empty data, a time index that is no time, non-numeric columns,
     duplicate time stamps, infinite values, and NaN unless ``allow_missing``.
-    Types other than ``pd.Series`` / ``pd.DataFrame`` are left to sktime's own
-    checks (it accepts more containers), except a list of plain values.
+    Types other than ``pd.Series`` / ``pd.DataFrame`` (and sktime's nested
+    frames, whose cells are series) are left to sktime's own checks (it accepts
+    more containers), except a list of plain values.
 
     Parameters
     ----------
@@ -336,13 +348,13 @@ def check_y(y, name: str = "y", allow_missing: bool = False) -> None:
         # a list of DataFrames is sktime's "df-list" panel container
         if not all(isinstance(v, pd.DataFrame) for v in y) or not y:
             raise TypeError(
-                f"{name} is a {type(y).__name__} of plain values; pass a pandas "
-                "Series or DataFrame with a time index, e.g. "
+                f"{name} has an unsupported type: a {type(y).__name__} of plain "
+                "values; pass a pandas Series or DataFrame with a time index, e.g. "
                 f"pd.Series(values, index=pd.period_range('2000-01', "
                 f"periods=len(values), freq='M'))"
             )
         return
-    if not isinstance(y, (pd.Series, pd.DataFrame)):
+    if not isinstance(y, (pd.Series, pd.DataFrame)) or _is_nested(y):
         return
     if len(y) == 0 or (isinstance(y, pd.DataFrame) and y.shape[1] == 0):
         raise ValueError(

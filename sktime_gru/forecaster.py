@@ -142,10 +142,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         the first ensemble member.
     instances_ : pd.Index or None
         Instance labels of the fitted panel (None for a single series).
-    y_tail_ : np.ndarray, shape (n_series, L, n_columns)
-        with ``L = window_length + output_length_ - 1``.
-        Last observations of every series, unscaled: the inputs of ``predict``
-        and ``update``.
+    tail_ : np.ndarray, shape (n_series, L, n_y_columns + n_X_columns)
+        Last ``L = window_length + output_length_ - 1`` observations of every
+        series (y and X columns, unscaled): the inputs of ``predict`` and
+        ``update``.
     last_positions_ : np.ndarray of int, shape (n_series,)
         Grid position of the last observation of every series.
     n_windows_ : int
@@ -224,7 +224,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     }
 
     # keep no copy of y / X in the base class: predict and update use the
-    # fitted tails (y_tail_), which is also what sktime >= 1.3 will default to
+    # fitted tails (tail_), which is also what sktime >= 1.3 will default to
     _config = {"remember_data": False}
 
     def __init__(

@@ -116,14 +116,16 @@ DATA_CASES = [
         "non_numeric_column",
         lambda f, fx: tiny_forecaster().fit(str_column, fh=[1]),
         TypeError,
-        r"y column 'city' has non-numeric dtype .* first non-numeric value is "
+        r"y column 'city' has non-numeric \(categorical\) dtype .* first "
+        r"non-numeric value is "
         r"'Perth' at time 2000-01.*pd.to_numeric or drop the column",
     ),
     (
         "numbers_stored_as_object",
         lambda f, fx: tiny_forecaster().fit(_series().astype(object), fh=[1]),
         TypeError,
-        r"y column 'y' has non-numeric dtype object although its values are "
+        r"y column 'y' has non-numeric \(categorical\) dtype object although its "
+        r"values are "
         r"numbers.*astype\(float\)",
     ),
     (
@@ -165,7 +167,7 @@ DATA_CASES = [
         "list_of_numbers",
         lambda f, fx: tiny_forecaster().fit(list(range(40)), fh=[1]),
         TypeError,
-        r"y is a list of plain values; pass a pandas Series or DataFrame",
+        r"y has an unsupported type: a list of plain values; pass a pandas Series",
     ),
     # ----------------------------------------------------------------- fh --
     (
@@ -248,7 +250,7 @@ DATA_CASES = [
             _series(), X=pd.DataFrame({"x": ["a"] * 40}, MONTHS), fh=[1]
         ),
         TypeError,
-        r"X column 'x' has non-numeric dtype",
+        r"X column 'x' has non-numeric \(categorical\) dtype",
     ),
     # ------------------------------------------------------------- update --
     (
