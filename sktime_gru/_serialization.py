@@ -897,7 +897,7 @@ def _warn_versions(saved: dict) -> None:
 
 def _load_models(path: Path, doc: dict, est) -> dict:
     """Verify, load (safe mode) and compile every network of the artefact."""
-    from sktime_gru._training import compile_network, import_keras
+    from sktime_gru._training import compile_like, import_keras
 
     networks = doc.get("networks")
     if not isinstance(networks, dict) or NETWORK_NAME not in networks:
@@ -923,13 +923,7 @@ def _load_models(path: Path, doc: dict, est) -> dict:
                 ) from None
             info = networks[name]
             if info.get("compiled"):
-                compile_network(
-                    model,
-                    optimizer=est.optimizer,
-                    learning_rate=est.learning_rate,
-                    loss=est.loss,
-                    run_eagerly=est.run_eagerly,
-                )
+                compile_like(model, est)
                 values = [_decode_ndarray(v) for v in info["optimizer_variables"]]
                 if values:
                     _restore_optimizer(model, values, path / name)

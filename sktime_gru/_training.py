@@ -20,6 +20,7 @@ import numpy as np
 __all__ = [
     "as_tensors",
     "clone_network",
+    "compile_like",
     "compile_network",
     "import_keras",
     "make_window_dataset",
@@ -143,6 +144,17 @@ def compile_network(model, *, optimizer, learning_rate, loss, run_eagerly):
     return model
 
 
+def compile_like(network, est):
+    """Compile ``network`` with ``est``'s optimizer, learning rate, loss, eager mode."""
+    return compile_network(
+        network,
+        optimizer=est.optimizer,
+        learning_rate=est.learning_rate,
+        loss=est.loss,
+        run_eagerly=est.run_eagerly,
+    )
+
+
 def clone_network(network, est):
     """Return a compiled copy of ``network`` with the same weights (fine-tuning).
 
@@ -151,13 +163,7 @@ def clone_network(network, est):
     keras = import_keras()
     copy = keras.models.clone_model(network)
     copy.set_weights(network.get_weights())
-    return compile_network(
-        copy,
-        optimizer=est.optimizer,
-        learning_rate=est.learning_rate,
-        loss=est.loss,
-        run_eagerly=est.run_eagerly,
-    )
+    return compile_like(copy, est)
 
 
 def train_network(

@@ -668,7 +668,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self, data, horizon, seasonal_period, seed, deseasonalize=False, member=0
     ):
         from sktime_gru._network import build_network
-        from sktime_gru._training import compile_network, import_keras
+        from sktime_gru._training import compile_like, import_keras
 
         import_keras()
         n_targets = data.panel.values.shape[1]
@@ -687,27 +687,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             seed=seed,
             name=f"gru_encoder_decoder_{member}",
         )
-        return compile_network(
-            network,
-            optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
-            loss=self.loss,
-            run_eagerly=self.run_eagerly,
-        )
+        return compile_like(network, self)
 
     def _train(self, network, scaled, train, held_out, horizon, seed, epochs):
-        from sktime_gru._training import compile_network, train_network
+        from sktime_gru._training import compile_like, train_network
 
         if epochs == 0 or not len(train):
             return {}
         if not network.compiled:
-            compile_network(
-                network,
-                optimizer=self.optimizer,
-                learning_rate=self.learning_rate,
-                loss=self.loss,
-                run_eagerly=self.run_eagerly,
-            )
+            compile_like(network, self)
         history = train_network(
             network,
             scaled,
