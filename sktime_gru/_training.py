@@ -22,6 +22,7 @@ __all__ = [
     "clone_network",
     "compile_like",
     "compile_network",
+    "copy_structure",
     "import_keras",
     "make_window_dataset",
     "predict_network",
@@ -160,10 +161,20 @@ def clone_network(network, est):
 
     ``est`` supplies optimizer, learning rate, loss and eager mode.
     """
-    keras = import_keras()
-    copy = keras.models.clone_model(network)
+    copy = copy_structure(network)
     copy.set_weights(network.get_weights())
     return compile_like(copy, est)
+
+
+def copy_structure(network):
+    """Return a new, uncompiled model with ``network``'s layers and fresh weights.
+
+    Rebuilt from the config rather than ``keras.models.clone_model``, which
+    re-compiles a compiled model from its compile config and so fails for a
+    loss that is a plain Python function.
+    """
+    keras = import_keras()
+    return keras.Model.from_config(network.get_config())
 
 
 def train_network(

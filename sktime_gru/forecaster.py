@@ -690,27 +690,31 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         return compile_like(network, self)
 
     def _train(self, network, scaled, train, held_out, horizon, seed, epochs):
+        from sktime_gru._trainer import borrowed_trainer
         from sktime_gru._training import compile_like, train_network
 
         if epochs == 0 or not len(train):
             return {}
         if not network.compiled:
             compile_like(network, self)
-        history = train_network(
-            network,
-            scaled,
-            train,
-            held_out if len(held_out) else None,
-            window=self.window_length,
-            horizon=horizon,
-            n_targets=self._targets_of(network),
-            batch_size=self.batch_size,
-            epochs=epochs,
-            seed=seed,
-            patience=self.patience,
-            callbacks=list(self.callbacks) if self.callbacks else None,
-            verbose=self.verbose,
-        )
+        # train a cached model of the same structure: TensorFlow never frees a
+        # traced train step, so a new network per fit must not get its own
+        with borrowed_trainer(network) as trainer:
+            history = train_network(
+                trainer,
+                scaled,
+                train,
+                held_out if len(held_out) else None,
+                window=self.window_length,
+                horizon=horizon,
+                n_targets=self._targets_of(network),
+                batch_size=self.batch_size,
+                epochs=epochs,
+                seed=seed,
+                patience=self.patience,
+                callbacks=list(self.callbacks) if self.callbacks else None,
+                verbose=self.verbose,
+            )
         return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
     @staticmethod

@@ -1,0 +1,204 @@
+"""One compiled Keras "trainer" model per network structure, reused across fits.
+
+TensorFlow keeps the traced train step of every Keras model that was ever
+trained in graph mode, and never frees it (about 50 MB per model for our small
+networks; keras-team/keras#20552): a loop of fits (cross-validation, tuning,
+benchmarks) that trains a new network each time grows without bound.
+
+So networks are never trained themselves. :func:`borrowed_trainer` lends a
+cached, compiled model of the same structure (same layers and shapes, same
+optimizer configuration, loss and execution mode; seeds and layer names do
+not matter), loaded with the network's variables (weights and random-seed
+state) and optimizer state; after training succeeds both are copied back into
+the network. The train step is traced once per structure and process. If
+training fails or is interrupted, nothing is copied back: the network is left
+exactly as it was.
+
+A trainer that another thread is using is never shared: that thread gets a
+private, uncached trainer. At most :data:`MAX_TRAINERS` structures are kept
+(least recently used first out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+__all__ = ["MAX_TRAINERS", "borrowed_trainer", "cached_trainers", "structure_key"]
+
+MAX_TRAINERS = 8
+
+_CACHE: OrderedDict[str, _Trainer] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+@dataclass
+class _Trainer:
+    model: object  # compiled keras.Model
+    initial_optimizer: list  # optimizer variable values right after build
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def structure_key(network) -> str:
+    """Return what decides the traced train step: config minus seeds and names.
+
+    Two networks built with different seeds, or whose layers got different
+    automatic names, share a key; a different shape, layer, optimizer
+    configuration, loss or execution mode gives another key.
+    """
+    config = _canonical(network.get_config())
+    optimizer = network.optimizer
+    opt_config = dict(optimizer.get_config())
+    opt_config.pop("name", None)  # "adam_3": an automatic, unique name
+    return json.dumps(
+        {
+            "network": config,
+            "optimizer": [type(optimizer).__name__, opt_config],
+            "loss": _loss_key(network.loss),
+            "run_eagerly": bool(network.run_eagerly),
+            "jit_compile": str(getattr(network, "jit_compile", None)),
+        },
+        sort_keys=True,
+        default=repr,
+    )
+
+
+@contextlib.contextmanager
+def borrowed_trainer(network):
+    """Yield a compiled model holding ``network``'s state; copy it back on success.
+
+    ``network`` must be compiled (its optimizer says how to train it). The
+    optimizer state travels too, so training continues where the last one
+    stopped (``update`` fine-tuning, a loaded artefact).
+    """
+    key = structure_key(network)
+    trainer, cached = _acquire(key, network)
+    try:
+        _load_into(trainer, network)
+        yield trainer.model
+        _copy_back(trainer.model, network)
+    finally:
+        if cached:
+            trainer.lock.release()
+
+
+def cached_trainers() -> int:
+    """Return the number of trainers kept in this process (tests, benchmarks)."""
+    with _CACHE_LOCK:
+        return len(_CACHE)
+
+
+def _acquire(key: str, network) -> tuple[_Trainer, bool]:
+    """Return (trainer, cached); a cached trainer comes locked."""
+    with _CACHE_LOCK:
+        trainer = _CACHE.get(key)
+        if trainer is not None:
+            if trainer.lock.acquire(blocking=False):
+                _CACHE.move_to_end(key)
+                return trainer, True
+            keep = False  # in use by another thread: train a private one
+        else:
+            keep = True
+    fresh = _new_trainer(network)
+    if not keep:
+        return fresh, False
+    with _CACHE_LOCK:
+        if key in _CACHE:  # another thread made one meanwhile: keep theirs
+            return fresh, False
+        fresh.lock.acquire()
+        _CACHE[key] = fresh
+        while len(_CACHE) > MAX_TRAINERS:
+            _CACHE.popitem(last=False)
+    return fresh, True
+
+
+def _new_trainer(network) -> _Trainer:
+    from sktime_gru._training import copy_structure
+
+    model = copy_structure(network)
+    source = network.optimizer
+    model.compile(
+        optimizer=type(source).from_config(source.get_config()),
+        loss=network.loss,
+        run_eagerly=network.run_eagerly,
+        jit_compile=getattr(network, "jit_compile", "auto"),
+    )
+    model.optimizer.build(model.trainable_variables)
+    initial = [v.numpy() for v in model.optimizer.variables]
+    return _Trainer(model, initial)
+
+
+def _load_into(trainer: _Trainer, network) -> None:
+    model = trainer.model
+    _assign(model.variables, [v.numpy() for v in network.variables], network)
+    opt = network.optimizer
+    if opt.built:
+        values = [v.numpy() for v in opt.variables]
+    else:  # a freshly compiled network: start from a fresh optimizer
+        values = trainer.initial_optimizer
+    _assign(model.optimizer.variables, values, network)
+
+
+def _copy_back(model, network) -> None:
+    opt = network.optimizer
+    if not opt.built:
+        opt.build(network.trainable_variables)
+    values = [v.numpy() for v in model.variables]
+    opt_values = [v.numpy() for v in model.optimizer.variables]
+    _assign(network.variables, values, network)
+    _assign(opt.variables, opt_values, network)
+
+
+def _assign(variables, values, network) -> None:
+    variables = list(variables)
+    if len(variables) != len(values) or any(
+        tuple(var.shape) != tuple(getattr(val, "shape", ()))
+        for var, val in zip(variables, values)
+    ):
+        raise RuntimeError(
+            f"internal error: the cached trainer for network {network.name!r} "
+            "does not match its variables; please report this"
+        )
+    for var, value in zip(variables, values):
+        var.assign(value)
+
+
+def _canonical(config):
+    """``config`` with seeds dropped and names replaced by their first-seen order."""
+    names: dict[str, str] = {}
+
+    def collect(obj):
+        if isinstance(obj, dict):
+            for k in sorted(obj):
+                if k == "name" and isinstance(obj[k], str):
+                    names.setdefault(obj[k], f"#{len(names)}")
+                collect(obj[k])
+        elif isinstance(obj, (list, tuple)):
+            for v in obj:
+                collect(v)
+
+    def rewrite(obj):
+        if isinstance(obj, dict):
+            return {k: None if k == "seed" else rewrite(v) for k, v in obj.items()}
+        if isinstance(obj, (list, tuple)):
+            return [rewrite(v) for v in obj]
+        if isinstance(obj, str):
+            return names.get(obj, obj)
+        return obj
+
+    collect(config)
+    return rewrite(config)
+
+
+def _loss_key(loss):
+    if isinstance(loss, str) or loss is None:
+        return loss
+    get_config = getattr(loss, "get_config", None)
+    if callable(get_config):
+        return [type(loss).__qualname__, get_config()]
+    # a plain function: only the same object gives the same key; the cached
+    # trainer holds a reference to it, so its id cannot be reused meanwhile
+    return ["callable", id(loss)]

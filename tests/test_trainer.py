@@ -1,0 +1,154 @@
+"""Reused trainers: one traced train step per network structure, never shared state.
+
+The forecaster trains every network through a cached, compiled model of the
+same structure (``sktime_gru._trainer``), so that a loop of fits does not keep
+one traced TensorFlow train step per fit. These tests pin what must not change
+for the user: forecasts do not depend on what was fitted before in the process,
+threads never share a trainer, and the cache stays small.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from sktime_gru import _trainer
+from sktime_gru._network import build_network
+from sktime_gru._training import compile_network
+from tests.conftest import make_panel, tiny_forecaster
+
+FH = [1, 2, 3]
+
+
+@pytest.fixture
+def y():
+    return make_panel(lengths=(40, 36, 44), start_offsets=(0, 4, 0))
+
+
+def _network(seed=0, units=4, loss="mse", learning_rate=1e-3, name="net"):
+    net = build_network(
+        window_length=4, n_features=1, output_length=3, n_targets=1,
+        units=units, seed=seed, name=name,
+    )  # fmt: skip
+    return compile_network(
+        net,
+        optimizer="adam",
+        learning_rate=learning_rate,
+        loss=loss,
+        run_eagerly=False,
+    )
+
+
+def test_structure_key_ignores_seeds_and_names_only():
+    base = _trainer.structure_key(_network(seed=0, name="a"))
+    assert _trainer.structure_key(_network(seed=5, name="b")) == base
+    assert _trainer.structure_key(_network(units=8)) != base
+    assert _trainer.structure_key(_network(loss="mae")) != base
+    assert _trainer.structure_key(_network(learning_rate=1e-2)) != base
+
+
+def test_plain_function_losses_are_told_apart_by_identity():
+    def loss_a(t, p):
+        return keras.ops.mean(keras.ops.square(t - p))
+
+    def loss_b(t, p):
+        return keras.ops.mean(keras.ops.abs(t - p))
+
+    assert _trainer.structure_key(_network(loss=loss_a)) == _trainer.structure_key(
+        _network(loss=loss_a)
+    )
+    assert _trainer.structure_key(_network(loss=loss_a)) != _trainer.structure_key(
+        _network(loss=loss_b)
+    )
+
+
+@pytest.mark.parametrize("eager", [False, True], ids=["graph", "eager"])
+def test_forecasts_do_not_depend_on_earlier_fits_in_the_process(y, eager):
+    """Weights, optimizer moments and dropout seeds never leak between fits."""
+    params = dict(run_eagerly=eager, dropout=0.2, epochs=3)
+    first = tiny_forecaster(random_state=0, **params).fit(y, fh=FH).predict()
+    # other fits of the same structure (other seeds) train the same trainer
+    tiny_forecaster(random_state=1, **params).fit(y, fh=FH)
+    tiny_forecaster(random_state=2, epochs=5, dropout=0.2).fit(y, fh=FH)
+    again = tiny_forecaster(random_state=0, **params).fit(y, fh=FH).predict()
+    pd.testing.assert_frame_equal(first, again, check_exact=True)
+
+
+def test_many_fits_of_one_configuration_keep_one_trainer(y):
+    before = _trainer.cached_trainers()
+    for seed in range(3):
+        tiny_forecaster(random_state=seed, run_eagerly=False, units=3).fit(y, fh=FH)
+    assert _trainer.cached_trainers() - before <= 1
+    assert _trainer.cached_trainers() <= _trainer.MAX_TRAINERS
+
+
+def test_cache_is_bounded(y):
+    for units in range(1, _trainer.MAX_TRAINERS + 3):
+        tiny_forecaster(units=units, epochs=1).fit(y, fh=FH)
+    assert _trainer.cached_trainers() == _trainer.MAX_TRAINERS
+
+
+def test_failed_training_leaves_the_network_untouched():
+    net = _network(seed=3)
+    weights = [w.copy() for w in net.get_weights()]
+    with pytest.raises(KeyboardInterrupt):
+        with _trainer.borrowed_trainer(net) as trainer:
+            trainer.get_layer("head").set_weights(
+                [np.ones_like(w) for w in trainer.get_layer("head").get_weights()]
+            )
+            raise KeyboardInterrupt
+    for a, b in zip(net.get_weights(), weights):
+        np.testing.assert_array_equal(a, b)
+    assert not net.optimizer.built  # no optimizer state was copied back
+
+
+def test_concurrent_fits_in_threads_match_sequential_fits(y):
+    """A trainer in use by one thread is never lent to another."""
+    params = dict(run_eagerly=False, epochs=3)
+    expected = {
+        s: tiny_forecaster(random_state=s, **params).fit(y, fh=FH).predict()
+        for s in (0, 1, 2)
+    }
+    got, errors = {}, []
+
+    def work(seed):
+        try:
+            f = tiny_forecaster(random_state=seed, **params)
+            got[seed] = f.fit(y, fh=FH).predict()
+        except BaseException as err:  # noqa: BLE001 - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in (0, 1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors, errors
+    for s in (0, 1, 2):
+        pd.testing.assert_frame_equal(got[s], expected[s], check_exact=True)
+
+
+def test_fits_still_work_after_the_user_clears_the_keras_session(y):
+    first = tiny_forecaster(run_eagerly=False).fit(y, fh=FH).predict()
+    keras.backend.clear_session()
+    again = tiny_forecaster(run_eagerly=False).fit(y, fh=FH).predict()
+    pd.testing.assert_frame_equal(first, again, check_exact=True)
+
+
+def test_update_fine_tuning_continues_the_network_s_own_optimizer(y):
+    """The optimizer moments belong to the network, not to the shared trainer."""
+    head = y.groupby(level=0).head(34)
+    f = tiny_forecaster(run_eagerly=False).fit(head, fh=FH)
+    moments = [np.asarray(v).copy() for v in f.network_.optimizer.variables]
+    assert int(f.network_.optimizer.iterations.numpy()) > 0
+    # another fit of the same structure trains the same trainer meanwhile
+    tiny_forecaster(random_state=9, run_eagerly=False).fit(y, fh=FH)
+    for a, b in zip(f.network_.optimizer.variables, moments):
+        np.testing.assert_array_equal(np.asarray(a), b)
+    steps = int(f.network_.optimizer.iterations.numpy())
+    f.update(y, update_params=True)
+    assert int(f.network_.optimizer.iterations.numpy()) > steps
