@@ -39,6 +39,10 @@ class TimeGrid:
         if self.kind == "period":
             return pd.PeriodIndex(times).asi8.astype(np.int64)
         times = pd.DatetimeIndex(times)
+        if times.tz is not None and _is_fixed_length(self.freq):
+            # hours, minutes, ... count in absolute time: by wall time a DST
+            # change would look like a gap or a repeated hour
+            times = times.tz_convert("UTC").tz_localize(None)
         if self.kind == "datetime":
             return times.to_period(self.freq).asi8.astype(np.int64)
         end = max(times.max(), self.origin)
@@ -52,6 +56,18 @@ class TimeGrid:
         return pos.astype(np.int64)
 
 
+def _is_fixed_length(freq) -> bool:
+    """Whether ``freq`` is an absolute duration (hour, minute, ...), not calendar."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except (ValueError, TypeError):
+        return False
+    # pandas < 3 counts a day as a fixed 24 h (Tick); a calendar day follows DST
+    return isinstance(offset, pd.offsets.Tick) and not isinstance(
+        offset, pd.offsets.Day
+    )
+
+
 def _make_grid(times: pd.Index, offsets: np.ndarray, freq) -> TimeGrid:
     """Choose the grid for the time values ``times`` of all rows."""
     if isinstance(times, pd.PeriodIndex):
@@ -59,7 +75,7 @@ def _make_grid(times: pd.Index, offsets: np.ndarray, freq) -> TimeGrid:
     if isinstance(times, pd.DatetimeIndex):
         freq = freq or _infer_freq(times, offsets)
         try:
-            times[:1].to_period(freq)
+            times[:1].tz_localize(None).to_period(freq)  # can freq be a period?
             return TimeGrid("datetime", 1, freq=freq)
         except (ValueError, TypeError, AttributeError):
             return TimeGrid("datetime-range", 1, freq=freq, origin=times.min())

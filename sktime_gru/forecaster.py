@@ -290,6 +290,28 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         fitting raises (or is interrupted), the forecaster is restored to the
         state it had before the call: a fitted one keeps predicting as before.
         """
+        self._check_training_data(y, X, fh)
+        return self._atomic(
+            lambda: super(GRUEncoderDecoderForecaster, self).fit(y, X=X, fh=fh)
+        )
+
+    def pretrain(self, y, X=None, fh=None):
+        """Pre-train the network on a panel; atomic on failure.
+
+        Same contract as :meth:`sktime.forecasting.base.BaseForecaster.pretrain`;
+        ``y`` and ``X`` are checked as in :meth:`fit`. If pretraining raises (or
+        is interrupted), the forecaster and its pretrained network are left as
+        they were.
+        """
+        self._check_training_data(y, X, fh)
+        network = getattr(self, "pretrained_network_", None)
+        return self._atomic(
+            lambda: super(GRUEncoderDecoderForecaster, self).pretrain(y, X=X, fh=fh),
+            network,
+        )
+
+    def _check_training_data(self, y, X, fh) -> None:
+        """Our messages (series, column, time stamp, fix) before sktime's."""
         from sktime_gru._validation import (
             check_horizon,
             check_not_forked,
@@ -298,18 +320,25 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )
 
         check_not_forked()
-        # our messages (series, column, time stamp, fix) before sktime's generic ones
         check_horizon(fh)
         check_y(y, "y", allow_missing=self.get_tag("capability:missing_values"))
         if X is not None:
             check_y(X, "X", allow_missing=True)
             check_x_covers_y(y, X)
+
+    def _atomic(self, call, network=None):
+        """Run ``call``; on any failure restore attributes and ``network``'s state."""
+        from sktime_gru._serialization import restore_network, snapshot_network
+
         snapshot = {k: _shallow(v) for k, v in self.__dict__.items()}
+        weights = snapshot_network(network) if network is not None else None
         try:
-            return super().fit(y, X=X, fh=fh)
+            return call()
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(snapshot)
+            if weights is not None:
+                restore_network(network, weights)
             raise
 
     def predict(self, fh=None, X=None):
@@ -340,25 +369,19 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         sktime moves the cutoff before ``_update`` runs, and fine-tuning changes
         the network in place.
         """
-        from sktime_gru._serialization import restore_network, snapshot_network
         from sktime_gru._validation import check_not_forked, check_y
 
         check_not_forked()
         check_y(y, "y", allow_missing=self.get_tag("capability:missing_values"))
         if X is not None:
             check_y(X, "X", allow_missing=True)
-        snapshot = {k: _shallow(v) for k, v in self.__dict__.items()}
-        network = getattr(self, "network_", None)
-        fine_tunes = update_params and network is not None
-        weights = snapshot_network(network) if fine_tunes else None
-        try:
-            return super().update(y, X=X, update_params=update_params)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(snapshot)
-            if weights is not None:
-                restore_network(network, weights)
-            raise
+        network = getattr(self, "network_", None) if update_params else None
+        return self._atomic(
+            lambda: super(GRUEncoderDecoderForecaster, self).update(
+                y, X=X, update_params=update_params
+            ),
+            network,
+        )
 
     def _fit(self, y, X=None, fh=None):
         check_params(self)

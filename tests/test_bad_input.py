@@ -252,6 +252,19 @@ DATA_CASES = [
         TypeError,
         r"X column 'x' has non-numeric \(categorical\) dtype",
     ),
+    # ----------------------------------------------------------- pretrain --
+    (
+        "pretrain_with_inf",
+        lambda f, fx: tiny_forecaster().pretrain(_with(_series(), 3, np.inf)),
+        ValueError,
+        r"y contains an infinite value \(inf\) at column 'y', time 2000-04",
+    ),
+    (
+        "pretrain_in_sample_fh",
+        lambda f, fx: tiny_forecaster().pretrain(_series(), fh=[0, 1]),
+        InSampleHorizonError,
+        r"in-sample steps \[0\]",
+    ),
     # ------------------------------------------------------------- update --
     (
         "update_leaving_a_gap",
@@ -319,15 +332,21 @@ def test_nan_accepted_when_missing_values_supported():
     assert np.isfinite(f.fit(y, fh=[1, 2]).predict()).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_panel.TimeGrid positions a tz-aware index by wall time: DST looks "
-    "like a gap (proposal: positions from UTC for fixed-length frequencies)",
-)
-def test_tz_aware_hourly_series_across_dst_is_regular():
-    index = pd.date_range("2021-03-27", periods=60, freq="h", tz="Europe/Berlin")
-    f = tiny_forecaster(epochs=1).fit(_series(index=index), fh=[1])
-    assert np.isfinite(f.predict()).all()
+@pytest.mark.parametrize("start", ["2021-03-27", "2021-10-30"], ids=["spring", "fall"])
+def test_tz_aware_hourly_series_across_dst_is_regular(start):
+    """Hours count in absolute time: a DST change is neither a gap nor a repeat."""
+    index = pd.date_range(start, periods=60, freq="h", tz="Europe/Berlin")
+    y = _series(index=index)
+    f = tiny_forecaster(epochs=1).fit(y, fh=[1, 2])
+    pred = f.predict()
+    assert np.isfinite(pred).all()
+    expected = pd.date_range(index[-1], periods=3, freq="h")[1:]
+    assert pred.index.equals(expected)
+    # update across the change moves the cutoff by one hour per new row
+    more = pd.date_range(index[-1], periods=5, freq="h")[1:]
+    f.update(_series(index=more), update_params=False)
+    assert f.cutoff[0] == more[-1]
+    assert f.predict().index.equals(pd.date_range(more[-1], periods=3, freq="h")[1:])
 
 
 # -------------------------------------------------------------- parameters --

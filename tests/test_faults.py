@@ -176,3 +176,19 @@ def test_failed_update_does_not_move_the_cutoff():
     with pytest.raises(ValueError, match="leaving a gap"):
         f.update(y.groupby(level=0).tail(5), update_params=False)
     _assert_unchanged(f, before)
+
+
+# -------------------------------------------------------- atomic pretrain --
+def test_interrupted_pretrain_update_leaves_the_pretrained_network_as_it_was():
+    y = make_panel(lengths=(40, 40, 40), start_offsets=(0, 0, 0))
+    stop = Interrupt(KeyboardInterrupt(), after=1)
+    f = tiny_forecaster(callbacks=[stop]).pretrain(y, fh=[1, 2])
+    weights = [w.copy() for w in f.pretrained_network_.get_weights()]
+    keys = sorted(f.__dict__)
+    stop.armed = True
+    with pytest.raises(KeyboardInterrupt):
+        f.pretrain(y)  # second call: continues training (_pretrain_update)
+    assert stop.batches >= 1
+    assert f.state == "pretrained" and sorted(f.__dict__) == keys
+    for a, b in zip(f.pretrained_network_.get_weights(), weights):
+        np.testing.assert_array_equal(a, b)
