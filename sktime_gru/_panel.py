@@ -11,11 +11,18 @@ that gaps, duplicates and forecast steps are plain integer arithmetic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Panel", "TimeGrid", "frame_from_forecasts", "panel_from_frame"]
+__all__ = [
+    "Panel",
+    "TimeGrid",
+    "frame_from_forecasts",
+    "is_sorted_unique",
+    "panel_from_frame",
+]
 
 
 @dataclass(frozen=True)
@@ -68,19 +75,22 @@ def _is_fixed_length(freq) -> bool:
     )
 
 
-def _make_grid(times: pd.Index, offsets: np.ndarray, freq) -> TimeGrid:
-    """Choose the grid for the time values ``times`` of all rows."""
-    if isinstance(times, pd.PeriodIndex):
-        return TimeGrid("period", 1, freq=times.freq)
-    if isinstance(times, pd.DatetimeIndex):
-        freq = freq or _infer_freq(times, offsets)
+def _make_grid(level: pd.Index, codes, offsets: np.ndarray, freq) -> TimeGrid:
+    """Choose the grid for the time values ``level[codes]`` of all rows."""
+    if isinstance(level, pd.PeriodIndex):
+        return TimeGrid("period", 1, freq=level.freq)
+    if isinstance(level, pd.DatetimeIndex):
+        freq = freq or _infer_freq(level, codes, offsets)
         try:
-            times[:1].tz_localize(None).to_period(freq)  # can freq be a period?
+            level[:1].tz_localize(None).to_period(freq)  # can freq be a period?
             return TimeGrid("datetime", 1, freq=freq)
         except (ValueError, TypeError, AttributeError):
-            return TimeGrid("datetime-range", 1, freq=freq, origin=times.min())
-    if pd.api.types.is_integer_dtype(times.dtype):
-        values = np.asarray(times, dtype=np.int64)
+            used = _used(level, codes)
+            return TimeGrid("datetime-range", 1, freq=freq, origin=used.min())
+    if pd.api.types.is_integer_dtype(level.dtype):
+        values = np.asarray(level, dtype=np.int64)
+        if codes is not None:
+            values = values[codes]
         diffs = np.diff(values)
         inside = np.ones(len(values), dtype=bool)
         inside[offsets[1:-1]] = False  # a diff across two series is no step
@@ -91,16 +101,17 @@ def _make_grid(times: pd.Index, offsets: np.ndarray, freq) -> TimeGrid:
             step = int(np.gcd.reduce(positive))
         return TimeGrid("int", step)
     raise TypeError(
-        f"unsupported time index type {type(times).__name__}: use a PeriodIndex, "
+        f"unsupported time index type {type(level).__name__}: use a PeriodIndex, "
         "a DatetimeIndex with a frequency, or an integer index"
     )
 
 
-def _infer_freq(times: pd.DatetimeIndex, offsets: np.ndarray):
+def _infer_freq(level: pd.DatetimeIndex, codes, offsets: np.ndarray):
     """Infer the frequency of a datetime time level from its longest series."""
     lengths = np.diff(offsets)
     i = int(np.argmax(lengths))
-    one = times[offsets[i] : offsets[i + 1]]
+    rows = slice(offsets[i], offsets[i + 1])
+    one = level[rows] if codes is None else level.take(codes[rows])
     freq = pd.infer_freq(one) if len(one) >= 3 else None
     if freq is None:
         raise ValueError(
@@ -109,6 +120,46 @@ def _infer_freq(times: pd.DatetimeIndex, offsets: np.ndarray):
             "frequency, e.g. y.resample('MS').mean(), or use a PeriodIndex"
         )
     return freq
+
+
+def _used(level: pd.Index, codes) -> pd.Index:
+    """Return the time values that occur in some row."""
+    if codes is None:
+        return level
+    return level[np.bincount(codes, minlength=len(level)) > 0]
+
+
+def _row_positions(grid: TimeGrid, level: pd.Index, codes) -> np.ndarray:
+    """Grid position of every row: each distinct time value is positioned once."""
+    if codes is None:
+        return grid.positions(level)
+    used = np.bincount(codes, minlength=len(level)) > 0
+    per_value = np.zeros(len(level), dtype=np.int64)
+    per_value[used] = grid.positions(level[used])
+    return per_value[codes]
+
+
+def is_sorted_unique(index: pd.MultiIndex) -> bool:
+    """Whether every row of ``index`` comes strictly after the previous one.
+
+    Compares neighbouring rows' integer codes (a few bytes per row) instead of
+    hashing or sorting the whole index; levels must be sorted for codes to
+    follow the values' order, and a missing label (code -1) answers False.
+    """
+    if not all(level.is_monotonic_increasing for level in index.levels):
+        return False
+    if len(index) < 2:
+        return True
+    greater = np.zeros(len(index) - 1, dtype=bool)
+    equal = np.ones(len(index) - 1, dtype=bool)
+    for codes in index.codes:
+        codes = np.asarray(codes)
+        if codes.size and codes.min() < 0:
+            return False
+        before, after = codes[:-1], codes[1:]
+        greater |= equal & (after > before)
+        equal &= after == before
+    return bool(greater.all())
 
 
 @dataclass(frozen=True)
@@ -125,8 +176,8 @@ class Panel:
         Grid position of every row (see :class:`TimeGrid`).
     instances : pd.Index or None
         Instance labels (a MultiIndex for hierarchies); None for one series.
-    times : pd.Index, shape (T_total,)
-        Time stamp of every row.
+    index : pd.Index, shape (T_total,)
+        The frame's index (time last); ``times`` gives every row's time stamp.
     columns : pd.Index
     index_names : list
         Names of all index levels, time last.
@@ -137,10 +188,17 @@ class Panel:
     offsets: np.ndarray
     positions: np.ndarray
     instances: pd.Index | None
-    times: pd.Index
+    index: pd.Index
     columns: pd.Index
     index_names: list
     grid: TimeGrid
+
+    @cached_property
+    def times(self) -> pd.Index:
+        """Time stamp of every row, shape (T_total,) (made when first asked for)."""
+        if isinstance(self.index, pd.MultiIndex):
+            return self.index.get_level_values(-1)
+        return self.index
 
     @property
     def n_series(self) -> int:
@@ -160,7 +218,8 @@ class Panel:
 
     def series_of_rows(self) -> np.ndarray:
         """Series number of every row, shape (T_total,)."""
-        return np.repeat(np.arange(self.n_series), self.lengths)
+        dtype = np.int32 if self.n_series < 2**31 else np.int64
+        return np.repeat(np.arange(self.n_series, dtype=dtype), self.lengths)
 
 
 def panel_from_frame(y: pd.DataFrame, grid: TimeGrid | None = None) -> Panel:
@@ -180,7 +239,8 @@ def panel_from_frame(y: pd.DataFrame, grid: TimeGrid | None = None) -> Panel:
         message names the series and the gap).
     """
     if isinstance(y.index, pd.MultiIndex):
-        y = y.sort_index()
+        if not is_sorted_unique(y.index):  # sorting copies the whole frame
+            y = y.sort_index()
         index = y.index
         n = len(index)
         change = np.zeros(n, dtype=bool)
@@ -191,25 +251,28 @@ def panel_from_frame(y: pd.DataFrame, grid: TimeGrid | None = None) -> Panel:
         first_rows = np.flatnonzero(change)
         offsets = np.append(first_rows, n).astype(np.int64)
         instances = index[first_rows].droplevel(-1)
-        times = index.get_level_values(-1)
+        # time values by level and code: the time of every row is never built
+        level, codes = index.levels[-1], np.asarray(index.codes[-1])
+        if codes.size and codes.min() < 0:  # a missing time label
+            level, codes = index.get_level_values(-1), None
         freq = None
     else:
         if not y.index.is_monotonic_increasing:
             y = y.sort_index()
         offsets = np.array([0, len(y)], dtype=np.int64)
         instances = None
-        times = y.index
-        freq = getattr(times, "freq", None)
+        level, codes = y.index, None
+        freq = getattr(level, "freq", None)
     values = y.to_numpy(dtype=np.float64, copy=True)
     if grid is None:
-        grid = _make_grid(times, offsets, freq)
-    positions = grid.positions(times)
+        grid = _make_grid(level, codes, offsets, freq)
+    positions = _row_positions(grid, level, codes)
     panel = Panel(
         values=values,
         offsets=offsets,
         positions=positions,
         instances=instances,
-        times=times,
+        index=y.index,
         columns=y.columns,
         index_names=list(y.index.names),
         grid=grid,

@@ -266,7 +266,11 @@ def _check_numeric(y, name: str) -> None:
 
 
 def _check_unique(y, name: str) -> None:
+    from sktime_gru._panel import is_sorted_unique
+
     index = y.index
+    if isinstance(index, pd.MultiIndex) and is_sorted_unique(index):
+        return  # the usual panel: no hash table of all rows needed
     # is_unique is cached on the index, so sktime's own check reuses it
     if index.is_unique:
         return

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktime_gru._panel import frame_from_forecasts, panel_from_frame
+from sktime_gru._panel import frame_from_forecasts, is_sorted_unique, panel_from_frame
 from tests.conftest import make_panel
 
 
@@ -77,3 +77,39 @@ def test_frame_from_forecasts_hierarchical_index():
     )
     assert out.index.names == ["l0", "l1", "t"]
     assert out.loc[("b", "y", times[2]), "v"] == 5.0
+
+
+def test_is_sorted_unique_reads_codes_like_pandas():
+    y = make_panel(lengths=(5, 3, 4), start_offsets=(0, 2, 1))
+    index = y.index
+    assert is_sorted_unique(index)
+    assert not is_sorted_unique(y.sample(frac=1.0, random_state=0).index)
+    assert not is_sorted_unique(pd.concat([y, y.iloc[[3]]]).sort_index().index)
+    # levels not in value order: codes increase, values do not
+    unsorted_levels = pd.MultiIndex(
+        levels=[["b", "a"], index.levels[1]],
+        codes=[[0, 1], [0, 0]],
+        names=index.names,
+    )
+    assert not is_sorted_unique(unsorted_levels)
+    assert unsorted_levels.is_monotonic_increasing is False
+    with_nan = pd.MultiIndex.from_arrays([["a", None], [1, 2]])
+    assert not is_sorted_unique(with_nan)
+
+
+@pytest.mark.parametrize("freq", ["M", "D", "int"])
+def test_panel_from_sorted_or_shuffled_frame_is_the_same(freq):
+    y = make_panel(lengths=(6, 4, 5), start_offsets=(0, 2, 1))
+    if freq == "D":
+        y.index = y.index.set_levels(y.index.levels[1].to_timestamp("D"), level=1)
+    elif freq == "int":
+        y.index = y.index.set_levels(np.arange(len(y.index.levels[1])) * 3, level=1)
+    shuffled = y.sample(frac=1.0, random_state=2)
+    before = shuffled.copy()
+    a, b = panel_from_frame(y), panel_from_frame(shuffled)
+    pd.testing.assert_frame_equal(shuffled, before)  # the caller's frame is kept
+    np.testing.assert_array_equal(a.values, b.values)
+    np.testing.assert_array_equal(a.positions, b.positions)
+    np.testing.assert_array_equal(a.offsets, b.offsets)
+    assert a.times.equals(y.index.get_level_values(-1))
+    assert a.grid == b.grid
