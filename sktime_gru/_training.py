@@ -86,7 +86,7 @@ def make_window_dataset(
     flat = values if tf.is_tensor(values) else tf.constant(values, tf.float32)
     start_t = starts if tf.is_tensor(starts) else tf.constant(starts, tf.int64)
     n = len(starts)
-    offsets = tf.range(window + horizon, dtype=tf.int64)  # (W + H,)
+    offsets = tf.range(window + horizon, dtype=start_t.dtype)  # (W + H,)
 
     def one_epoch(epoch):
         if seed is None:
@@ -121,13 +121,17 @@ def as_tensors(values: np.ndarray, *starts: np.ndarray):
     """TensorFlow copies of the flat panel and window starts, made once per fit.
 
     Every ensemble member then trains from the same tensors instead of each
-    holding its own copy (hundreds of MB for 100,000 series).
+    holding its own copy (hundreds of MB for 100,000 series). Starts are int32
+    when the panel has fewer than 2**31 rows (half the memory of the shuffled
+    order made every epoch). A CPU tensor's ``.numpy()`` is a view, so callers
+    can drop their numpy arrays and read the tensors instead.
     """
     import tensorflow as tf
 
+    index_dtype = tf.int32 if len(values) < 2**31 else tf.int64
     return (
         tf.constant(values, tf.float32),
-        *(tf.constant(s, tf.int64) for s in starts),
+        *(tf.constant(s, index_dtype) for s in starts),
     )
 
 

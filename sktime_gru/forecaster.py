@@ -403,6 +403,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         from sktime_gru._training import as_tensors
 
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
+        # from here on read the tensors' memory (views): no second copy
+        scaled, train, held_out = (t.numpy() for t in shared)
         for m in range(self.ensemble_size):
             # members differ only by seed: initial weights, dropout, window order
             member_seed = seed + _MEMBER_SEED_STRIDE * m
