@@ -111,6 +111,11 @@ def check_params(est) -> None:
             f"scaling must be one of 'global', 'per_series' or None, "
             f"got {est.scaling!r}"
         )
+    if getattr(est, "interval_calibration", "backtest") not in ("backtest", "windows"):
+        raise InvalidParameterError(
+            "interval_calibration must be 'backtest' or 'windows', got "
+            f"{est.interval_calibration!r}"
+        )
     if not isinstance(est.bidirectional, (bool, np.bool_)):
         raise InvalidParameterError(
             f"bidirectional must be True or False, got {est.bidirectional!r}"

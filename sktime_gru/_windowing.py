@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "gather_windows",
     "last_windows",
+    "split_backtest",
     "split_train_validation",
     "window_starts",
 ]
@@ -91,6 +92,37 @@ def split_train_validation(
     # first_val + W, so training needs k + H - 1 < first_val
     is_train = local < (first_val[series_of] - horizon + 1)
     return starts[is_train], starts[is_val]
+
+
+def split_backtest(
+    offsets: np.ndarray,
+    starts: np.ndarray,
+    window: int,
+    horizon: int,
+    held_back: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split windows for a backtest holding back the last ``held_back`` points.
+
+    Training windows end before the cut (``held_back`` points before each
+    series' end); test windows forecast only held-back points, so a network
+    trained on the former never saw the targets of the latter.
+
+    Parameters
+    ----------
+    offsets : np.ndarray of int, shape (n + 1,)
+    starts : np.ndarray of int64, shape (N,)
+        As returned by :func:`window_starts`.
+    window, horizon, held_back : int
+
+    Returns
+    -------
+    train_starts, test_starts : np.ndarray of int64
+    """
+    series_of = np.searchsorted(offsets, starts, side="right") - 1  # -> (N,)
+    cut = offsets[1:][series_of] - held_back  # first held-back row, per window
+    is_train = starts + window + horizon <= cut
+    is_test = starts + window >= cut
+    return starts[is_train], starts[is_test]
 
 
 def gather_windows(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,12 @@ from sktime_gru._panel import Panel, frame_from_forecasts, panel_from_frame
 from sktime_gru._scaling import MinMaxStats, fit_minmax
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._validation import check_params
-from sktime_gru._windowing import gather_windows, split_train_validation, window_starts
+from sktime_gru._windowing import (
+    gather_windows,
+    split_backtest,
+    split_train_validation,
+    window_starts,
+)
 
 __all__ = ["GRUEncoderDecoderForecaster", "InSampleHorizonError"]
 
@@ -116,8 +122,21 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         forecasts are averaged; ``network_`` is then one Keras model holding
         them all. Fit time grows linearly with it. ``update`` and fine-tuning
         after ``pretrain`` train the averaged model as a whole.
+    interval_calibration : {"backtest", "windows"}, default="backtest"
+        Where the residuals behind ``predict_interval`` / ``predict_quantiles``
+        / ``predict_var`` come from. ``"backtest"``: one extra network (same
+        parameters, one member) is trained on every series without its last
+        ``min(2 * output_length, longest series - window_length -
+        output_length)`` time points and forecasts those held-back points from
+        every origin that has them all: honest, out-of-sample errors, for about
+        one more network's training time. Needs that to be at least
+        ``output_length``; otherwise (short series) it falls back to
+        ``"windows"`` with a warning. ``"windows"``: residuals of the
+        validation windows (``validation_split``) or, without them, of the
+        training windows, which are optimistic (intervals too narrow).
+        ``calibration_`` says which was used.
     callbacks : list of keras.callbacks.Callback or None, default=None
-        Extra Keras callbacks for training.
+        Extra Keras callbacks for training (also of the backtest network).
     verbose : int, default=0
         Keras verbosity; 1 shows the progress bar.
     random_state : int, RandomState or None, default=None
@@ -248,6 +267,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         update_epochs: int = 5,
         fine_tune_epochs: int = 0,
         ensemble_size: int = 3,
+        interval_calibration: str = "backtest",
         callbacks: list | None = None,
         verbose: int = 0,
         random_state=None,
@@ -272,6 +292,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.update_epochs = update_epochs
         self.fine_tune_epochs = fine_tune_epochs
         self.ensemble_size = ensemble_size
+        self.interval_calibration = interval_calibration
         self.callbacks = callbacks
         self.verbose = verbose
         self.random_state = random_state
@@ -397,6 +418,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaler = self._fit_scaler(data)
         profile = self._fit_profile(data, scaler, seasonal_period, deseasonalize)
         seed = resolve_seed(self.random_state)
+        # the backtest first: its arrays are freed before the members' are made
+        backtest = None
+        if self.interval_calibration == "backtest":
+            backtest = self._backtest_residuals(
+                data, scaler, horizon, seasonal_period, deseasonalize, seed
+            )
         scaled = self._scaled(data, scaler, seasonal_period, profile)
         train, held_out = self._split_windows(data, scaled, horizon)
         members, history = [], {}
@@ -417,9 +444,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             history = history or member_history
             members.append(member)
         network = self._combine(members)
-        # calibrate intervals on windows not trained on, if there are any
-        residual_windows = held_out if len(held_out) else train
-        residuals = self._residuals(network, scaled, residual_windows, horizon)
+        if backtest is not None:
+            residuals, calibration = backtest, "backtest"
+        else:
+            # windows not trained on, if there are any
+            calibration = "held-out" if len(held_out) else "training"
+            windows = held_out if len(held_out) else train
+            residuals = self._residuals(network, scaled, windows, horizon)
 
         # commit fitted state only once everything has succeeded
         self.network_ = network
@@ -432,7 +463,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.n_windows_ = len(train) + len(held_out)
         self.seed_ = seed
         self.residuals_ = residuals
-        self.calibration_ = "held-out" if len(held_out) else "training"
+        self.calibration_ = calibration
         self._remember(data)
         return self
 
@@ -618,18 +649,22 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             return panel.series_of_rows()
         return np.zeros(len(panel.values), dtype=np.int64)
 
-    def _fit_profile(self, data, scaler, seasonal_period, enabled: bool):
-        """Per-series mean of the scaled targets at every seasonal position."""
+    def _fit_profile(self, data, scaler, seasonal_period, enabled: bool, rows=None):
+        """Per-series mean of the scaled targets at every seasonal position.
+
+        ``rows``: boolean mask of the rows to average (default: all).
+        """
         if not enabled:
             return None
         panel = data.panel
         n_targets = panel.values.shape[1]
+        rows = slice(None) if rows is None else rows
         scaled = scaler.transform(
-            panel.values, self._row_groups(panel), slice(0, n_targets)
+            panel.values[rows], self._row_groups(panel)[rows], slice(0, n_targets)
         )
-        phase = _cycle(panel.positions, panel.grid) % seasonal_period
+        phase = _cycle(panel.positions[rows], panel.grid) % seasonal_period
         return seasonal_profile(
-            scaled, panel.series_of_rows(), phase, panel.n_series, seasonal_period
+            scaled, panel.series_of_rows()[rows], phase, panel.n_series, seasonal_period
         )
 
     def _scaled(self, data, scaler, seasonal_period, profile=None) -> np.ndarray:
@@ -675,6 +710,54 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 "validation_split"
             )
         return train, held_out
+
+    def _backtest_residuals(
+        self, data, scaler, horizon, seasonal_period, deseasonalize, seed
+    ):
+        """Out-of-sample residuals (scaled) of a network that never saw them.
+
+        One network with the forecaster's parameters is trained on every series
+        without its last ``held_back`` points (and a climatology of the earlier
+        points only), then forecasts every window whose targets are all held
+        back. Returns None, with a warning, when the series are too short.
+        """
+        from sktime_gru._training import as_tensors
+
+        panel, window = data.panel, self.window_length
+        held_back = min(2 * horizon, int(panel.lengths.max()) - window - horizon)
+        starts = window_starts(panel.offsets, window, horizon)
+        train, test = split_backtest(panel.offsets, starts, window, horizon, held_back)
+        if held_back >= horizon:
+            cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
+            before = np.arange(len(panel.values)) < cut  # rows the backtest may see
+            profile = self._fit_profile(
+                data, scaler, seasonal_period, deseasonalize, rows=before
+            )
+            scaled = self._scaled(data, scaler, seasonal_period, profile)
+            span = window + horizon
+            train = train[complete_windows(scaled, train, span)]
+            test = test[complete_windows(scaled, test, span)]
+        if held_back < horizon or not len(train) or not len(test):
+            warnings.warn(
+                "interval_calibration='backtest' needs series of at least "
+                f"window_length + 2 * output_length = {window + 2 * horizon} time "
+                "points with complete windows before and after the held-back "
+                "part; calibrating the intervals on training windows instead, "
+                "which makes them too narrow (see calibration_). Use shorter "
+                "windows, validation_split with interval_calibration='windows', "
+                "or longer series",
+                UserWarning,
+                stacklevel=4,
+            )
+            return None
+        backtest_seed = seed + _MEMBER_SEED_STRIDE * self.ensemble_size
+        network = self._build(
+            data, horizon, seasonal_period, backtest_seed, deseasonalize, "backtest"
+        )
+        tensors = as_tensors(scaled, train)
+        scaled, train = (t.numpy() for t in tensors)
+        self._train(network, *tensors, train[:0], horizon, backtest_seed, self.epochs)
+        return self._residuals(network, scaled, test, horizon)
 
     # ------------------------------------------------------------- network --
     def _combine(self, members):

@@ -369,6 +369,11 @@ PARAM_CASES = [
     ("learning_rate", float("nan"), r"learning_rate must be a number"),
     ("patience", 3, r"patience=3 \(early stopping\) needs validation windows"),
     ("bidirectional", "yes", r"bidirectional must be True or False"),
+    (
+        "interval_calibration",
+        "conformal",
+        r"interval_calibration must be 'backtest' or 'windows', got 'conformal'",
+    ),
     ("optimizer", "adamm", r"optimizer 'adamm' is not a Keras optimizer name"),
     ("optimizer", 3, r"optimizer must be a Keras optimizer name"),
     ("loss", "msee", r"loss 'msee' is not a Keras loss name"),

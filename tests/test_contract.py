@@ -15,7 +15,9 @@ from tests.conftest import make_panel, tiny_forecaster
 
 
 def test_quantiles_monotone_and_sktime_format(panel):
-    f = tiny_forecaster(validation_split=0.3, epochs=2).fit(panel, fh=[1, 2, 3])
+    f = tiny_forecaster(
+        validation_split=0.3, epochs=2, interval_calibration="windows"
+    ).fit(panel, fh=[1, 2, 3])
     alpha = [0.05, 0.1, 0.5, 0.9, 0.95]
     q = f.predict_quantiles(alpha=alpha)
     assert list(q.columns) == [("y", a) for a in alpha]
@@ -25,15 +27,41 @@ def test_quantiles_monotone_and_sktime_format(panel):
     assert f.calibration_ == "held-out"
 
 
-def test_interval_contains_point_and_widens_beyond_decoder(series):
-    f = tiny_forecaster(output_length=2, validation_split=0.3).fit(series, fh=[1])
+def test_backtest_calibration_uses_held_back_windows_only(panel):
+    """Default: residuals of a network that never saw the held-back points."""
+    f = tiny_forecaster(epochs=1).fit(panel, fh=[1, 2, 3])
+    assert f.calibration_ == "backtest"
+    # longest series 36: held back min(2 * 3, 36 - 4 - 3) = 6 points; windows
+    # whose 3 targets are all held back: 6 - 3 + 1 = 4 per series
+    assert f.residuals_.shape == (3 * 4, 3, 1)
+    assert np.isfinite(f.residuals_).all()
+    q = f.predict_quantiles(alpha=[0.1, 0.5, 0.9])
+    assert np.all(np.diff(q.to_numpy(), axis=1) >= 0)
+
+
+def test_backtest_falls_back_with_a_warning_on_short_series():
+    y = make_panel(lengths=(9, 8), start_offsets=(0, 0))  # < 4 + 2 * 3
+    with pytest.warns(UserWarning, match="interval_calibration='backtest' needs"):
+        f = tiny_forecaster(epochs=1).fit(y, fh=[1, 2, 3])
+    assert f.calibration_ == "training"
+    assert np.isfinite(f.predict_interval(coverage=0.9).to_numpy()).all()
+
+
+@pytest.mark.parametrize("calibration", ["windows", "backtest"])
+def test_interval_contains_point_and_widens_beyond_decoder(series, calibration):
+    f = tiny_forecaster(
+        output_length=2, validation_split=0.3, interval_calibration=calibration
+    ).fit(series, fh=[1])
     fh = list(range(1, 9))
     point = f.predict(fh=fh)
     pi = f.predict_interval(fh=fh, coverage=[0.8, 0.95])
     lo80, hi80 = pi[("y", 0.8, "lower")], pi[("y", 0.8, "upper")]
     lo95, hi95 = pi[("y", 0.95, "lower")], pi[("y", 0.95, "upper")]
     assert np.all(lo95 <= lo80) and np.all(hi80 <= hi95)
-    assert np.all(lo95 <= point) and np.all(point <= hi95)
+    if calibration == "windows":
+        # residuals of windows the network fits well are centred on 0; a
+        # backtest may find a bias, which shifts the interval off the point
+        assert np.all(lo95 <= point) and np.all(point <= hi95)
     width = (hi95 - lo95).to_numpy()
     # beyond output_length=2 the last step's quantiles grow with sqrt(step / 2)
     np.testing.assert_allclose(width[3] / width[1], np.sqrt(4 / 2), rtol=1e-6)
@@ -47,8 +75,13 @@ def test_predict_var_positive_and_indexed(panel):
     assert np.all(var.to_numpy() > 0)
 
 
-def test_intervals_are_roughly_calibrated_on_synthetic_panel():
-    # i.i.d. noise around a seasonal signal: held-out residuals calibrate well
+@pytest.mark.parametrize(
+    "calibration",
+    [{}, {"interval_calibration": "windows", "validation_split": 0.25}],
+    ids=["backtest", "held-out"],
+)
+def test_intervals_are_roughly_calibrated_on_synthetic_panel(calibration):
+    # i.i.d. noise around a seasonal signal: out-of-sample residuals calibrate
     y = make_panel(lengths=(96,) * 6, start_offsets=(0,) * 6)
     train = y.groupby(level=0).head(84)
     test = y.groupby(level=0).tail(12)
@@ -58,8 +91,8 @@ def test_intervals_are_roughly_calibrated_on_synthetic_panel():
         units=8,
         epochs=15,
         run_eagerly=False,
-        validation_split=0.25,
         scaling="per_series",
+        **calibration,
     ).fit(train, fh=range(1, 13))
     pi = f.predict_interval(coverage=0.8)
     actual = test.loc[pi.index, "y"].to_numpy()

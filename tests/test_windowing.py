@@ -6,6 +6,7 @@ import pytest
 from sktime_gru._windowing import (
     gather_windows,
     last_windows,
+    split_backtest,
     split_train_validation,
     window_starts,
 )
@@ -77,3 +78,21 @@ def test_split_train_validation_per_series():
     # ceil(0.1 * 8) = 1 and ceil(0.1 * 18) = 2 latest windows per series
     np.testing.assert_array_equal(val, [7, 26, 27])
     assert set(train) == set(starts) - {7, 26, 27}
+
+
+def test_split_backtest_trains_before_the_cut_and_tests_after_it():
+    offsets = np.array([0, 20, 32])  # series of 20 and 12 points
+    window, horizon, held_back = 4, 3, 6
+    starts = window_starts(offsets, window, horizon)
+    train, test = split_backtest(offsets, starts, window, horizon, held_back)
+    cut = {0: 20 - held_back, 1: 32 - held_back}
+    for s in train:
+        series = int(s >= 20)
+        assert s + window + horizon <= cut[series]  # targets before the cut
+    for s in test:
+        series = int(s >= 20)
+        assert s + window >= cut[series]  # every target held back
+        assert s + window + horizon <= offsets[series + 1]
+    # held_back - horizon + 1 test windows per series
+    assert len(test) == 2 * (held_back - horizon + 1)
+    assert len(train) == (20 - 6 - 7 + 1) + (12 - 6 - 7 + 1)
