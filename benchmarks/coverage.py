@@ -81,7 +81,10 @@ def main(argv=None):
         for name in args.configs:
             for seed in args.seeds:
                 row = {"split": split, "config": name, "seed": seed}
-                row.update(score(y, cutoff, steps, CONFIGS[name], seed))
+                try:
+                    row.update(score(y, cutoff, steps, CONFIGS[name], seed))
+                except ValueError as err:  # e.g. no window left by the purge
+                    row["error"] = str(err)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     table = pd.DataFrame(rows)

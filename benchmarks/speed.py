@@ -796,7 +796,10 @@ def render_markdown(results: dict, command: str, wall_s: float) -> str:
             "steps). An ensemble trains its networks one after the other on the "
             "same windows, so the first network is timed and the others are "
             "stopped after one step; s/epoch is the number of networks x the "
-            "first network's epoch time. A Keras callback times every training "
+            "first network's epoch time. networks includes the backtest network "
+            "of `interval_calibration='backtest'` (trained first; on 240 months it "
+            "has 163 of the 199 windows per series, so counting it as a full "
+            "network overstates s/epoch by about 4%). A Keras callback times every training "
             "step; a panel with more steps per epoch than the "
             "`--max-full-epoch-steps` limit stops after a fixed number of steps ("
             + ", ".join(str(r["steps_timed"]) for r in rows if not r["full_epoch"])

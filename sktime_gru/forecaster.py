@@ -846,7 +846,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             _, future = gather_windows(
                 scaled, starts, self.window_length, horizon, slice(n_targets, None)
             )
-        predicted = predict_network(network, inputs, future)
+        predicted = predict_network(network, inputs, future, eager=self.run_eagerly)
         return (targets - predicted).astype(np.float32)  # -> (N, H, T)
 
     # ------------------------------------------------------------- predict --
@@ -908,7 +908,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         for r in range(rounds):
             block = known[:, r * horizon : (r + 1) * horizon]  # -> (n, H, K)
             out = predict_network(
-                self.network_, inputs, block if has_future else None
+                self.network_,
+                inputs,
+                block if has_future else None,
+                eager=self.run_eagerly,
             )  # -> (n, H, T)
             outputs.append(out)
             # recursive decoding: forecasts (+ their known features) become

@@ -152,3 +152,21 @@ def test_update_fine_tuning_continues_the_network_s_own_optimizer(y):
     steps = int(f.network_.optimizer.iterations.numpy())
     f.update(y, update_params=True)
     assert int(f.network_.optimizer.iterations.numpy()) > steps
+
+
+def test_traced_predictions_match_the_eager_network_call(y):
+    f = tiny_forecaster(run_eagerly=False, ensemble_size=2).fit(y, fh=FH)
+    traced = f.predict()
+    f.run_eagerly = True  # predict_network then calls the Keras model eagerly
+    eager = f.predict()
+    pd.testing.assert_frame_equal(traced, eager, rtol=1e-5)
+
+
+def test_one_traced_predictor_per_structure_whatever_the_fits(y):
+    before = _trainer.cached_predictors()
+    for seed in range(3):
+        tiny_forecaster(random_state=seed, run_eagerly=False, units=5).fit(
+            y, fh=FH
+        ).predict()
+    assert _trainer.cached_predictors() - before <= 1
+    assert _trainer.cached_predictors() <= _trainer.MAX_TRAINERS
