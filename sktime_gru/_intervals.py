@@ -1,8 +1,10 @@
 """Split-conformal prediction quantiles from held-out residuals.
 
 Pure numpy. Residuals ``y - y_hat`` of windows the network was not trained on
-(validation windows, or series never seen in pretraining) are kept per decoder
-step and target, in the scaled space. A quantile at level ``a`` of the forecast
+(a backtest, validation windows, or series never seen in pretraining) are kept
+per decoder step and target, in the scaled space; NaN marks a step a window
+has no target for, and a step without any residual reuses the last step that
+has them. A quantile at level ``a`` of the forecast
 is ``y_hat + q_a(residuals of that step)``, with the finite-sample conformal
 correction; steps beyond the decoder length reuse the last step's residual
 quantiles widened by ``sqrt(step / H)`` (a random-walk growth assumption).
@@ -41,17 +43,12 @@ def residual_offsets(residuals: np.ndarray, alphas, steps: np.ndarray) -> np.nda
         In the caller's alpha order; non-decreasing in alpha for every series,
         time and target.
     """
-    n_res, horizon, _ = residuals.shape
+    horizon = residuals.shape[1]
     alphas = np.asarray(alphas, dtype=float)
     order = np.argsort(alphas)
-    per_step = np.stack(
-        [
-            np.quantile(residuals, level, axis=0, method=method)
-            for level, method in (_conformal_level(a, n_res) for a in alphas[order])
-        ]
-    )  # -> (A, H, T), alphas ascending
+    per_step = _carry_forward(_step_quantiles(residuals, alphas[order]), axis=1)
     # ties broken differently by "lower" / "higher" could cross: enforce order
-    per_step = np.maximum.accumulate(per_step, axis=0)
+    per_step = np.maximum.accumulate(per_step, axis=0)  # -> (A, H, T)
     h = np.minimum(steps, horizon) - 1  # -> (n, K)
     widen = np.sqrt(np.maximum(steps / horizon, 1.0))[None, :, :, None]
     offsets = per_step[:, h, :] * widen  # -> (A, n, K, T)
@@ -60,10 +57,46 @@ def residual_offsets(residuals: np.ndarray, alphas, steps: np.ndarray) -> np.nda
     return out
 
 
+def _step_quantiles(residuals: np.ndarray, alphas: np.ndarray) -> np.ndarray:
+    """Conformal quantiles per step and target over the non-NaN residuals.
+
+    Returns shape (A, H, T); NaN where a step has no residual.
+    """
+    _, horizon, n_targets = residuals.shape
+    out = np.full((len(alphas), horizon, n_targets), np.nan)
+    if not np.isnan(residuals).any():  # the common case, vectorised
+        levels = [_conformal_level(a, len(residuals)) for a in alphas]
+        for i, (level, method) in enumerate(levels):
+            out[i] = np.quantile(residuals, level, axis=0, method=method)
+        return out
+    for h in range(horizon):
+        for t in range(n_targets):
+            r = residuals[:, h, t]
+            r = r[~np.isnan(r)]
+            for i, a in enumerate(alphas):
+                if r.size:
+                    level, method = _conformal_level(a, r.size)
+                    out[i, h, t] = np.quantile(r, level, method=method)
+    return out
+
+
+def _carry_forward(values: np.ndarray, axis: int) -> np.ndarray:
+    """Replace NaN steps along ``axis`` by the last earlier step that has values."""
+    values = np.moveaxis(values.copy(), axis, 0)
+    for h in range(1, len(values)):
+        missing = np.isnan(values[h])
+        values[h][missing] = values[h - 1][missing]
+    return np.moveaxis(values, 0, axis)
+
+
 def residual_variance(residuals: np.ndarray, steps: np.ndarray) -> np.ndarray:
     """Mean squared held-out residual per step (scaled space), shape (n, K, T)."""
     horizon = residuals.shape[1]
-    mse = np.mean(residuals**2, axis=0)  # -> (H, T)
+    squared = residuals.astype(np.float64) ** 2
+    counts = np.sum(~np.isnan(squared), axis=0)  # -> (H, T)
+    sums = np.nansum(squared, axis=0)
+    mse = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    mse = _carry_forward(mse, axis=0)  # steps without residuals: the last with
     h = np.minimum(steps, horizon) - 1
     widen = np.maximum(steps / horizon, 1.0)[:, :, None]
     return mse[h, :] * widen

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "gather_partial_windows",
     "gather_windows",
     "last_windows",
     "split_backtest",
@@ -96,33 +97,72 @@ def split_train_validation(
 
 def split_backtest(
     offsets: np.ndarray,
-    starts: np.ndarray,
     window: int,
     horizon: int,
     held_back: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Split windows for a backtest holding back the last ``held_back`` points.
 
-    Training windows end before the cut (``held_back`` points before each
-    series' end); test windows forecast only held-back points, so a network
-    trained on the former never saw the targets of the latter.
+    Training windows (complete) end before the cut, ``held_back`` points before
+    each series' end. Test windows have a complete input window and their first
+    target at or after the cut, and at least one target inside the series: one
+    per forecast origin in the held-back part, so the later ones have fewer
+    than ``horizon`` targets (see :func:`gather_partial_windows`). A network
+    trained on the former never saw a target of the latter.
 
     Parameters
     ----------
     offsets : np.ndarray of int, shape (n + 1,)
-    starts : np.ndarray of int64, shape (N,)
-        As returned by :func:`window_starts`.
     window, horizon, held_back : int
 
     Returns
     -------
     train_starts, test_starts : np.ndarray of int64
     """
+    offsets = np.asarray(offsets, dtype=np.int64)
+    starts = window_starts(offsets, window, horizon)
     series_of = np.searchsorted(offsets, starts, side="right") - 1  # -> (N,)
-    cut = offsets[1:][series_of] - held_back  # first held-back row, per window
-    is_train = starts + window + horizon <= cut
-    is_test = starts + window >= cut
-    return starts[is_train], starts[is_test]
+    cut = offsets[1:] - held_back  # first held-back row of every series
+    train = starts[starts + window + horizon <= cut[series_of]]
+    # test starts: from max(series start, cut - window) to end - window - 1
+    first = np.maximum(offsets[:-1], cut - window)
+    last = offsets[1:] - window - 1
+    counts = np.maximum(last - first + 1, 0)
+    series = np.repeat(np.arange(len(counts)), counts)
+    local = np.arange(int(counts.sum())) - (np.cumsum(counts) - counts)[series]
+    return train, first[series] + local
+
+
+def gather_partial_windows(
+    values: np.ndarray,
+    starts: np.ndarray,
+    window: int,
+    horizon: int,
+    ends: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Windows whose targets may run past the end of their series.
+
+    Rows after the end repeat the series' last row (callers replace what is
+    known ahead, and mask the targets with ``valid``).
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (T_total, F)
+    starts : np.ndarray of int, shape (N,)
+    window, horizon : int
+    ends : np.ndarray of int, shape (N,)
+        One past the last row of each window's series.
+
+    Returns
+    -------
+    block : np.ndarray, shape (N, W + H, F)
+    valid : np.ndarray of bool, shape (N, W + H)
+        Rows inside the series.
+    """
+    rows = np.asarray(starts, dtype=np.int64)[:, None] + np.arange(window + horizon)
+    valid = rows < np.asarray(ends)[:, None]
+    rows = np.minimum(rows, np.asarray(ends)[:, None] - 1)
+    return values[rows], valid
 
 
 def gather_windows(

@@ -23,6 +23,7 @@ from sktime_gru._scaling import MinMaxStats, fit_minmax
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._validation import check_params
 from sktime_gru._windowing import (
+    gather_partial_windows,
     gather_windows,
     split_backtest,
     split_train_validation,
@@ -718,34 +719,35 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
         One network with the forecaster's parameters is trained on every series
         without its last ``held_back`` points (and a climatology of the earlier
-        points only), then forecasts every window whose targets are all held
-        back. Returns None, with a warning, when the series are too short.
+        points only), then forecasts from every origin in the held-back part;
+        targets past a series' end are NaN. Steps with fewer than 3 origins
+        are left NaN: the intervals reuse the last step that has them. Returns
+        None, with a warning, when the series are too short.
         """
-        from sktime_gru._training import as_tensors
+        from sktime_gru._training import as_tensors, predict_network
 
         panel, window = data.panel, self.window_length
         held_back = min(2 * horizon, int(panel.lengths.max()) - window - horizon)
-        starts = window_starts(panel.offsets, window, horizon)
-        train, test = split_backtest(panel.offsets, starts, window, horizon, held_back)
-        if held_back >= horizon:
+        usable = min(horizon, held_back - 2)  # steps seen from >= 3 origins
+        train = test = np.empty(0, dtype=np.int64)
+        if usable >= 1:
+            train, test = split_backtest(panel.offsets, window, horizon, held_back)
             cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
             before = np.arange(len(panel.values)) < cut  # rows the backtest may see
             profile = self._fit_profile(
                 data, scaler, seasonal_period, deseasonalize, rows=before
             )
             scaled = self._scaled(data, scaler, seasonal_period, profile)
-            span = window + horizon
-            train = train[complete_windows(scaled, train, span)]
-            test = test[complete_windows(scaled, test, span)]
-        if held_back < horizon or not len(train) or not len(test):
+            train = train[complete_windows(scaled, train, window + horizon)]
+            test = test[complete_windows(scaled, test, window)]  # inputs complete
+        if usable < 1 or not len(train) or not len(test):
             warnings.warn(
                 "interval_calibration='backtest' needs series of at least "
-                f"window_length + 2 * output_length = {window + 2 * horizon} time "
-                "points with complete windows before and after the held-back "
-                "part; calibrating the intervals on training windows instead, "
-                "which makes them too narrow (see calibration_). Use shorter "
-                "windows, validation_split with interval_calibration='windows', "
-                "or longer series",
+                f"window_length + output_length + 3 = {window + horizon + 3} time "
+                "points with complete windows; calibrating the intervals on "
+                "training windows instead, which makes them too narrow (see "
+                "calibration_). Use shorter windows, validation_split with "
+                "interval_calibration='windows', or longer series",
                 UserWarning,
                 stacklevel=4,
             )
@@ -757,7 +759,30 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         tensors = as_tensors(scaled, train)
         scaled, train = (t.numpy() for t in tensors)
         self._train(network, *tensors, train[:0], horizon, backtest_seed, self.epochs)
-        return self._residuals(network, scaled, test, horizon)
+
+        if len(test) > _MAX_RESIDUAL_WINDOWS:
+            pick = np.linspace(0, len(test) - 1, _MAX_RESIDUAL_WINDOWS)
+            test = test[pick.astype(np.int64)]
+        series = np.searchsorted(panel.offsets, test, side="right") - 1
+        ends = panel.offsets[1:][series]
+        block, valid = gather_partial_windows(scaled, test, window, horizon, ends)
+        if seasonal_period is not None:
+            # calendar of the steps past a series' end, as predict makes it
+            rows = test[:, None] + np.arange(window + horizon)  # -> (N, W + H)
+            inside = np.minimum(rows, ends[:, None] - 1)
+            pos = panel.positions[inside] + panel.grid.step * (rows - inside)
+            block[..., -2:] = calendar_features(
+                _cycle(pos, panel.grid), seasonal_period
+            )
+        n_targets = panel.values.shape[1]
+        future = block[:, window:, n_targets:] if block.shape[2] > n_targets else None
+        predicted = predict_network(
+            network, block[:, :window], future, eager=self.run_eagerly
+        )  # -> (N, H, T)
+        residuals = block[:, window:, :n_targets] - predicted
+        residuals[~valid[:, window:]] = np.nan
+        residuals[:, usable:] = np.nan
+        return residuals.astype(np.float32)  # -> (N, H, T)
 
     # ------------------------------------------------------------- network --
     def _combine(self, members):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from sktime_gru._windowing import (
+    gather_partial_windows,
     gather_windows,
     last_windows,
     split_backtest,
@@ -83,16 +84,24 @@ def test_split_train_validation_per_series():
 def test_split_backtest_trains_before_the_cut_and_tests_after_it():
     offsets = np.array([0, 20, 32])  # series of 20 and 12 points
     window, horizon, held_back = 4, 3, 6
-    starts = window_starts(offsets, window, horizon)
-    train, test = split_backtest(offsets, starts, window, horizon, held_back)
-    cut = {0: 20 - held_back, 1: 32 - held_back}
+    train, test = split_backtest(offsets, window, horizon, held_back)
+    ends = {0: 20, 1: 32}
     for s in train:
         series = int(s >= 20)
-        assert s + window + horizon <= cut[series]  # targets before the cut
+        assert s + window + horizon <= ends[series] - held_back  # before the cut
     for s in test:
         series = int(s >= 20)
-        assert s + window >= cut[series]  # every target held back
-        assert s + window + horizon <= offsets[series + 1]
-    # held_back - horizon + 1 test windows per series
-    assert len(test) == 2 * (held_back - horizon + 1)
-    assert len(train) == (20 - 6 - 7 + 1) + (12 - 6 - 7 + 1)
+        start = 0 if series == 0 else 20
+        assert s >= start  # a complete input window
+        assert s + window >= ends[series] - held_back  # targets held back
+        assert s + window <= ends[series] - 1  # at least one target
+    # one origin per held-back point but the last, in both series
+    assert len(test) == 2 * held_back
+    assert len(train) == (20 - 6 - 7 + 1) + 0
+
+
+def test_gather_partial_windows_repeats_the_last_row_past_the_end():
+    values = np.arange(10.0)[:, None]
+    block, valid = gather_partial_windows(values, np.array([5]), 3, 4, np.array([10]))
+    np.testing.assert_array_equal(block[0, :, 0], [5, 6, 7, 8, 9, 9, 9])
+    np.testing.assert_array_equal(valid[0], [1, 1, 1, 1, 1, 0, 0])
