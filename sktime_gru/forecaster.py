@@ -454,19 +454,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             residuals = self._residuals(network, scaled, windows, horizon)
 
         # commit fitted state only once everything has succeeded
-        self.network_ = network
-        self.output_length_ = horizon
         self.seasonal_period_ = seasonal_period
-        self.scaler_ = scaler
-        self.profile_ = profile
         self.deseasonalize_ = deseasonalize
-        self.history_ = history
-        self.n_windows_ = len(train) + len(held_out)
-        self.seed_ = seed
-        self.residuals_ = residuals
-        self.calibration_ = calibration
-        self._remember(data)
-        return self
+        return self._commit(
+            data, network, horizon, scaler, profile, history, train, held_out,
+            seed, residuals, calibration,
+        )  # fmt: skip
 
     def _predict(self, fh, X=None):
         steps = self._steps_ahead(fh)  # -> (n, K)
@@ -570,6 +563,16 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
         else:
             residuals, calibration = self.residuals_, "pretrain"
+        return self._commit(
+            data, network, horizon, scaler, profile, history, train, held_out,
+            seed, residuals, calibration,
+        )  # fmt: skip
+
+    def _commit(
+        self, data, network, horizon, scaler, profile, history, train, held_out,
+        seed, residuals, calibration,
+    ):  # fmt: skip
+        """Set the fitted state of ``fit`` (called once everything succeeded)."""
         self.network_ = network
         self.output_length_ = horizon
         self.scaler_ = scaler
