@@ -799,8 +799,8 @@ def render_markdown(results: dict, command: str, wall_s: float) -> str:
             "first network's epoch time. networks includes the backtest network "
             "of `interval_calibration='backtest'` (trained first; on 240 months it "
             "has 163 of the 199 windows per series, so counting it as a full "
-            "network overstates s/epoch by about 4%). A Keras callback times every training "
-            "step; a panel with more steps per epoch than the "
+            "network overstates s/epoch by about 4%). A Keras callback times every "
+            "training step; a panel with more steps per epoch than the "
             "`--max-full-epoch-steps` limit stops after a fixed number of steps ("
             + ", ".join(str(r["steps_timed"]) for r in rows if not r["full_epoch"])
             + ") and its epoch time is extrapolated as first step + (steps - 1) x "
