@@ -13,7 +13,10 @@ The reference tutorial workflow, through the plain sktime API:
 4. forecast the 18 test months of every station and score them with sktime's
    metrics: MAE, RMSE and MASE (scaled by the in-sample MAE of the seasonal
    naive forecast, ``sp=12``), per station and overall;
-5. plot actual vs forecast for five climatically different stations.
+5. forecast 80% and 95% prediction intervals and report how many test months
+   they cover (calibrated by a backtest inside ``fit``);
+6. plot actual vs forecast, with the intervals, for five climatically
+   different stations.
 
 All forecaster parameters except ``epochs`` and ``random_state`` are the
 library defaults; nothing is tuned.
@@ -132,8 +135,23 @@ def score(
     return overall, per_location
 
 
+def interval_coverage(y_test: pd.DataFrame, intervals: pd.DataFrame) -> dict:
+    """Share of test months inside each interval, over all stations and steps."""
+    actual = y_test["MedTemp"].loc[intervals.index].to_numpy()
+    out = {}
+    for coverage in intervals.columns.get_level_values(1).unique():
+        lower = intervals[("MedTemp", coverage, "lower")].to_numpy()
+        upper = intervals[("MedTemp", coverage, "upper")].to_numpy()
+        out[float(coverage)] = float(((lower <= actual) & (actual <= upper)).mean())
+    return out
+
+
 def plot_forecasts(
-    y_train: pd.DataFrame, y_test: pd.DataFrame, y_pred: pd.DataFrame, path: str
+    y_train: pd.DataFrame,
+    y_test: pd.DataFrame,
+    y_pred: pd.DataFrame,
+    intervals: pd.DataFrame,
+    path: str,
 ) -> None:
     """Save actual vs forecast of ``PLOT_LOCATIONS``, one subplot each, as PNG."""
     # an explicit Agg canvas instead of pyplot: no global backend state is
@@ -145,6 +163,18 @@ def plot_forecasts(
         history = y_train.loc[location, "MedTemp"].iloc[-PLOT_HISTORY:]
         actual = y_test.loc[location, "MedTemp"]
         forecast = y_pred.loc[location, "MedTemp"]
+        band = intervals.loc[location]
+        times = forecast.index.to_timestamp()
+        for coverage, alpha in ((0.95, 0.15), (0.8, 0.3)):
+            ax.fill_between(
+                times,
+                band[("MedTemp", coverage, "lower")],
+                band[("MedTemp", coverage, "upper")],
+                color="C1",
+                alpha=alpha,
+                linewidth=0,
+                label=f"{coverage:.0%} interval",
+            )
         # the last training month joins history and actual into one line
         actual = pd.concat([history.iloc[-1:], actual])
         ax.plot(history.index.to_timestamp(), history, color="0.5", label="history")
@@ -161,7 +191,7 @@ def plot_forecasts(
         )
         ax.set_title(location, loc="left")
         ax.set_ylabel("°C")
-    axes[0].legend(loc="upper left", ncols=3, frameon=False)
+    axes[0].legend(loc="upper left", ncols=5, frameon=False)
     fig.suptitle(
         "Monthly mean temperature: GRU encoder-decoder forecast from 2015-06\n"
         "Data: Australian Bureau of Meteorology (weatherAUS)"
@@ -177,6 +207,7 @@ def main(argv: list[str] | None = None) -> dict:
     dict
         ``mae``, ``rmse`` (degrees Celsius, pooled over all stations and steps),
         ``mase`` (mean of the per-station MASE), ``fit_time_s``, ``epochs``,
+        ``coverage`` (share of test months inside the 80% and 95% intervals),
         ``per_location`` (DataFrame of MAE, RMSE and MASE per station) and
         ``output`` (path of the PNG).
     """
@@ -225,14 +256,24 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"  RMSE = {overall['rmse']:.3f} °C")
     print(f"  MASE = {overall['mase']:.3f}")
 
-    # 5. plot
-    plot_forecasts(y_train, y_test, y_pred, args.output)
+    # 5. prediction intervals
+    intervals = forecaster.predict_interval(coverage=[0.8, 0.95])
+    covered = interval_coverage(y_test, intervals)
+    print(
+        f"\nPrediction intervals (calibration: {forecaster.calibration_}): "
+        + ", ".join(f"{c:.0%} interval covers {v:.1%}" for c, v in covered.items())
+        + " of the test months"
+    )
+
+    # 6. plot
+    plot_forecasts(y_train, y_test, y_pred, intervals, args.output)
     print(f"\nplot saved to {args.output}")
 
     return {
         **overall,
         "fit_time_s": fit_time,
         "epochs": epochs,
+        "coverage": covered,
         "per_location": per_location,
         "output": args.output,
     }

@@ -42,6 +42,9 @@ def test_weather_au_quick(tmp_path, capsys):
     # MAE pooled over locations equals the mean of per-location MAEs here, as
     # every location has the same 18 test months
     assert metrics["mae"] == pytest.approx(per_location["MAE"].mean())
+    # the intervals are nested: the 95% one covers at least what the 80% does
+    assert set(metrics["coverage"]) == {0.8, 0.95}
+    assert 0 < metrics["coverage"][0.8] <= metrics["coverage"][0.95] <= 1
 
     assert output.is_file()
     data = output.read_bytes()
