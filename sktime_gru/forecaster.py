@@ -1209,6 +1209,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 "update_epochs": 1,
                 # an averaged ensemble: pickling, cloning, update of nested models
                 "ensemble_size": 2,
+                # intervals from the held-out windows (set 1: the backtest)
+                "interval_calibration": "windows",
             },
         ]
 
