@@ -128,19 +128,22 @@ def structure_key(network) -> str:
 
 
 @contextlib.contextmanager
-def borrowed_trainer(network):
+def borrowed_trainer(network, keep_optimizer: bool = True):
     """Yield a compiled model holding ``network``'s state; copy it back on success.
 
-    ``network`` must be compiled (its optimizer says how to train it). The
-    optimizer state travels too, so training continues where the last one
-    stopped (``update`` fine-tuning, a loaded artefact).
+    ``network`` must be compiled (its optimizer says how to train it). With
+    ``keep_optimizer`` the optimizer state travels too, so training continues
+    where the last one stopped (``update`` fine-tuning, a loaded artefact);
+    without, training starts from a fresh optimizer state and the network gets
+    none (its optimizer stays unbuilt: every built optimizer variable costs
+    native memory that TensorFlow does not give back).
     """
     key = structure_key(network)
     trainer, cached = _acquire(key, network)
     try:
-        _load_into(trainer, network)
+        _load_into(trainer, network, keep_optimizer)
         yield trainer.model
-        _copy_back(trainer.model, network)
+        _copy_back(trainer.model, network, keep_optimizer)
     finally:
         if cached:
             trainer.lock.release()
@@ -192,25 +195,25 @@ def _new_trainer(network) -> _Trainer:
     return _Trainer(model, initial)
 
 
-def _load_into(trainer: _Trainer, network) -> None:
+def _load_into(trainer: _Trainer, network, keep_optimizer: bool) -> None:
     model = trainer.model
     _assign(model.variables, [v.numpy() for v in network.variables], network)
     opt = network.optimizer
-    if opt.built:
+    if keep_optimizer and opt.built:
         values = [v.numpy() for v in opt.variables]
     else:  # a freshly compiled network: start from a fresh optimizer
         values = trainer.initial_optimizer
     _assign(model.optimizer.variables, values, network)
 
 
-def _copy_back(model, network) -> None:
+def _copy_back(model, network, keep_optimizer: bool) -> None:
+    _assign(network.variables, [v.numpy() for v in model.variables], network)
+    if not keep_optimizer:
+        return
     opt = network.optimizer
     if not opt.built:
         opt.build(network.trainable_variables)
-    values = [v.numpy() for v in model.variables]
-    opt_values = [v.numpy() for v in model.optimizer.variables]
-    _assign(network.variables, values, network)
-    _assign(opt.variables, opt_values, network)
+    _assign(opt.variables, [v.numpy() for v in model.optimizer.variables], network)
 
 
 def _assign(variables, values, network) -> None:

@@ -440,7 +440,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 data, horizon, seasonal_period, member_seed, deseasonalize, m
             )
             member_history = self._train(
-                member, *shared, horizon, member_seed, self.epochs
+                member,
+                *shared,
+                horizon,
+                member_seed,
+                self.epochs,
+                keep_optimizer=self.ensemble_size == 1,
             )
             history = history or member_history
             members.append(member)
@@ -761,7 +766,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )
         tensors = as_tensors(scaled, train)
         scaled, train = (t.numpy() for t in tensors)
-        self._train(network, *tensors, train[:0], horizon, backtest_seed, self.epochs)
+        self._train(
+            network,
+            *tensors,
+            train[:0],
+            horizon,
+            backtest_seed,
+            self.epochs,
+            keep_optimizer=False,
+        )
 
         if len(test) > _MAX_RESIDUAL_WINDOWS:
             pick = np.linspace(0, len(test) - 1, _MAX_RESIDUAL_WINDOWS)
@@ -825,7 +838,23 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )
         return compile_like(network, self)
 
-    def _train(self, network, scaled, train, held_out, horizon, seed, epochs):
+    def _train(
+        self,
+        network,
+        scaled,
+        train,
+        held_out,
+        horizon,
+        seed,
+        epochs,
+        keep_optimizer=True,
+    ):
+        """Train ``network`` in place; ``keep_optimizer``: keep its optimizer state.
+
+        The state is only worth its memory for a network that may be trained
+        again (``update``, fine-tuning): not for ensemble members, whose average
+        is what is kept, nor for the backtest network.
+        """
         from sktime_gru._trainer import borrowed_trainer
         from sktime_gru._training import compile_like, train_network
 
@@ -835,7 +864,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             compile_like(network, self)
         # train a cached model of the same structure: TensorFlow never frees a
         # traced train step, so a new network per fit must not get its own
-        with borrowed_trainer(network) as trainer:
+        with borrowed_trainer(network, keep_optimizer) as trainer:
             history = train_network(
                 trainer,
                 scaled,
