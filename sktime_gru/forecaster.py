@@ -24,7 +24,6 @@ from sktime_gru._seeding import resolve_seed
 from sktime_gru._validation import check_params
 from sktime_gru._windowing import (
     gather_partial_windows,
-    gather_windows,
     split_backtest,
     split_train_validation,
     window_starts,
@@ -732,7 +731,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         are left NaN: the intervals reuse the last step that has them. Returns
         None, with a warning, when the series are too short.
         """
-        from sktime_gru._training import as_tensors, predict_network
+        from sktime_gru._training import as_tensors
 
         panel, window = data.panel, self.window_length
         held_back = min(2 * horizon, int(panel.lengths.max()) - window - horizon)
@@ -776,9 +775,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             keep_optimizer=False,
         )
 
-        if len(test) > _MAX_RESIDUAL_WINDOWS:
-            pick = np.linspace(0, len(test) - 1, _MAX_RESIDUAL_WINDOWS)
-            test = test[pick.astype(np.int64)]
+        test = _evenly_at_most(test, _MAX_RESIDUAL_WINDOWS)
         series = np.searchsorted(panel.offsets, test, side="right") - 1
         ends = panel.offsets[1:][series]
         block, valid = gather_partial_windows(scaled, test, window, horizon, ends)
@@ -790,12 +787,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             block[..., -2:] = calendar_features(
                 _cycle(pos, panel.grid), seasonal_period
             )
-        n_targets = panel.values.shape[1]
-        future = block[:, window:, n_targets:] if block.shape[2] > n_targets else None
-        predicted = predict_network(
-            network, block[:, :window], future, eager=self.run_eagerly
-        )  # -> (N, H, T)
-        residuals = block[:, window:, :n_targets] - predicted
+        residuals = self._block_residuals(network, block)  # -> (N, H, T)
         residuals[~valid[:, window:]] = np.nan
         residuals[:, usable:] = np.nan
         return residuals.astype(np.float32)  # -> (N, H, T)
@@ -888,23 +880,25 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _residuals(self, network, scaled, starts, horizon) -> np.ndarray:
         """Held-out residuals ``y - y_hat`` (scaled), at most 20,000 windows."""
+        starts = _evenly_at_most(starts, _MAX_RESIDUAL_WINDOWS)
+        block = scaled[starts[:, None] + np.arange(self.window_length + horizon)]
+        return self._block_residuals(network, block).astype(np.float32)
+
+    def _block_residuals(self, network, block: np.ndarray) -> np.ndarray:
+        """``y - y_hat`` of windows ``block`` (N, W + H, F) -> (N, H, T), scaled.
+
+        The first ``window_length`` rows are the encoder input; the later rows
+        give the targets and the known-ahead (decoder) inputs.
+        """
         from sktime_gru._training import predict_network
 
-        if len(starts) > _MAX_RESIDUAL_WINDOWS:
-            # an evenly spaced subset keeps every series and period represented
-            pick = np.linspace(0, len(starts) - 1, _MAX_RESIDUAL_WINDOWS)
-            starts = starts[pick.astype(np.int64)]
-        n_targets = self._targets_of(network)
-        inputs, targets = gather_windows(
-            scaled, starts, self.window_length, horizon, slice(0, n_targets)
+        window, n_targets = self.window_length, self._targets_of(network)
+        ahead = block[:, window:]
+        future = ahead[..., n_targets:] if block.shape[2] > n_targets else None
+        predicted = predict_network(
+            network, block[:, :window], future, eager=self.run_eagerly
         )
-        future = None
-        if scaled.shape[1] > n_targets:
-            _, future = gather_windows(
-                scaled, starts, self.window_length, horizon, slice(n_targets, None)
-            )
-        predicted = predict_network(network, inputs, future, eager=self.run_eagerly)
-        return (targets - predicted).astype(np.float32)  # -> (N, H, T)
+        return ahead[..., :n_targets] - predicted
 
     # ------------------------------------------------------------- predict --
     @property
@@ -1242,6 +1236,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 "interval_calibration": "windows",
             },
         ]
+
+
+def _evenly_at_most(starts: np.ndarray, limit: int) -> np.ndarray:
+    """At most ``limit`` of ``starts``, evenly spaced: every series and period stays."""
+    if len(starts) <= limit:
+        return starts
+    return starts[np.linspace(0, len(starts) - 1, limit).astype(np.int64)]
 
 
 def _shallow(value):
