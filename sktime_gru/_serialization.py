@@ -966,26 +966,30 @@ def load_forecaster(cls, path):
     try:
         params = {k: _decode(v) for k, v in doc["params"].items()}
         est = cls(**params)
-    except (KeyError, ValueError, TypeError, AttributeError) as err:
-        raise ArtefactError(
-            f"{path / JSON_NAME} cannot be decoded ({type(err).__name__}: {err}); "
-            "the artefact is corrupt or from an incompatible version: save the "
-            "forecaster again"
-        ) from None
+    except _DECODE_ERRORS as err:
+        raise _undecodable(path, err) from None
     models = _load_models(path, doc, est)
     token = _LOADED_MODELS.set(models)
     try:
         state = {k: _decode(v) for k, v in doc["state"].items()}
-    except (KeyError, ValueError, TypeError, AttributeError) as err:
-        raise ArtefactError(
-            f"{path / JSON_NAME} cannot be decoded ({type(err).__name__}: {err}); "
-            "the artefact is corrupt or from an incompatible version: save the "
-            "forecaster again"
-        ) from None
+    except _DECODE_ERRORS as err:
+        raise _undecodable(path, err) from None
     finally:
         _LOADED_MODELS.reset(token)
     est.__dict__.update(state)
     return est
+
+
+_DECODE_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
+
+
+def _undecodable(path: Path, err: Exception) -> ArtefactError:
+    """Return the error for a forecaster.json whose params or state do not decode."""
+    return ArtefactError(
+        f"{path / JSON_NAME} cannot be decoded ({type(err).__name__}: {err}); "
+        "the artefact is corrupt or from an incompatible version: save the "
+        "forecaster again"
+    )
 
 
 def _restore_optimizer(network, values: list, where: Path) -> None:
