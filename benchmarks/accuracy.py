@@ -69,6 +69,7 @@ from sktime_gru.benchmarking import (  # noqa: E402
     MODELS,
     evaluate_long,
     expanding_splitter,
+    fill_output_paths,
     fold_cutoffs,
     gru_params,
     machine_info,
@@ -81,7 +82,6 @@ from sktime_gru.benchmarking import (  # noqa: E402
 from sktime_gru.datasets import load_weather_au  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 HORIZON = 18
 SEASONAL_PERIOD = 12
 QUICK_EPOCHS = 2
@@ -170,11 +170,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         and not args.gru_param_dict
         and args.model_list == list(MODELS)
     )
-    if args.output_dir is None:
-        sub = "" if args.standard else ("quick" if args.quick else "custom")
-        args.output_dir = str(HERE / "results" / sub)
-    if args.benchmarks_md is None:
-        args.benchmarks_md = str(REPO / "BENCHMARKS.md") if args.standard else ""
+    fill_output_paths(args, args.standard, HERE)
     return args
 
 

@@ -61,7 +61,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 HORIZON = 18
 WINDOW = 18
 LAST_TRAIN = pd.Period("2015-06", freq="M")
@@ -119,11 +118,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.append_subsets = "5,10,20"
         args.predict_calls = 5
     args.default_epochs = 3 if args.quick else None  # None: the default (50)
-    if args.output_dir is None:
-        sub = "" if standard else ("quick" if args.quick else "custom")
-        args.output_dir = str(HERE / "results" / sub)
-    if args.benchmarks_md is None:
-        args.benchmarks_md = str(REPO / "BENCHMARKS.md") if standard else ""
+    from sktime_gru.benchmarking import fill_output_paths
+
+    fill_output_paths(args, standard, HERE)
     return args
 
 

@@ -43,6 +43,7 @@ import pandas as pd  # noqa: E402
 
 from sktime_gru import GRUEncoderDecoderForecaster  # noqa: E402
 from sktime_gru.benchmarking import (  # noqa: E402
+    fill_output_paths,
     machine_info,
     markdown_table,
     scoring,
@@ -52,7 +53,6 @@ from sktime_gru.benchmarking import (  # noqa: E402
 from sktime_gru.datasets import load_weather_au  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 FIT_END = pd.Period("2013-12", freq="M")
 FORECAST_FROM = pd.Period("2015-06", freq="M")
 HORIZON = 18
@@ -86,11 +86,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     if args.quick:
         args.epochs, args.seed_list = 2, args.seed_list[:1]
-    if args.output_dir is None:
-        sub = "" if standard else ("quick" if args.quick else "custom")
-        args.output_dir = str(HERE / "results" / sub)
-    if args.benchmarks_md is None:
-        args.benchmarks_md = str(REPO / "BENCHMARKS.md") if standard else ""
+    fill_output_paths(args, standard, HERE)
     return args
 
 

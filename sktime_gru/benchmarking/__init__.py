@@ -37,6 +37,7 @@ from sktime_gru.benchmarking._models import (
     tutorial_params,
 )
 from sktime_gru.benchmarking._report import (
+    fill_output_paths,
     machine_info,
     markdown_table,
     update_markdown_section,
@@ -48,6 +49,7 @@ __all__ = [
     "ModelSpec",
     "evaluate_long",
     "expanding_splitter",
+    "fill_output_paths",
     "fold_cutoffs",
     "gru_params",
     "machine_info",

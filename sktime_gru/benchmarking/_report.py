@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["machine_info", "markdown_table", "update_markdown_section"]
+__all__ = [
+    "fill_output_paths",
+    "machine_info",
+    "markdown_table",
+    "update_markdown_section",
+]
 
 _PACKAGES = (
     "numpy",
@@ -139,3 +144,20 @@ def update_markdown_section(path, key: str, body: str, title: str = "Benchmarks"
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text)
     return path
+
+
+def fill_output_paths(args, standard: bool, benchmarks_dir) -> None:
+    """Default ``args.output_dir`` and ``args.benchmarks_md`` of a benchmark script.
+
+    Only a standard run (no options that change what is measured) writes
+    ``benchmarks/results/`` and ``BENCHMARKS.md``; ``--quick`` runs write
+    ``results/quick/``, other runs ``results/custom/`` and no Markdown.
+    Paths the caller passed are kept.
+    """
+    benchmarks_dir = Path(benchmarks_dir)
+    if args.output_dir is None:
+        sub = "" if standard else ("quick" if args.quick else "custom")
+        args.output_dir = str(benchmarks_dir / "results" / sub)
+    if args.benchmarks_md is None:
+        markdown = benchmarks_dir.parent / "BENCHMARKS.md"
+        args.benchmarks_md = str(markdown) if standard else ""
