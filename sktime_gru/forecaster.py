@@ -418,6 +418,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaler = self._fit_scaler(data)
         profile = self._fit_profile(data, scaler, seasonal_period, deseasonalize)
         seed = resolve_seed(self.random_state)
+        # scaling keeps NaN where it is: fail on data without a whole window
+        # before the backtest network trains
+        self._split_windows(data, data.raw, horizon)
         # the backtest first: its arrays are freed before the members' are made
         backtest = None
         if self.interval_calibration == "backtest":

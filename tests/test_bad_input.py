@@ -8,6 +8,7 @@ fix. The caller's ``y`` and ``X`` are never modified, not even by a failing call
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -60,6 +61,13 @@ def _future_x(periods=2, column="x"):
     return pd.DataFrame({column: np.arange(40.0, 40.0 + periods)}, index=index)
 
 
+def _holey():
+    """A 40-month series with a NaN every 5 months: no 7-month window is whole."""
+    values = seasonal(40)
+    values[4::5] = np.nan
+    return _series(values)
+
+
 # -------------------------------------------------------------- data cases --
 panel = make_panel()
 panel_inf = _with(panel, 40, np.inf)  # row 40 is instance 's1'
@@ -89,6 +97,13 @@ DATA_CASES = [
         lambda f, fx: tiny_forecaster().fit(pd.DataFrame(index=MONTHS), fh=[1]),
         ValueError,
         r"y is empty \(40 rows, 0 columns\)",
+    ),
+    (
+        "no_window_without_nan",
+        lambda f, fx: tiny_forecaster().fit(_holey(), fh=[1]),
+        ValueError,
+        r"no complete training window: every window of window_length \+ "
+        r"output_length = 7 time points contains NaN.*fill missing values",
     ),
     (
         "series_shorter_than_window_plus_output",
@@ -298,6 +313,27 @@ def test_bad_data_raises_our_clear_error(fitted, fitted_x, call, error, match):
     with pytest.raises(error, match=match) as excinfo:
         call(fitted, fitted_x)
     _assert_raised_by_us(excinfo)
+
+
+def test_no_complete_window_fails_before_any_training():
+    """The clear error comes first: no backtest network trains, nothing warns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the backtest's fallback warning would fail
+        with pytest.raises(ValueError, match="no complete training window"):
+            tiny_forecaster(callbacks=[_FailIfTrained()]).fit(_holey(), fh=[1])
+
+
+class _FailIfTrained:
+    """A callback that fails if any network starts training."""
+
+    def __new__(cls):
+        import keras
+
+        class _Callback(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                raise AssertionError("a network was trained")
+
+        return _Callback()
 
 
 def test_update_with_unseen_instance_names_it():
