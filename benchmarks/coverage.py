@@ -5,12 +5,20 @@ intervals of ``predict_interval`` over all 44 stations and forecast months:
 coverage = share of (station, month) pairs inside the interval.
 
 Splits: ``ref`` (the reference split: fit to 2015-06, score 2015-07..2016-12,
-fh 1..18), and the selection splits of ``select_defaults.py``, which lie before
+fh 1..18); the selection splits of ``select_defaults.py``, which lie before
 every scored month of the accuracy benchmark: ``A`` (fit to 2012-12, score
 2013-01..2014-06, fh 1..18) and ``B`` (fit to 2013-06, score 2013-07..2014-06,
-fh 1..12).
+fh 1..12); and, for measurement only (nothing was chosen on them), the other
+origins before the reference split with 18 scored months: ``C`` (fit to
+2013-06) and ``D`` (fit to 2013-12, score 2014-01..2015-06).
 
-    python benchmarks/coverage.py --seeds 0 1 --splits ref A B
+A split's errors are correlated across stations within a month (one weather
+regime moves all of them), so a split's coverage rests on about as many
+independent draws as it has months: each coverage comes with a 90% interval
+from a circular block bootstrap over its months (blocks of 3 months, coverage
+per month averaged over stations and seeds).
+
+    python benchmarks/coverage.py --seeds 0 1 --splits ref A B C D
 """
 
 from __future__ import annotations
@@ -37,11 +45,22 @@ CONFIGS = {
         "validation_split": 0.2,
     },
 }
-SPLITS = {"ref": ("2015-06", 18), "A": ("2012-12", 18), "B": ("2013-06", 12)}
+SPLITS = {
+    "ref": ("2015-06", 18),
+    "A": ("2012-12", 18),
+    "B": ("2013-06", 12),
+    "C": ("2013-06", 18),
+    "D": ("2013-12", 18),
+}
+LEVELS = (0.8, 0.95)
 
 
-def score(y, cutoff: str, steps: int, params: dict, seed: int) -> dict:
-    """Fit up to ``cutoff``, forecast ``steps`` months; coverage, width, MAE."""
+def score(y, cutoff: str, steps: int, params: dict, seed: int, widen=()) -> dict:
+    """Fit up to ``cutoff``, forecast ``steps`` months; coverage, width, MAE.
+
+    ``widen``: factors for a what-if, each the coverage of the same intervals
+    with their half-widths scaled by the factor about their midpoints.
+    """
     t = y.index.get_level_values(-1)
     end = pd.Period(cutoff, "M")
     train = y[t <= end]
@@ -53,16 +72,87 @@ def score(y, cutoff: str, steps: int, params: dict, seed: int) -> dict:
     pi = f.predict_interval(coverage=[0.8, 0.95])
     actual = test.loc[pi.index, "MedTemp"].to_numpy()
     row = {"calibration": f.calibration_, "fit_s": fit_s}
-    for cov in (0.8, 0.95):
+    for cov in LEVELS:
         lo = pi[("MedTemp", cov, "lower")].to_numpy()
         hi = pi[("MedTemp", cov, "upper")].to_numpy()
-        row[f"coverage_{int(cov * 100)}"] = float(
-            np.mean((lo <= actual) & (actual <= hi))
-        )
+        inside = ((lo <= actual) & (actual <= hi)).reshape(-1, steps)  # (n, months)
+        row[f"coverage_{int(cov * 100)}"] = float(inside.mean())
+        row[f"per_month_{int(cov * 100)}"] = inside.mean(axis=0).tolist()
         row[f"mean_width_{int(cov * 100)}"] = float(np.mean(hi - lo))
+        mid, half = (lo + hi) / 2, (hi - lo) / 2
+        for factor in widen:
+            wide = np.abs(actual - mid) <= factor * half
+            row[f"coverage_{int(cov * 100)}_x{factor:g}"] = float(wide.mean())
     point = f.predict()
     row["mae"] = float(np.mean(np.abs(point["MedTemp"].to_numpy() - actual)))
     return row
+
+
+def regime(y, cutoff: str, steps: int) -> dict:
+    """How unusual the scored months are, from the data alone (no model).
+
+    Anomaly = value minus the station's mean for that calendar month over the
+    training history; the common part is the mean anomaly over stations in a
+    month (one weather regime moving every station), the rest is the
+    station's own. Root mean squares over the history, its last 12 months
+    and the scored months.
+    """
+    wide = y["MedTemp"].unstack(0)
+    end = pd.Period(cutoff, "M")
+    history = wide.loc[:end]
+    months = wide.index.month
+    climatology = history.groupby(history.index.month).mean()
+    anomaly = wide - climatology.loc[months].to_numpy()
+    common = anomaly.mean(axis=1)
+    own = anomaly.sub(common, axis=0)
+    scored = (wide.index > end) & (wide.index <= end + steps)
+    past = wide.index <= end
+    last_year = past & (wide.index > end - 12)
+
+    def rms(frame, rows):
+        return float(np.sqrt(np.nanmean(np.square(frame[rows].to_numpy()))))
+
+    return {
+        "common_rms_history": rms(common, past),
+        "common_rms_last_12": rms(common, last_year),
+        "common_rms_scored": rms(common, scored),
+        "own_rms_history": rms(own, past),
+        "own_rms_scored": rms(own, scored),
+    }
+
+
+def block_bootstrap(per_month, block=3, draws=4000, seed=0) -> tuple[float, float]:
+    """5% and 95% quantiles of the mean of ``per_month`` under resampling.
+
+    Circular block bootstrap: blocks of ``block`` consecutive months, drawn
+    with replacement until the split's number of months is filled.
+    """
+    per_month = np.asarray(per_month, dtype=float)
+    n = len(per_month)
+    rng = np.random.default_rng(seed)
+    n_blocks = -(-n // block)
+    first = rng.integers(0, n, size=(draws, n_blocks))
+    months = (first[:, :, None] + np.arange(block)) % n  # -> (draws, blocks, block)
+    means = per_month[months.reshape(draws, -1)[:, :n]].mean(axis=1)
+    return float(np.quantile(means, 0.05)), float(np.quantile(means, 0.95))
+
+
+def summarise(rows: list[dict], regimes: dict | None = None) -> pd.DataFrame:
+    """Coverage per split and configuration, over seeds, with bootstrap bands."""
+    out, regimes = [], regimes or {}
+    table = pd.DataFrame([r for r in rows if "error" not in r])
+    for (split, config), group in table.groupby(["split", "config"], sort=False):
+        line = {"split": split, "config": config, "seeds": len(group)}
+        for cov in LEVELS:
+            key = int(cov * 100)
+            per_month = np.mean(np.stack(group[f"per_month_{key}"].to_list()), 0)
+            low, high = block_bootstrap(per_month)
+            line[f"coverage_{key}"] = group[f"coverage_{key}"].mean()
+            line[f"band_{key}"] = f"{low:.1%}-{high:.1%}"
+        for what_if in (c for c in group.columns if "_x" in c):
+            line[what_if] = group[what_if].mean()
+        out.append({**line, **regimes.get(split, {})})
+    return pd.DataFrame(out)
 
 
 def main(argv=None):
@@ -71,6 +161,13 @@ def main(argv=None):
     parser.add_argument("--splits", nargs="+", default=["ref"], choices=list(SPLITS))
     parser.add_argument(
         "--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS)
+    )
+    parser.add_argument(
+        "--widen",
+        type=float,
+        nargs="*",
+        default=[],
+        help="what-if: also score the intervals with half-widths times these",
     )
     parser.add_argument("--output", default="benchmarks/results/coverage.json")
     args = parser.parse_args(argv)
@@ -82,16 +179,26 @@ def main(argv=None):
             for seed in args.seeds:
                 row = {"split": split, "config": name, "seed": seed}
                 try:
-                    row.update(score(y, cutoff, steps, CONFIGS[name], seed))
+                    row.update(score(y, cutoff, steps, CONFIGS[name], seed, args.widen))
                 except ValueError as err:  # e.g. no window left by the purge
                     row["error"] = str(err)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows).drop(
+        columns=[f"per_month_{int(c * 100)}" for c in LEVELS], errors="ignore"
+    )
     print(table.round(3).to_string(index=False))
+    regimes = {split: regime(y, *SPLITS[split]) for split in args.splits}
+    summary = summarise(rows, regimes)
+    print(summary.round(3).to_string(index=False))
     with open(args.output, "w") as fh:
         json.dump(
-            {"rows": rows, "machine": platform.platform(), "command": argv},
+            {
+                "rows": rows,
+                "summary": summary.to_dict(orient="records"),
+                "machine": platform.platform(),
+                "command": argv,
+            },
             fh,
             indent=1,
         )

@@ -464,9 +464,17 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.seasonal_period_ = seasonal_period
         self.deseasonalize_ = deseasonalize
         return self._commit(
-            data, network, horizon, scaler, profile, history, train, held_out,
-            seed, residuals, calibration,
-        )  # fmt: skip
+            data,
+            network=network,
+            horizon=horizon,
+            scaler=scaler,
+            profile=profile,
+            history=history,
+            n_windows=len(train) + len(held_out),
+            seed=seed,
+            residuals=residuals,
+            calibration=calibration,
+        )
 
     def _predict(self, fh, X=None):
         steps = self._steps_ahead(fh)  # -> (n, K)
@@ -571,12 +579,20 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         else:
             residuals, calibration = self.residuals_, "pretrain"
         return self._commit(
-            data, network, horizon, scaler, profile, history, train, held_out,
-            seed, residuals, calibration,
-        )  # fmt: skip
+            data,
+            network=network,
+            horizon=horizon,
+            scaler=scaler,
+            profile=profile,
+            history=history,
+            n_windows=len(train) + len(held_out),
+            seed=seed,
+            residuals=residuals,
+            calibration=calibration,
+        )
 
     def _commit(
-        self, data, network, horizon, scaler, profile, history, train, held_out,
+        self, data, *, network, horizon, scaler, profile, history, n_windows,
         seed, residuals, calibration,
     ):  # fmt: skip
         """Set the fitted state of ``fit`` (called once everything succeeded)."""
@@ -585,7 +601,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.scaler_ = scaler
         self.profile_ = profile
         self.history_ = history
-        self.n_windows_ = len(train) + len(held_out)
+        self.n_windows_ = n_windows
         self.seed_ = seed
         self.residuals_ = residuals
         self.calibration_ = calibration

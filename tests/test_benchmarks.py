@@ -135,6 +135,36 @@ def test_windowing_benchmark_loop_matches_vectorised():
     np.testing.assert_array_equal(b, d)
 
 
+def test_coverage_block_bootstrap_band():
+    bootstrap = _script("coverage")["block_bootstrap"]
+    assert bootstrap([0.8] * 18) == pytest.approx((0.8, 0.8))  # no spread
+    per_month = np.linspace(0.2, 1.0, 18)
+    low, high = bootstrap(per_month)
+    assert per_month.min() < low < per_month.mean() < high < per_month.max()
+    assert bootstrap(per_month) == (low, high)  # seeded: the same band
+
+
+def test_coverage_summary_averages_seeds_per_split():
+    summarise = _script("coverage")["summarise"]
+    rows = [
+        {
+            "split": "A",
+            "config": "default",
+            "seed": seed,
+            "coverage_80": cov,
+            "per_month_80": [cov] * 4,
+            "coverage_95": 0.9,
+            "per_month_95": [0.9] * 4,
+        }
+        for seed, cov in ((0, 0.7), (1, 0.8))
+    ] + [{"split": "B", "config": "default", "seed": 0, "error": "too short"}]
+    summary = summarise(rows)  # fmt: skip
+    assert summary["split"].tolist() == ["A"]  # failed fits are left out
+    assert summary["coverage_80"].iloc[0] == pytest.approx(0.75)
+    assert summary["band_80"].iloc[0] == "75.0%-75.0%"
+    assert summary["seeds"].iloc[0] == 2
+
+
 def test_accuracy_quick(tmp_path, capsys):
     """The accuracy script end to end; models missing a dependency are skipped."""
     main = _script("accuracy")["main"]
