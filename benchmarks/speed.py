@@ -27,8 +27,9 @@ Four sections (``--sections``, default all), each timed after a warm-up:
     stop after ``--scale-steps`` steps and the epoch time is extrapolated as
     ``first step + (steps per epoch - 1) x median step`` (the first step
     includes tracing and the epoch's shuffle). Peak RSS: the subprocess's own
-    ``getrusage(RUSAGE_SELF).ru_maxrss``, which includes building the pandas
-    panel. Predict time for the whole synthetic panel is measured too.
+    high-water mark (``VmHWM`` of ``/proc/self/status`` on Linux), which
+    includes building the pandas panel. Predict time for the whole synthetic
+    panel is measured too.
 ``predict``
     Latency of ``predict()`` (all 18 steps) for the weatherAUS panel and for one
     series (a forecaster fitted on one station), median of ``--predict-calls``
