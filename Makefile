@@ -12,7 +12,16 @@ WORKERS ?= 2
 BENCH_VENV := .venv-bench
 BENCH_BIN  := $(BENCH_VENV)/bin
 
-.PHONY: demo test test-fast lint bench clean
+# darts' and neuralforecast's GRUs need torch: their own venv. TORCH_SPEC is
+# installed first so that pip does not pull a CUDA build of several GB; the
+# default is the CPU wheel on our machines' disk, elsewhere use e.g.
+#   make bench-peers TORCH_SPEC="torch --index-url https://download.pytorch.org/whl/cpu"
+PEERS_VENV := .venv-peers
+PEERS_BIN  := $(PEERS_VENV)/bin
+TORCH_SPEC ?= torch==2.13.0
+PEER_MODELS := gru,darts_gru,darts_block_gru,nf_gru,naive_mean,autoets
+
+.PHONY: demo test test-fast lint bench bench-peers clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,5 +57,17 @@ bench: $(BENCH_VENV)/.installed-bench
 	nice -n 10 $(BENCH_BIN)/python benchmarks/tutorial_recipe.py
 	nice -n 10 $(BENCH_BIN)/python benchmarks/speed.py
 
+$(PEERS_VENV)/.installed-peers: pyproject.toml
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_BIN)/python -m pip install --upgrade pip
+	$(PEERS_BIN)/python -m pip install $(TORCH_SPEC)
+	$(PEERS_BIN)/python -m pip install -e ".[peers]"
+	touch $@
+
+# ~25 min on 2 cores; writes benchmarks/results/peers/ (BENCHMARKS.md by hand)
+bench-peers: $(PEERS_VENV)/.installed-peers
+	nice -n 10 $(PEERS_BIN)/python benchmarks/accuracy.py --models $(PEER_MODELS) \
+		--output-dir benchmarks/results/peers
+
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) $(PEERS_VENV) .pytest_cache build *.egg-info

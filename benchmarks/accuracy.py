@@ -31,6 +31,21 @@ Models (``--models``, comma separated; default all):
   classical Theta; needs statsmodels). Multiplicative deseasonalisation, the
   default of both Theta implementations, fails on sub-zero temperatures.
 
+Peer GRUs, only when named in ``--models`` (they need torch: the ``peers``
+extra, ``make bench-peers``), one global network for all stations each, 18
+months in like the tutorial and their libraries' defaults otherwise, seeded
+from ``--seeds``:
+
+- ``darts_gru``: darts ``RNNModel(model="GRU", input_chunk_length=18,
+  training_length=36)``, autoregressive (one step, fed back);
+- ``darts_block_gru``: darts ``BlockRNNModel(model="GRU", input_chunk_length=18,
+  output_chunk_length=18)``;
+- ``nf_gru``: sktime's ``NeuralForecastGRU(input_size=18)`` (neuralforecast).
+
+darts has no sktime adapter for its networks: ``sktime_gru.benchmarking.
+_darts.DartsRNNForecaster`` is a minimal one (per-series min-max scaling with
+darts' ``Scaler`` on the training data, one model for the panel).
+
 The classical models are per-station (sktime vectorises them over the panel).
 A model whose soft dependency is missing (statsforecast, statsmodels) is skipped
 with a printed note; a model that fails is reported and skipped too.
@@ -66,6 +81,7 @@ from pathlib import Path  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sktime_gru.benchmarking import (  # noqa: E402
+    DEFAULT_MODELS,
     MODELS,
     evaluate_long,
     expanding_splitter,
@@ -96,8 +112,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--models",
-        default=",".join(MODELS),
-        help="comma-separated subset of: %(default)s",
+        default=",".join(DEFAULT_MODELS),
+        help="comma-separated, default: %(default)s; also the peer GRUs "
+        + ", ".join(m for m in MODELS if m not in DEFAULT_MODELS)
+        + " (the 'peers' extra)",
     )
     parser.add_argument(
         "--quick",
@@ -168,7 +186,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         and args.folds == 3
         and args.step == 6
         and not args.gru_param_dict
-        and args.model_list == list(MODELS)
+        and args.model_list == DEFAULT_MODELS
     )
     fill_output_paths(args, args.standard, HERE)
     return args
@@ -221,9 +239,10 @@ def run(args: argparse.Namespace):
         missing = missing_dependencies(name)
         if missing:
             skipped[name] = f"missing dependency {', '.join(missing)}"
+            extra = MODELS[name].extra
             print(
                 f"note: skipping {name}: {skipped[name]} (pip install the "
-                "benchmark extra: pip install -e '.[benchmark]')"
+                f"{extra} extra: pip install -e '.[{extra}]')"
             )
         else:
             runnable.append(name)

@@ -135,8 +135,55 @@ def test_windowing_benchmark_loop_matches_vectorised():
     np.testing.assert_array_equal(b, d)
 
 
+def test_peer_grus_run_only_on_request():
+    from sktime_gru.benchmarking import DEFAULT_MODELS, MODELS
+
+    peers = [name for name, spec in MODELS.items() if spec.extra == "peers"]
+    assert peers == ["darts_gru", "darts_block_gru", "nf_gru"]
+    assert not set(peers) & set(DEFAULT_MODELS)
+    parse_args = _script("accuracy")["parse_args"]
+    assert parse_args([]).model_list == DEFAULT_MODELS
+    assert parse_args([]).standard  # the plain run writes BENCHMARKS.md
+    assert not parse_args(["--models", "gru,nf_gru"]).standard
+
+
+def test_make_model_passes_the_seed_under_its_parameter_name():
+    from sktime_gru.benchmarking import make_model
+
+    assert make_model("darts_gru", seed=3).random_state == 3
+    assert make_model("nf_gru", seed=4).random_seed == 4  # neuralforecast's name
+    assert make_model("naive_mean", seed=5).get_params()["strategy"] == "mean"
+
+
+def test_darts_adapter_forecasts_a_panel_and_a_series():
+    """Runs where darts and torch are installed (the peers extra), else skips."""
+    pytest.importorskip("darts")
+    pytest.importorskip("torch")
+    from sktime_gru.benchmarking._darts import DartsRNNForecaster
+
+    y = _small_panel(3)
+    cut = y.index.get_level_values(-1) <= pd.Period("2015-06", "M")
+    for model_class in ("RNNModel", "BlockRNNModel"):
+        f = DartsRNNForecaster(
+            model_class=model_class,
+            input_chunk_length=6,
+            training_length=12,
+            output_chunk_length=3,
+            model_kwargs={"n_epochs": 1},
+            random_state=0,
+        )
+        pred = f.fit(y[cut], fh=[1, 2, 3]).predict()
+        assert pred.index.equals(y[~cut].groupby(level=0).head(3).index)
+        assert np.isfinite(pred.to_numpy()).all()
+        one = y[cut].xs(y.index[0][0], level=0)
+        single = f.clone().fit(one, fh=[2, 3]).predict()
+        assert list(single.index) == list(
+            pd.period_range("2015-08", "2015-09", freq="M")
+        )
+
+
 def test_coverage_block_bootstrap_band():
-    bootstrap = _script("coverage")["block_bootstrap"]
+    bootstrap = _script("interval_coverage")["block_bootstrap"]
     assert bootstrap([0.8] * 18) == pytest.approx((0.8, 0.8))  # no spread
     per_month = np.linspace(0.2, 1.0, 18)
     low, high = bootstrap(per_month)
@@ -145,7 +192,7 @@ def test_coverage_block_bootstrap_band():
 
 
 def test_coverage_summary_averages_seeds_per_split():
-    summarise = _script("coverage")["summarise"]
+    summarise = _script("interval_coverage")["summarise"]
     rows = [
         {
             "split": "A",

@@ -29,6 +29,7 @@ from sktime_gru.benchmarking._evaluation import (
     summarise,
 )
 from sktime_gru.benchmarking._models import (
+    DEFAULT_MODELS,
     MODELS,
     ModelSpec,
     gru_params,
@@ -45,6 +46,7 @@ from sktime_gru.benchmarking._report import (
 
 __all__ = [
     "METRICS",
+    "DEFAULT_MODELS",
     "MODELS",
     "ModelSpec",
     "evaluate_long",

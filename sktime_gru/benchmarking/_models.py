@@ -10,6 +10,7 @@ import importlib
 from dataclasses import dataclass, field
 
 __all__ = [
+    "DEFAULT_MODELS",
     "MODELS",
     "ModelSpec",
     "gru_params",
@@ -35,6 +36,12 @@ class ModelSpec:
         Whether ``random_state`` matters (the model is run once per seed).
     label : str
         Readable description for tables.
+    seed_param : str
+        The constructor parameter that takes the seed of a seeded model.
+    extra : str
+        The optional-dependency group of sktime-gru that installs what the
+        model needs: ``"benchmark"`` (the default run) or ``"peers"`` (the
+        peer GRUs, run on request).
     """
 
     name: str
@@ -42,6 +49,8 @@ class ModelSpec:
     params: dict = field(default_factory=dict)
     seeded: bool = False
     label: str = ""
+    seed_param: str = "random_state"
+    extra: str = "benchmark"
 
     def load_class(self):
         """Import and return the estimator class."""
@@ -97,8 +106,57 @@ MODELS: dict[str, ModelSpec] = {
             {"sp": _SP, "deseasonalize": True, "deseasonalize_model": "additive"},
             label="Theta, additive deseasonalisation (sktime, statsmodels)",
         ),
+        # peer GRUs: one global network each, 18 months in like the tutorial,
+        # their libraries' defaults otherwise
+        ModelSpec(
+            "darts_gru",
+            "sktime_gru.benchmarking._darts:DartsRNNForecaster",
+            {
+                "model_class": "RNNModel",
+                "model": "GRU",
+                "input_chunk_length": 18,
+                "training_length": 36,
+            },
+            seeded=True,
+            label="darts RNNModel(model='GRU'), autoregressive",
+            extra="peers",
+        ),  # fmt: skip
+        ModelSpec(
+            "darts_block_gru",
+            "sktime_gru.benchmarking._darts:DartsRNNForecaster",
+            {
+                "model_class": "BlockRNNModel",
+                "model": "GRU",
+                "input_chunk_length": 18,
+                "output_chunk_length": 18,
+            },
+            seeded=True,
+            label="darts BlockRNNModel(model='GRU'), 18 steps at once",
+            extra="peers",
+        ),  # fmt: skip
+        ModelSpec(
+            "nf_gru",
+            "sktime.forecasting.neuralforecast:NeuralForecastGRU",
+            {
+                "input_size": 18,
+                "trainer_kwargs": {
+                    "accelerator": "cpu",
+                    "enable_progress_bar": False,
+                    "enable_model_summary": False,
+                    "logger": False,
+                },
+            },
+            seeded=True,
+            label="neuralforecast GRU (sktime's NeuralForecastGRU)",
+            seed_param="random_seed",
+            extra="peers",
+        ),  # fmt: skip
     ]
 }
+
+#: What a plain run of ``benchmarks/accuracy.py`` backtests: everything the
+#: "benchmark" extra installs (the peer GRUs need torch: ``--models``).
+DEFAULT_MODELS = [name for name, spec in MODELS.items() if spec.extra == "benchmark"]
 
 
 def missing_dependencies(name: str) -> list[str]:
@@ -119,12 +177,12 @@ def missing_dependencies(name: str) -> list[str]:
 def make_model(name: str, seed: int | None = None, params: dict | None = None):
     """Build model ``name``; ``params`` override its defaults.
 
-    ``seed`` is passed as ``random_state`` to seeded models only.
+    ``seed`` is passed to seeded models only, as their ``seed_param``.
     """
     spec = MODELS[name]
     kwargs = {**spec.params, **(params or {})}
     if spec.seeded and seed is not None:
-        kwargs["random_state"] = seed
+        kwargs[spec.seed_param] = seed
     return spec.load_class()(**kwargs)
 
 

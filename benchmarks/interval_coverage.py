@@ -18,7 +18,10 @@ independent draws as it has months: each coverage comes with a 90% interval
 from a circular block bootstrap over its months (blocks of 3 months, coverage
 per month averaged over stations and seeds).
 
-    python benchmarks/coverage.py --seeds 0 1 --splits ref A B C D
+    python benchmarks/interval_coverage.py --seeds 0 1 --splits ref A B C D
+
+(Not named ``coverage.py``: a script in ``benchmarks/`` would shadow the
+``coverage`` package, which torch's libraries import, for every script there.)
 """
 
 from __future__ import annotations
