@@ -175,6 +175,13 @@ def test_darts_adapter_forecasts_a_panel_and_a_series():
         pred = f.fit(y[cut], fh=[1, 2, 3]).predict()
         assert pred.index.equals(y[~cut].groupby(level=0).head(3).index)
         assert np.isfinite(pred.to_numpy()).all()
+        # update without refitting: forecasts start after the new data
+        t = y.index.get_level_values(-1)
+        new = y[(t > pd.Period("2015-06", "M")) & (t <= pd.Period("2015-08", "M"))]
+        moved = f.update(new, update_params=False).predict()
+        assert moved.index.get_level_values(-1).min() == pd.Period("2015-09", "M")
+        # from the old origin, step 1 would repeat the first forecast
+        assert not np.allclose(moved.to_numpy()[:1], pred.to_numpy()[:1])
         one = y[cut].xs(y.index[0][0], level=0)
         single = f.clone().fit(one, fh=[2, 3]).predict()
         assert list(single.index) == list(

@@ -4,9 +4,10 @@ sktime has no adapter for darts' neural networks, so the benchmark wraps one:
 ``DartsRNNForecaster`` trains ONE darts model (``RNNModel`` or
 ``BlockRNNModel``) on every series of a panel, each series min-max scaled on
 its own training data with darts' ``Scaler`` (as darts' own examples do), and
-forecasts all of them. Univariate target only, no exogenous data, no intervals:
-what the benchmark needs and nothing more. darts and torch are imported in
-``fit``.
+forecasts all of them from the data seen so far (``update`` without refitting
+moves the forecast origin). Univariate target only, no exogenous data, no
+intervals: what the benchmark needs and nothing more. darts and torch are
+imported in ``fit``.
 """
 
 from __future__ import annotations
@@ -96,13 +97,15 @@ class DartsRNNForecaster(BaseForecaster):
             kwargs["output_chunk_length"] = self.output_chunk_length
         self._model = getattr(darts.models, self.model_class)(**kwargs)
         self._model.fit(scaled, verbose=False)
-        self._scaled = scaled
         return self
 
     def _predict(self, fh, X=None):
         steps = fh.to_relative(self.cutoff).to_numpy().astype(int)
         n = int(steps.max())
-        forecasts = self._model.predict(n, series=self._scaled, verbose=False)
+        # from the data seen so far (sktime keeps it in _y, update included)
+        _, series = _to_darts(self._y)
+        scaled = self._scaler.transform(series)
+        forecasts = self._model.predict(n, series=scaled, verbose=False)
         forecasts = self._scaler.inverse_transform(forecasts)
         values = np.stack([f.values()[steps - 1, 0] for f in forecasts])  # (n, K)
         times = fh.to_absolute_index(self.cutoff)
