@@ -8,6 +8,7 @@ seasonal naive on the same split.
 
     python benchmarks/select_defaults.py --seeds 0 1 2 --candidates all
     python benchmarks/select_defaults.py --split 2013-06 2014-06 --candidates units16
+    python benchmarks/select_defaults.py --candidates none --peers darts_gru
 
 (Rounds before the splits were moved in front of the scored months used
 ``--split 2013-12 2015-06``; BENCHMARKS.md, note 1.)
@@ -28,6 +29,7 @@ from sktime.performance_metrics.forecasting import (
 )
 
 from sktime_gru import GRUEncoderDecoderForecaster
+from sktime_gru.benchmarking import make_model
 from sktime_gru.datasets import load_weather_au
 
 TUTORIAL = dict(window_length=18, scaling="global")
@@ -124,6 +126,13 @@ def main(argv=None):
     parser.add_argument("--extra", type=json.loads, default={})
     parser.add_argument("--name", default=None)
     parser.add_argument(
+        "--peers",
+        nargs="*",
+        default=[],
+        help="models of sktime_gru.benchmarking.MODELS (e.g. darts_gru, nf_gru; "
+        "the peers extra) scored with the same seeds",
+    )
+    parser.add_argument(
         "--split",
         nargs=2,
         default=["2012-12", "2014-06"],
@@ -146,10 +155,18 @@ def main(argv=None):
     cands = {n: CANDIDATES[n] for n in names if n in CANDIDATES}
     if args.extra:
         cands[args.name or "extra"] = args.extra
-    for name, params in cands.items():
+    builders = {
+        name: lambda seed, p=params: GRUEncoderDecoderForecaster(
+            **{**p, "random_state": seed}
+        )
+        for name, params in cands.items()
+    }
+    for peer in args.peers:
+        builders[peer] = lambda seed, p=peer: make_model(p, seed=seed)
+    for name, build in builders.items():
         maes, mases, times = [], [], []
         for seed in args.seeds:
-            f = GRUEncoderDecoderForecaster(**{**params, "random_state": seed})
+            f = build(seed)
             t0 = time.perf_counter()
             f.fit(train, fh=fh)
             times.append(time.perf_counter() - t0)
