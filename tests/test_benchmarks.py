@@ -189,6 +189,20 @@ def test_darts_adapter_forecasts_a_panel_and_a_series():
         )
 
 
+def test_select_defaults_scores_benchmark_models_like_its_baselines():
+    main = _script("select_defaults")["main"]
+    table = main(["--seeds", "0", "--candidates", "none", "--peers", "naive_mean"])
+    rows = table.set_index("model")
+    assert list(rows.index) == ["per-month mean", "seasonal naive", "naive_mean"]
+    # the benchmark's naive_mean is the per-month mean: the same scores
+    assert rows.loc["naive_mean", "MAE"] == pytest.approx(
+        rows.loc["per-month mean", "MAE"]
+    )
+    assert rows.loc["naive_mean", "MASE"] == pytest.approx(
+        rows.loc["per-month mean", "MASE"]
+    )
+
+
 def test_coverage_block_bootstrap_band():
     bootstrap = _script("interval_coverage")["block_bootstrap"]
     assert bootstrap([0.8] * 18) == pytest.approx((0.8, 0.8))  # no spread
