@@ -418,9 +418,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaler = self._fit_scaler(data)
         profile = self._fit_profile(data, scaler, seasonal_period, deseasonalize)
         seed = resolve_seed(self.random_state)
-        # scaling keeps NaN where it is: fail on data without a whole window
-        # before the backtest network trains
-        self._split_windows(data, data.raw, horizon)
+        # scaling keeps NaN where it is (and adds none): the windows of the raw
+        # values, so that data without a whole window fails before the
+        # backtest network trains
+        train, held_out = self._split_windows(data, data.raw, horizon)
         # the backtest first: its arrays are freed before the members' are made
         backtest = None
         if self.interval_calibration == "backtest":
@@ -428,7 +429,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 data, scaler, horizon, seasonal_period, deseasonalize, seed
             )
         scaled = self._scaled(data, scaler, seasonal_period, profile)
-        train, held_out = self._split_windows(data, scaled, horizon)
         members, history = [], {}
         from sktime_gru._training import as_tensors
 
@@ -716,8 +716,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         phase = _cycle(positions, self._grid) % self.seasonal_period_
         return self.profile_[np.arange(len(positions))[:, None], phase]
 
-    def _split_windows(self, data, scaled, horizon, require=True):
-        """Training and held-out window starts, without windows that hold NaN."""
+    def _split_windows(self, data, values, horizon, require=True):
+        """Training and held-out window starts, without windows that hold NaN.
+
+        ``values``: the rows of ``data`` (raw or scaled: the same NaN).
+        """
         offsets = data.panel.offsets
         starts = window_starts(offsets, self.window_length, horizon)
         held_out = starts[:0]
@@ -726,8 +729,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 offsets, starts, horizon, self.validation_split
             )
         span = self.window_length + horizon
-        train = starts[complete_windows(scaled, starts, span)]
-        held_out = held_out[complete_windows(scaled, held_out, span)]
+        train = starts[complete_windows(values, starts, span)]
+        held_out = held_out[complete_windows(values, held_out, span)]
         if not len(train) and require:
             raise ValueError(
                 "no complete training window: every window of window_length + "
