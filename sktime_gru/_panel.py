@@ -85,7 +85,7 @@ def _make_grid(level: pd.Index, codes, offsets: np.ndarray, freq) -> TimeGrid:
             level[:1].tz_localize(None).to_period(freq)  # can freq be a period?
             return TimeGrid("datetime", 1, freq=freq)
         except (ValueError, TypeError, AttributeError):
-            used = _used(level, codes)
+            used = level[_used_mask(level, codes)]
             return TimeGrid("datetime-range", 1, freq=freq, origin=used.min())
     if pd.api.types.is_integer_dtype(level.dtype):
         values = np.asarray(level, dtype=np.int64)
@@ -122,18 +122,18 @@ def _infer_freq(level: pd.DatetimeIndex, codes, offsets: np.ndarray):
     return freq
 
 
-def _used(level: pd.Index, codes) -> pd.Index:
-    """Return the time values that occur in some row."""
+def _used_mask(level: pd.Index, codes) -> np.ndarray:
+    """Which values of ``level`` occur in some row (all when ``codes`` is None)."""
     if codes is None:
-        return level
-    return level[np.bincount(codes, minlength=len(level)) > 0]
+        return np.ones(len(level), dtype=bool)
+    return np.bincount(codes, minlength=len(level)) > 0
 
 
 def _row_positions(grid: TimeGrid, level: pd.Index, codes) -> np.ndarray:
     """Grid position of every row: each distinct time value is positioned once."""
     if codes is None:
         return grid.positions(level)
-    used = np.bincount(codes, minlength=len(level)) > 0
+    used = _used_mask(level, codes)
     per_value = np.zeros(len(level), dtype=np.int64)
     per_value[used] = grid.positions(level[used])
     return per_value[codes]
