@@ -47,7 +47,9 @@ def resolve_seasonal_period(value, freq) -> int | None:
     int or None
         ``None`` means no calendar features. ``"auto"`` maps monthly data to 12,
         quarterly to 4, weekly to 52, business-daily to 5, daily to 7, hourly to
-        24, and anything else (integer index, yearly, ...) to None.
+        24, and anything else (integer index, yearly, ...) to None. A multiplied
+        frequency completes the cycle in fewer steps ("2h": 12, "2M": 6, "3MS":
+        4); None when the steps do not divide it ("2D", "5h").
     """
     if value is None or (isinstance(value, (int, np.integer)) and value >= 2):
         return None if value is None else int(value)
@@ -58,10 +60,12 @@ def resolve_seasonal_period(value, freq) -> int | None:
     if freq is None:
         return None
     name = getattr(freq, "freqstr", str(freq))
-    name = name.lstrip("0123456789")
+    base = name.lstrip("0123456789")
+    multiple = int(name[: len(name) - len(base)] or 1)
     for prefix, period in _AUTO_PERIODS:
-        if name.startswith(prefix):
-            return period
+        if base.startswith(prefix):
+            steps, rest = divmod(period, multiple)
+            return steps if rest == 0 and steps >= 2 else None
     return None
 
 

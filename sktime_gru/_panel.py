@@ -77,13 +77,16 @@ def _is_fixed_length(freq) -> bool:
 
 def _make_grid(level: pd.Index, codes, offsets: np.ndarray, freq) -> TimeGrid:
     """Choose the grid for the time values ``level[codes]`` of all rows."""
+    # period ordinals count base units (a "2h" period's ordinal is in hours):
+    # consecutive periods of a multiplied frequency are ``n`` apart
     if isinstance(level, pd.PeriodIndex):
-        return TimeGrid("period", 1, freq=level.freq)
+        return TimeGrid("period", level.freq.n, freq=level.freq)
     if isinstance(level, pd.DatetimeIndex):
         freq = freq or _infer_freq(level, codes, offsets)
         try:
             level[:1].tz_localize(None).to_period(freq)  # can freq be a period?
-            return TimeGrid("datetime", 1, freq=freq)
+            step = pd.tseries.frequencies.to_offset(freq).n
+            return TimeGrid("datetime", step, freq=freq)
         except (ValueError, TypeError, AttributeError):
             used = level[_used_mask(level, codes)]
             return TimeGrid("datetime-range", 1, freq=freq, origin=used.min())

@@ -385,6 +385,46 @@ def test_tz_aware_hourly_series_across_dst_is_regular(start):
     assert f.predict().index.equals(pd.date_range(more[-1], periods=3, freq="h")[1:])
 
 
+MULTIPLES = {
+    "15min": pd.date_range("2021-01-01", periods=40, freq="15min"),
+    "2h": pd.date_range("2021-01-01", periods=40, freq="2h"),
+    "2D": pd.date_range("2021-01-01", periods=40, freq="2D"),
+    "2M periods": pd.period_range("2000-01", periods=40, freq="2M"),
+}
+
+
+SEASONAL_STEPS = {"15min": None, "2h": 12, "2D": None, "2M": 6}
+
+
+@pytest.mark.parametrize("index", MULTIPLES.values(), ids=MULTIPLES.keys())
+def test_multiplied_frequency_is_regular(index):
+    """A 15-minute (2-hour, ...) series is regular: one step is one row."""
+    y = _series(index=index)
+    f = tiny_forecaster(epochs=1).fit(y, fh=[1, 2])
+    pred = f.predict()
+    assert np.isfinite(pred).all()
+    assert pred.index.equals(index.shift(2)[-2:])  # the next two steps
+    assert np.isfinite(f.predict_interval(coverage=0.8).to_numpy()).all()
+    # "auto" calendar: the year / day in steps of the multiple, if they divide it
+    assert f.seasonal_period_ == SEASONAL_STEPS[str(index.freqstr)]
+    # update by three steps moves the cutoff three steps
+    more = index.shift(3)[-3:]
+    f.update(_series(values=seasonal(3), index=more), update_params=False)
+    assert f.cutoff[0] == more[-1]
+    assert f.predict().index.equals(more.shift(2)[-2:])
+
+
+def test_gap_in_a_multiplied_frequency_is_still_refused():
+    index = pd.date_range("2021-01-01", periods=40, freq="2h")
+    frames = [
+        pd.DataFrame({"y": seasonal(40)}, index=index),
+        pd.DataFrame({"y": seasonal(39)}, index=index.delete(20)),
+    ]
+    y = pd.concat(frames, keys=["s0", "s1"], names=["series", "time"])
+    with pytest.raises(ValueError, match=r"instance 's1' has missing time points"):
+        tiny_forecaster(epochs=1).fit(y, fh=[1])
+
+
 # -------------------------------------------------------------- parameters --
 PARAM_CASES = [
     ("units", 0, r"units must be an integer >= 1, got 0"),
