@@ -1,8 +1,8 @@
-"""Model inputs beyond the target values: calendar terms and gap handling.
+"""Calendar terms and gap handling of the model's inputs.
 
-Pure numpy. The flat feature matrix fed to the network has the column layout
-``[targets (T) | exogenous X (Fx) | calendar (Fc)]``; all but the targets are
-known for the forecast period and also feed the decoder.
+Pure numpy. Resolves the seasonal period from the data's frequency and makes
+the calendar columns; :mod:`sktime_gru._encoding` places them in the model's
+input layout.
 """
 
 from __future__ import annotations
@@ -159,42 +159,3 @@ def fill_window_gaps(windows: np.ndarray, labels) -> np.ndarray:
         stacklevel=3,
     )
     return out
-
-
-def seasonal_profile(
-    values: np.ndarray,
-    series: np.ndarray,
-    phase: np.ndarray,
-    n_series: int,
-    period: int,
-) -> np.ndarray:
-    """Mean of every series at every position of the seasonal cycle, ignoring NaN.
-
-    Parameters
-    ----------
-    values : np.ndarray, shape (T_total, C)
-    series : np.ndarray of int, shape (T_total,)
-        Series number of every row.
-    phase : np.ndarray of int, shape (T_total,)
-        Position of every row in the cycle, in ``range(period)``.
-    n_series, period : int
-
-    Returns
-    -------
-    np.ndarray, shape (n_series, period, C)
-        A phase a series never observed gets that series' overall mean (0 when
-        the series has no value at all).
-    """
-    n_cols = values.shape[1]
-    known = ~np.isnan(values)
-    cell = series * period + phase  # -> (T_total,)
-    sums = np.zeros((n_series * period, n_cols))
-    counts = np.zeros((n_series * period, n_cols))
-    np.add.at(sums, cell, np.where(known, values, 0.0))
-    np.add.at(counts, cell, known)
-    sums = sums.reshape(n_series, period, n_cols)
-    counts = counts.reshape(n_series, period, n_cols)
-    overall = sums.sum(axis=1) / np.maximum(counts.sum(axis=1), 1)  # -> (n, C)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        profile = sums / counts
-    return np.where(counts > 0, profile, overall[:, None, :])

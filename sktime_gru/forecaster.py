@@ -10,16 +10,14 @@ import numpy as np
 import pandas as pd
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
+from sktime_gru._encoding import Encoding
 from sktime_gru._features import (
-    calendar_features,
     complete_windows,
     fill_window_gaps,
     resolve_seasonal_period,
-    seasonal_profile,
 )
 from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import Panel, frame_from_forecasts, panel_from_frame
-from sktime_gru._scaling import MinMaxStats, fit_minmax
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._validation import check_params
 from sktime_gru._windowing import (
@@ -415,8 +413,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             self.seasonal_period, data.panel.grid.freq
         )
         deseasonalize = _resolve_deseasonalize(self.deseasonalize, seasonal_period)
-        scaler = self._fit_scaler(data)
-        profile = self._fit_profile(data, scaler, seasonal_period, deseasonalize)
+        encoding = Encoding.fit(
+            data.raw,
+            data.panel,
+            scaling=self.scaling,
+            seasonal_period=seasonal_period,
+            deseasonalize=deseasonalize,
+        )
         seed = resolve_seed(self.random_state)
         # scaling keeps NaN where it is (and adds none): the windows of the raw
         # values, so that data without a whole window fails before the
@@ -425,10 +428,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         # the backtest first: its arrays are freed before the members' are made
         backtest = None
         if self.interval_calibration == "backtest":
-            backtest = self._backtest_residuals(
-                data, scaler, horizon, seasonal_period, deseasonalize, seed
-            )
-        scaled = self._scaled(data, scaler, seasonal_period, profile)
+            backtest = self._backtest_residuals(data, encoding, horizon, seed)
+        scaled = encoding.encode_rows(data.raw, data.panel)
         members, history = [], {}
         from sktime_gru._training import as_tensors
 
@@ -438,9 +439,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         for m in range(self.ensemble_size):
             # members differ only by seed: initial weights, dropout, window order
             member_seed = seed + _MEMBER_SEED_STRIDE * m
-            member = self._build(
-                data, horizon, seasonal_period, member_seed, deseasonalize, m
-            )
+            member = self._build(encoding, horizon, member_seed, m)
             member_history = self._train(
                 member,
                 *shared,
@@ -467,8 +466,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             data,
             network=network,
             horizon=horizon,
-            scaler=scaler,
-            profile=profile,
+            encoding=encoding,
             history=history,
             n_windows=len(train) + len(held_out),
             seed=seed,
@@ -479,13 +477,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _predict(self, fh, X=None):
         steps = self._steps_ahead(fh)  # -> (n, K)
         point = self._point_path(steps, X)  # -> (n, K, T), scaled
-        return self._to_frame(self._unscale(point), fh)
+        return self._to_frame(self._encoding.decode(point, self._series), fh)
 
     def _predict_quantiles(self, fh, X, alpha):
         steps = self._steps_ahead(fh)
         point = self._point_path(steps, X)  # -> (n, K, T), scaled
         offsets = residual_offsets(self.residuals_, alpha, steps)  # (A, n, K, T)
-        values = self._unscale(point[None] + offsets)  # -> (A, n, K, T)
+        values = self._encoding.decode(point[None] + offsets, self._series)
         # sktime's column order: variable-major, then alpha
         values = np.moveaxis(values, 0, -1)  # -> (n, K, T, A)
         n, k = steps.shape
@@ -500,7 +498,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             )
         steps = self._steps_ahead(fh)
         variance = residual_variance(self.residuals_, steps)  # (n, K, T), scaled
-        scale = self.scaler_.scale[:, : self._n_targets][self._groups()]  # (n, T)
+        scale = self._encoding.target_scale(self._series[:, 0])  # -> (n, T)
         columns = self._get_columns(method="predict_var")
         return self._to_frame(variance / scale[:, None, :] ** 2, fh, columns)
 
@@ -530,11 +528,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self._check_pretrain_columns(data)
         horizon = self.pretrain_output_length_
         _check_long_enough(data.panel, self.window_length, horizon)
-        scaler = self._fit_scaler(data, pretrained=True)
-        profile = self._fit_profile(
-            data, scaler, self.seasonal_period_, self.deseasonalize_
-        )
-        scaled = self._scaled(data, scaler, self.seasonal_period_, profile)
+        encoding = self._fit_pretrained_encoding(data)
+        scaled = encoding.encode_rows(data.raw, data.panel)
         train, held_out = self._split_windows(data, scaled, horizon)
         self._train(
             self.pretrained_network_,
@@ -559,13 +554,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         horizon = self.pretrain_output_length_
         # series only need one input window: the network is already trained
         _check_long_enough(data.panel, self.window_length, 0)
-        scaler = self._fit_scaler(data, pretrained=True)
+        encoding = self._fit_pretrained_encoding(data)
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
-        profile = self._fit_profile(
-            data, scaler, self.seasonal_period_, self.deseasonalize_
-        )
-        scaled = self._scaled(data, scaler, self.seasonal_period_, profile)
+        scaled = encoding.encode_rows(data.raw, data.panel)
         train, held_out = self._split_windows(data, scaled, horizon, require=False)
         history = {}
         if self.fine_tune_epochs and len(train):
@@ -582,8 +574,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             data,
             network=network,
             horizon=horizon,
-            scaler=scaler,
-            profile=profile,
+            encoding=encoding,
             history=history,
             n_windows=len(train) + len(held_out),
             seed=seed,
@@ -592,14 +583,14 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )
 
     def _commit(
-        self, data, *, network, horizon, scaler, profile, history, n_windows,
+        self, data, *, network, horizon, encoding, history, n_windows,
         seed, residuals, calibration,
     ):  # fmt: skip
         """Set the fitted state of ``fit`` (called once everything succeeded)."""
         self.network_ = network
         self.output_length_ = horizon
-        self.scaler_ = scaler
-        self.profile_ = profile
+        self.scaler_ = encoding.scaler
+        self.profile_ = encoding.profile
         self.history_ = history
         self.n_windows_ = n_windows
         self.seed_ = seed
@@ -657,64 +648,35 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         cols = getattr(self, "_x_columns", None)
         return None if cols is None else list(cols)
 
-    def _fit_scaler(self, data, pretrained=False) -> MinMaxStats:
-        """Min-max statistics of the training rows (targets and X columns)."""
-        n_cols = data.raw.shape[1]
-        if pretrained and self.scaling != "per_series":
-            # the network learned the pretraining panel's global scale
-            return self.pretrain_scaler_
-        if self.scaling is None:
-            zeros = np.zeros((1, n_cols))
-            return MinMaxStats(zeros - 1.0, zeros + 1.0, (-1.0, 1.0))  # identity
-        if self.scaling == "global":
-            groups = np.zeros(len(data.raw), dtype=np.int64)
-            return fit_minmax(data.raw, groups, 1)
-        return fit_minmax(data.raw, data.panel.series_of_rows(), data.panel.n_series)
-
-    def _row_groups(self, panel) -> np.ndarray:
-        if self.scaling == "per_series":
-            return panel.series_of_rows()
-        return np.zeros(len(panel.values), dtype=np.int64)
-
-    def _fit_profile(self, data, scaler, seasonal_period, enabled: bool, rows=None):
-        """Per-series mean of the scaled targets at every seasonal position.
-
-        ``rows``: boolean mask of the rows to average (default: all).
-        """
-        if not enabled:
-            return None
-        panel = data.panel
-        n_targets = panel.values.shape[1]
-        rows = slice(None) if rows is None else rows
-        scaled = scaler.transform(
-            panel.values[rows], self._row_groups(panel)[rows], slice(0, n_targets)
-        )
-        phase = _cycle(panel.positions[rows], panel.grid) % seasonal_period
-        return seasonal_profile(
-            scaled, panel.series_of_rows()[rows], phase, panel.n_series, seasonal_period
+    def _fit_pretrained_encoding(self, data) -> Encoding:
+        """Fit the encoding of new data for the pretrained network."""
+        # the network learned the pretraining panel's global scale
+        keep = self.scaling != "per_series"
+        return Encoding.fit(
+            data.raw,
+            data.panel,
+            scaling=self.scaling,
+            seasonal_period=self.seasonal_period_,
+            deseasonalize=self.deseasonalize_,
+            scaler=self.pretrain_scaler_ if keep else None,
         )
 
-    def _scaled(self, data, scaler, seasonal_period, profile=None) -> np.ndarray:
-        """Scaled features ``[targets | X | calendar]``, float32, (T_total, F).
+    @property
+    def _encoding(self) -> Encoding:
+        """The fitted encoding, from the fitted state that is saved."""
+        return Encoding(
+            scaler=self.scaler_,
+            per_series=self.scaling == "per_series",
+            n_targets=self._n_targets,
+            step=self._grid.step,
+            seasonal_period=self.seasonal_period_,
+            profile=self.profile_,
+        )
 
-        With ``deseasonalize``, the targets are departures from ``profile``.
-        """
-        panel = data.panel
-        scaled = scaler.transform(data.raw, self._row_groups(panel))
-        cycle = _cycle(panel.positions, panel.grid)
-        if profile is not None:
-            n_targets = panel.values.shape[1]
-            phase = cycle % seasonal_period
-            scaled[:, :n_targets] -= profile[panel.series_of_rows(), phase]
-        calendar = calendar_features(cycle, seasonal_period)
-        return np.concatenate([scaled.astype(np.float32), calendar], axis=1)
-
-    def _seasonal_term(self, positions: np.ndarray) -> np.ndarray | float:
-        """Profile at grid ``positions`` (n, S) of every series -> (n, S, T)."""
-        if self.profile_ is None:
-            return 0.0
-        phase = _cycle(positions, self._grid) % self.seasonal_period_
-        return self.profile_[np.arange(len(positions))[:, None], phase]
+    @property
+    def _series(self) -> np.ndarray:
+        """Series numbers of the fitted series as a column, shape (n, 1)."""
+        return np.arange(len(self.tail_))[:, None]
 
     def _split_windows(self, data, values, horizon, require=True):
         """Training and held-out window starts, without windows that hold NaN.
@@ -741,9 +703,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             )
         return train, held_out
 
-    def _backtest_residuals(
-        self, data, scaler, horizon, seasonal_period, deseasonalize, seed
-    ):
+    def _backtest_residuals(self, data, encoding: Encoding, horizon, seed):
         """Out-of-sample residuals (scaled) of a network that never saw them.
 
         One network with the forecaster's parameters is trained on every series
@@ -763,10 +723,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             train, test = split_backtest(panel.offsets, window, horizon, held_back)
             cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
             before = np.arange(len(panel.values)) < cut  # rows the backtest may see
-            profile = self._fit_profile(
-                data, scaler, seasonal_period, deseasonalize, rows=before
-            )
-            scaled = self._scaled(data, scaler, seasonal_period, profile)
+            encoding = encoding.restricted_to(panel, before)
+            scaled = encoding.encode_rows(data.raw, panel)
             train = train[complete_windows(scaled, train, window + horizon)]
             test = test[complete_windows(scaled, test, window)]  # inputs complete
         if usable < 1 or not len(train) or not len(test):
@@ -782,9 +740,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             )
             return None
         backtest_seed = seed + _MEMBER_SEED_STRIDE * self.ensemble_size
-        network = self._build(
-            data, horizon, seasonal_period, backtest_seed, deseasonalize, "backtest"
-        )
+        network = self._build(encoding, horizon, backtest_seed, "backtest")
         tensors = as_tensors(scaled, train)
         scaled, train = (t.numpy() for t in tensors)
         self._train(
@@ -801,14 +757,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         series = np.searchsorted(panel.offsets, test, side="right") - 1
         ends = panel.offsets[1:][series]
         block, valid = gather_partial_windows(scaled, test, window, horizon, ends)
-        if seasonal_period is not None:
+        if encoding.n_calendar:
             # calendar of the steps past a series' end, as predict makes it
             rows = test[:, None] + np.arange(window + horizon)  # -> (N, W + H)
             inside = np.minimum(rows, ends[:, None] - 1)
             pos = panel.positions[inside] + panel.grid.step * (rows - inside)
-            block[..., -2:] = calendar_features(
-                _cycle(pos, panel.grid), seasonal_period
-            )
+            block[..., -encoding.n_calendar :] = encoding.calendar(pos)
         residuals = self._block_residuals(network, block)  # -> (N, H, T)
         residuals[~valid[:, window:]] = np.nan
         residuals[:, usable:] = np.nan
@@ -827,26 +781,22 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
         return average_networks(members)
 
-    def _build(
-        self, data, horizon, seasonal_period, seed, deseasonalize=False, member=0
-    ):
+    def _build(self, encoding: Encoding, horizon, seed, member=0):
         from sktime_gru._network import build_network
         from sktime_gru._training import compile_like, import_keras
 
         import_keras()
-        n_targets = data.panel.values.shape[1]
-        n_known = data.raw.shape[1] - n_targets + (2 if seasonal_period else 0)
         network = build_network(
             window_length=self.window_length,
-            n_features=n_targets + n_known,
+            n_features=encoding.n_features,
             output_length=horizon,
-            n_targets=n_targets,
-            n_future_features=n_known,
+            n_targets=encoding.n_targets,
+            n_future_features=encoding.n_known,
             units=self.units,
             n_layers=self.n_layers,
             bidirectional=self.bidirectional,
             dropout=self.dropout,
-            zero_head=deseasonalize,
+            zero_head=encoding.deseasonalized,
             seed=seed,
             name=f"gru_encoder_decoder_{member}",
         )
@@ -927,12 +877,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _n_targets(self) -> int:
         return len(self._y_columns)
 
-    def _groups(self) -> np.ndarray:
-        n = self.tail_.shape[0]
-        if self.scaling == "per_series":
-            return np.arange(n)
-        return np.zeros(n, dtype=np.int64)
-
     def _point_path(self, steps: np.ndarray, X) -> np.ndarray:
         """Scaled point forecasts at ``steps`` (n, K) -> (n, K, T).
 
@@ -941,40 +885,23 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         """
         from sktime_gru._training import predict_network
 
-        horizon, window, n_targets = (
-            self.output_length_,
-            self.window_length,
-            self._n_targets,
-        )
+        horizon, window = self.output_length_, self.window_length
+        encoding, series = self._encoding, self._series
         rounds = math.ceil(int(steps.max()) / horizon)
-        groups = self._groups()
         last = self.last_positions_
         step = self._grid.step
         # encoder inputs: the last `window` observations, scaled, + calendar
         tail = fill_window_gaps(self.tail_[:, -window:], self._label)  # (n, W, C)
         past_pos = last[:, None] + step * np.arange(1 - window, 1)  # (n, W)
-        scaled_tail = self.scaler_.transform(tail, groups[:, None])
-        scaled_tail[..., :n_targets] -= self._seasonal_term(past_pos)
-        inputs = np.concatenate(
-            [
-                scaled_tail.astype(np.float32),
-                calendar_features(_cycle(past_pos, self._grid), self.seasonal_period_),
-            ],
-            axis=-1,
-        )  # -> (n, W, F)
+        inputs = encoding.encode(tail, series, past_pos)  # -> (n, W, F)
         # known-ahead features for every decoder step of every round
         future_pos = last[:, None] + step * np.arange(1, rounds * horizon + 1)
-        known = [
-            calendar_features(_cycle(future_pos, self._grid), self.seasonal_period_)
-        ]
         if X is not None and self._x_columns is None:
             self._check_x_columns(X.columns)  # raises: fitted without X
+        x_future = None
         if self._x_columns is not None:
             x_future = self._future_x(X, future_pos, steps.max(axis=1))  # (n,R*H,Fx)
-            cols = slice(n_targets, None)
-            scaled_x = self.scaler_.transform(x_future, groups[:, None], cols)
-            known.insert(0, scaled_x.astype(np.float32))
-        known = np.concatenate(known, axis=-1)  # -> (n, R*H, K)
+        known = encoding.future_features(x_future, series, future_pos)  # (n,R*H,K)
         has_future = known.shape[-1] > 0
 
         outputs = []
@@ -994,7 +921,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         path = np.concatenate(outputs, axis=1)  # -> (n, R*H, T)
         picked = np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)
         # deseasonalize: the network forecasts departures from the profile
-        return picked + self._seasonal_term(last[:, None] + step * steps)
+        return picked + encoding.seasonal_term(series, last[:, None] + step * steps)
 
     def _future_x(self, X, future_pos: np.ndarray, needed: np.ndarray) -> np.ndarray:
         """Raw X rows at ``future_pos`` (n, S) for every series -> (n, S, Fx).
@@ -1031,12 +958,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 )
             out[i, first_missing:] = out[i, first_missing - 1]
         return out
-
-    def _unscale(self, values: np.ndarray) -> np.ndarray:
-        """Undo target scaling of (..., n, K, T) arrays, per series group."""
-        groups = self._groups()[:, None]  # -> (n, 1)
-        cols = slice(0, self._n_targets)
-        return self.scaler_.inverse_transform(values, groups, cols)
 
     def _to_frame(self, values: np.ndarray, fh, columns=None) -> pd.DataFrame:
         """Frame of (n, K, columns) values at the absolute times of ``fh``."""
@@ -1152,7 +1073,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         ``i`` is at grid position ``last[i]``.
         """
         horizon, window = self.output_length_, self.window_length
-        n, length, n_cols = tails.shape
+        n, length, _ = tails.shape
         span = window + horizon
         n_new = (last - self.last_positions_) // self._grid.step  # -> (n,)
         # a window must contain at least one new row: s + span > length - n_new
@@ -1162,21 +1083,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         ).astype(np.int64)
         if not starts.size:
             return
-        flat = tails.reshape(n * length, n_cols)
-        groups = np.repeat(self._groups(), length)
         positions = last[:, None] - self._grid.step * np.arange(length - 1, -1, -1)
-        scaled_flat = self.scaler_.transform(flat, groups)
-        seasonal = self._seasonal_term(positions)  # -> (n, L', T) or 0
-        if self.profile_ is not None:
-            scaled_flat[:, : self._n_targets] -= seasonal.reshape(n * length, -1)
-        cycle = _cycle(positions.reshape(-1), self._grid)
-        scaled = np.concatenate(
-            [
-                scaled_flat.astype(np.float32),
-                calendar_features(cycle, self.seasonal_period_),
-            ],
-            axis=1,
-        )
+        scaled = self._encoding.encode(tails, self._series, positions)  # (n, L', F)
+        scaled = scaled.reshape(n * length, -1)  # -> (n * L', F), flat rows
         starts = starts[complete_windows(scaled, starts, span)]
         self._train(
             self.network_, scaled, starts, starts[:0], horizon, self.seed_ + 1, epochs
@@ -1326,11 +1235,6 @@ def _check_x_aligned(panel: Panel, panel_x: Panel) -> None:
             f"{len(panel_x.values)} rows in {panel_x.n_series} series; align X to "
             "y, e.g. X = X.loc[y.index]"
         )
-
-
-def _cycle(positions: np.ndarray, grid) -> np.ndarray:
-    """Grid positions in units of one time step (for seasonal phases)."""
-    return np.asarray(positions) // grid.step
 
 
 def _resolve_deseasonalize(deseasonalize, seasonal_period) -> bool:

@@ -296,18 +296,6 @@ def test_all_nan_last_window_raises_named_error():
 # ----------------------------------------------------------- deseasonalize --
 
 
-def test_seasonal_profile_known_values():
-    from sktime_gru._features import seasonal_profile
-
-    values = np.array([[1.0], [2.0], [3.0], [5.0], [np.nan], [10.0]])
-    series = np.array([0, 0, 0, 0, 1, 1])
-    phase = np.array([0, 1, 0, 1, 0, 1])
-    prof = seasonal_profile(values, series, phase, 2, 2)
-    np.testing.assert_allclose(prof[0, :, 0], [2.0, 3.5])
-    # series 1 never observed phase 0: its overall mean is used
-    np.testing.assert_allclose(prof[1, :, 0], [10.0, 10.0])
-
-
 def test_deseasonalize_forecasts_departures_from_profile():
     y = make_panel(lengths=(60, 60), start_offsets=(0, 0))
     f = tiny_forecaster(

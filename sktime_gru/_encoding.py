@@ -1,0 +1,299 @@
+"""The model's inputs, fitted on training data only, and their inverse.
+
+Pure numpy: no keras, no sktime. This module owns the column layout of what the
+network sees, ``[targets - seasonal profile | X | calendar]``, scaled: the
+scaling policy (one scaler per series or one for all), the seasonal profile
+subtracted from the targets (``deseasonalize``), the calendar columns, which
+columns the decoder knows ahead (X and calendar), and the way back from scaled
+forecasts to the data's units. Every place that builds or undoes model inputs
+goes through :class:`Encoding`.
+
+Dimension legend used in the shape comments:
+``R`` flat rows of a panel, ``n`` series, ``S`` steps, ``C = T + Fx`` raw
+columns (``T`` targets, ``Fx`` exogenous), ``Fc`` calendar columns,
+``F = C + Fc`` model input features, ``K = Fx + Fc`` known-ahead features,
+``P`` seasonal period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from sktime_gru._features import calendar_features
+from sktime_gru._scaling import MinMaxStats, fit_minmax
+
+__all__ = ["Encoding", "fit_scaler", "seasonal_profile"]
+
+
+def fit_scaler(
+    raw: np.ndarray, series: np.ndarray, n_series: int, scaling: str | None
+) -> MinMaxStats:
+    """Min-max statistics of the training rows (targets and X columns).
+
+    Parameters
+    ----------
+    raw : np.ndarray, shape (R, C)
+        Unscaled training rows, may hold NaN.
+    series : np.ndarray of int, shape (R,)
+        Series number of every row.
+    n_series : int
+    scaling : {"global", "per_series", None}
+        One scaler per column for all series, one per series and column, or
+        the identity.
+
+    Returns
+    -------
+    MinMaxStats
+        With 1 group (``"global"``, ``None``) or ``n_series`` groups.
+    """
+    if scaling is None:
+        zeros = np.zeros((1, raw.shape[1]))
+        return MinMaxStats(zeros - 1.0, zeros + 1.0, (-1.0, 1.0))  # identity
+    if scaling == "global":
+        return fit_minmax(raw, np.zeros(len(raw), dtype=np.int64), 1)
+    return fit_minmax(raw, series, n_series)
+
+
+def seasonal_profile(
+    values: np.ndarray,
+    series: np.ndarray,
+    phase: np.ndarray,
+    n_series: int,
+    period: int,
+) -> np.ndarray:
+    """Mean of every series at every position of the seasonal cycle, ignoring NaN.
+
+    The one replaceable piece of the statistical part of the encoding: what
+    the network forecasts departures from.
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (R, T)
+    series : np.ndarray of int, shape (R,)
+        Series number of every row.
+    phase : np.ndarray of int, shape (R,)
+        Position of every row in the cycle, in ``range(period)``.
+    n_series, period : int
+
+    Returns
+    -------
+    np.ndarray, shape (n_series, period, T)
+        A phase a series never observed gets that series' overall mean (0 when
+        the series has no value at all).
+    """
+    n_cols = values.shape[1]
+    known = ~np.isnan(values)
+    cell = series * period + phase  # -> (R,)
+    sums = np.zeros((n_series * period, n_cols))
+    counts = np.zeros((n_series * period, n_cols))
+    np.add.at(sums, cell, np.where(known, values, 0.0))
+    np.add.at(counts, cell, known)
+    sums = sums.reshape(n_series, period, n_cols)
+    counts = counts.reshape(n_series, period, n_cols)
+    overall = sums.sum(axis=1) / np.maximum(counts.sum(axis=1), 1)  # -> (n, T)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        profile = sums / counts
+    return np.where(counts > 0, profile, overall[:, None, :])
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How raw rows become network inputs, and scaled forecasts become values.
+
+    Built by :meth:`fit` on training data, or from a fitted forecaster's state
+    (``scaler_``, ``profile_``, ``seasonal_period_``), which is what is saved.
+
+    Attributes
+    ----------
+    scaler : MinMaxStats
+        Min-max statistics per group and raw column, shape (G, C).
+    per_series : bool
+        One scaler group per series (else one group for all).
+    n_targets : int
+        ``T``: the first ``T`` raw columns are targets, the rest X.
+    step : int
+        Grid step: positions divided by it count time steps.
+    seasonal_period : int or None
+        ``P``: length of the seasonal cycle of the calendar columns and the
+        profile; None: neither.
+    profile : np.ndarray, shape (n, P, T), or None
+        Per-series seasonal mean of the scaled targets (``deseasonalize``),
+        subtracted from the targets on the way in and added back on the way
+        out.
+    """
+
+    scaler: MinMaxStats
+    per_series: bool
+    n_targets: int
+    step: int
+    seasonal_period: int | None = None
+    profile: np.ndarray | None = None
+
+    @classmethod
+    def fit(
+        cls,
+        raw: np.ndarray,
+        panel,
+        *,
+        scaling: str | None,
+        seasonal_period: int | None,
+        deseasonalize: bool,
+        scaler: MinMaxStats | None = None,
+    ) -> Encoding:
+        """Fit the encoding of a panel's training rows.
+
+        Parameters
+        ----------
+        raw : np.ndarray, shape (R, C)
+            The panel's rows ``[targets | X]``, unscaled.
+        panel : sktime_gru._panel.Panel
+            Series boundaries, positions and targets of ``raw``.
+        scaling : {"global", "per_series", None}
+        seasonal_period : int or None
+        deseasonalize : bool
+            Fit the seasonal profile (needs ``seasonal_period``).
+        scaler : MinMaxStats or None
+            Reuse these statistics instead of fitting them (a pretrained
+            network's global scale).
+        """
+        if scaler is None:
+            scaler = fit_scaler(raw, panel.series_of_rows(), panel.n_series, scaling)
+        encoding = cls(
+            scaler=scaler,
+            per_series=scaling == "per_series",
+            n_targets=panel.values.shape[1],
+            step=panel.grid.step,
+            seasonal_period=seasonal_period,
+        )
+        return encoding._with_profile(panel) if deseasonalize else encoding
+
+    def restricted_to(self, panel, rows: np.ndarray) -> Encoding:
+        """Return this encoding with the seasonal profile of ``rows`` (R,) only.
+
+        A backtest network must not see a climatology of its held-back rows.
+        """
+        return self if self.profile is None else self._with_profile(panel, rows)
+
+    def _with_profile(self, panel, rows=None) -> Encoding:
+        rows = slice(None) if rows is None else rows
+        series = panel.series_of_rows()
+        scaled = self.scaler.transform(
+            panel.values[rows], self.groups(series)[rows], slice(0, self.n_targets)
+        )  # -> (R', T)
+        phase = self.cycle(panel.positions[rows]) % self.seasonal_period
+        profile = seasonal_profile(
+            scaled, series[rows], phase, panel.n_series, self.seasonal_period
+        )
+        return replace(self, profile=profile)
+
+    # ----------------------------------------------------------- layout --
+    @property
+    def deseasonalized(self) -> bool:
+        """Whether the targets are departures from a seasonal profile."""
+        return self.profile is not None
+
+    @property
+    def n_calendar(self) -> int:
+        """``Fc``: calendar columns (sine and cosine of the cycle, or none)."""
+        return calendar_features(np.zeros(0, np.int64), self.seasonal_period).shape[-1]
+
+    @property
+    def n_known(self) -> int:
+        """``K``: columns known ahead, fed to the decoder (X, then calendar)."""
+        return self.scaler.data_min.shape[1] - self.n_targets + self.n_calendar
+
+    @property
+    def n_features(self) -> int:
+        """``F``: columns of the encoder input."""
+        return self.n_targets + self.n_known
+
+    # ------------------------------------------------------------ parts --
+    def groups(self, series: np.ndarray) -> np.ndarray:
+        """Scaler group of every series number (any shape)."""
+        series = np.asarray(series)
+        return series if self.per_series else np.zeros_like(series)
+
+    def cycle(self, positions: np.ndarray) -> np.ndarray:
+        """Grid positions in units of one time step (for seasonal phases)."""
+        return np.asarray(positions) // self.step
+
+    def calendar(self, positions: np.ndarray) -> np.ndarray:
+        """Calendar columns at grid ``positions`` (...) -> (..., Fc), float32."""
+        return calendar_features(self.cycle(positions), self.seasonal_period)
+
+    def seasonal_term(self, series, positions: np.ndarray) -> np.ndarray | float:
+        """Profile of ``series`` at grid ``positions`` (broadcast) -> (..., T).
+
+        0.0 without a profile.
+        """
+        if self.profile is None:
+            return 0.0
+        phase = self.cycle(positions) % self.seasonal_period
+        return self.profile[series, phase]
+
+    # ---------------------------------------------------------- forward --
+    def encode(self, raw: np.ndarray, series, positions: np.ndarray) -> np.ndarray:
+        """Model inputs ``[targets - profile | X | calendar]`` of raw rows.
+
+        Parameters
+        ----------
+        raw : np.ndarray, shape (..., C)
+            Unscaled rows (flat rows of a panel, or windows).
+        series : np.ndarray of int, broadcastable to ``raw.shape[:-1]``
+            Series number of every row, e.g. (R,) or (n, 1).
+        positions : np.ndarray of int, shape ``raw.shape[:-1]``
+            Grid position of every row.
+
+        Returns
+        -------
+        np.ndarray of float32, shape (..., F)
+            NaN where ``raw`` has NaN.
+        """
+        scaled = self.scaler.transform(raw, self.groups(series))  # -> (..., C)
+        if self.profile is not None:
+            scaled[..., : self.n_targets] -= self.seasonal_term(series, positions)
+        return np.concatenate(
+            [scaled.astype(np.float32), self.calendar(positions)], axis=-1
+        )  # -> (..., F)
+
+    def encode_rows(self, raw: np.ndarray, panel) -> np.ndarray:
+        """Model inputs of a panel's flat rows ``raw`` (R, C) -> (R, F), float32."""
+        return self.encode(raw, panel.series_of_rows(), panel.positions)
+
+    def future_features(
+        self, x_future: np.ndarray | None, series, positions: np.ndarray
+    ) -> np.ndarray:
+        """Known-ahead decoder inputs ``[X | calendar]`` at future ``positions``.
+
+        Parameters
+        ----------
+        x_future : np.ndarray, shape (n, S, Fx), or None
+            Unscaled X of the forecast period (None: fitted without X).
+        series : np.ndarray of int, broadcastable to (n, S)
+        positions : np.ndarray of int, shape (n, S)
+
+        Returns
+        -------
+        np.ndarray of float32, shape (n, S, K)
+        """
+        known = [self.calendar(positions)]
+        if x_future is not None:
+            cols = slice(self.n_targets, None)
+            scaled_x = self.scaler.transform(x_future, self.groups(series), cols)
+            known.insert(0, scaled_x.astype(np.float32))
+        return np.concatenate(known, axis=-1)  # -> (n, S, K)
+
+    # ---------------------------------------------------------- inverse --
+    def decode(self, values: np.ndarray, series) -> np.ndarray:
+        """Undo the target scaling of (..., T) values of ``series`` (broadcast).
+
+        The seasonal profile is not added here: see :meth:`seasonal_term`.
+        """
+        cols = slice(0, self.n_targets)
+        return self.scaler.inverse_transform(values, self.groups(series), cols)
+
+    def target_scale(self, series) -> np.ndarray:
+        """Scaled units per data unit of every target, for ``series`` -> (..., T)."""
+        return self.scaler.scale[:, : self.n_targets][self.groups(series)]
