@@ -1,4 +1,4 @@
-"""Calendar terms and gap handling of the model's inputs.
+"""Calendar terms of the model's inputs.
 
 Pure numpy. Resolves the seasonal period from the data's frequency and makes
 the calendar columns; :mod:`sktime_gru._encoding` places them in the model's
@@ -7,16 +7,9 @@ input layout.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-__all__ = [
-    "calendar_features",
-    "complete_windows",
-    "fill_window_gaps",
-    "resolve_seasonal_period",
-]
+__all__ = ["calendar_features", "resolve_seasonal_period"]
 
 # seasonal cycle length by pandas frequency prefix (the calendar's natural cycle)
 _AUTO_PERIODS = (
@@ -88,74 +81,3 @@ def calendar_features(positions: np.ndarray, period: int | None) -> np.ndarray:
         return np.zeros((*positions.shape, 0), dtype=np.float32)
     angle = 2 * np.pi * np.mod(positions, period) / period
     return np.stack([np.sin(angle), np.cos(angle)], axis=-1).astype(np.float32)
-
-
-def complete_windows(values: np.ndarray, starts: np.ndarray, span: int) -> np.ndarray:
-    """Boolean mask of the windows ``[s, s + span)`` without any NaN.
-
-    Parameters
-    ----------
-    values : np.ndarray, shape (T_total, F)
-    starts : np.ndarray of int, shape (N,)
-    span : int
-
-    Returns
-    -------
-    np.ndarray of bool, shape (N,)
-    """
-    bad = np.isnan(values).any(axis=1)
-    if not bad.any():
-        return np.ones(len(starts), dtype=bool)
-    # bad rows in [s, s + span) via a cumulative count: O(T_total + N)
-    counts = np.concatenate([[0], np.cumsum(bad)])
-    return (counts[starts + span] - counts[starts]) == 0
-
-
-def fill_window_gaps(windows: np.ndarray, labels) -> np.ndarray:
-    """Fill NaN in predict inputs: linear inside, nearest value at the edges.
-
-    Parameters
-    ----------
-    windows : np.ndarray, shape (n, W, F)
-        Unscaled last windows (a copy is filled).
-    labels : callable
-        ``labels(i)`` names series ``i`` for messages.
-
-    Returns
-    -------
-    np.ndarray, shape (n, W, F)
-
-    Raises
-    ------
-    ValueError
-        If a column of a window has no value at all.
-
-    Warns
-    -----
-    UserWarning
-        Naming the series whose inputs were filled.
-    """
-    missing = np.isnan(windows)
-    if not missing.any():
-        return windows
-    out = windows.copy()
-    steps = np.arange(windows.shape[1])
-    filled = []
-    for i, f in zip(*np.nonzero(missing.any(axis=1))):
-        known = ~missing[i, :, f]
-        if not known.any():
-            raise ValueError(
-                f"{labels(i)} has no observed value in column {f} of its last "
-                f"{windows.shape[1]} time points, the input window of predict: "
-                "fill the missing values, or drop the series"
-            )
-        out[i, :, f] = np.interp(steps, steps[known], windows[i, known, f])
-        filled.append(i)
-    names = ", ".join(labels(i) for i in sorted(set(filled))[:5])
-    warnings.warn(
-        f"NaN in the last input window of {names} were filled by linear "
-        "interpolation (nearest value at the edges) for predict",
-        UserWarning,
-        stacklevel=3,
-    )
-    return out

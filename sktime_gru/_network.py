@@ -1,4 +1,4 @@
-"""Pure builder of the GRU encoder-decoder network.
+"""The GRU encoder-decoder network: pure builder, ensemble average, structure copy.
 
 Returns an *uncompiled* ``keras.Model``; optimizer and loss are chosen where the
 model is compiled. The GRU layers keep the configuration that lets TensorFlow run
@@ -13,7 +13,9 @@ known for the forecast period (exogenous, calendar).
 
 from __future__ import annotations
 
-__all__ = ["average_networks", "build_network"]
+import os
+
+__all__ = ["average_networks", "build_network", "copy_structure", "import_keras"]
 
 
 def build_network(
@@ -157,3 +159,31 @@ def average_networks(members: list):
     feed = inputs if len(inputs) > 1 else inputs[0]
     outputs = keras.layers.Average(name="ensemble_mean")([m(feed) for m in members])
     return keras.Model(feed, outputs, name="gru_ensemble")
+
+
+def import_keras():
+    """Import Keras (TensorFlow backend) with TensorFlow's C++ log noise muted.
+
+    ``TF_CPP_MIN_LOG_LEVEL`` is only set when the caller has not set it.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        raise RuntimeError(
+            "sktime_gru needs Keras' TensorFlow backend, but KERAS_BACKEND is "
+            f"{keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow before "
+            "importing keras."
+        )
+    return keras
+
+
+def copy_structure(network):
+    """Return a new, uncompiled model with ``network``'s layers and fresh weights.
+
+    Rebuilt from the config rather than ``keras.models.clone_model``, which
+    re-compiles a compiled model from its compile config and so fails for a
+    loss that is a plain Python function.
+    """
+    keras = import_keras()
+    return keras.Model.from_config(network.get_config())

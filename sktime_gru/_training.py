@@ -13,38 +13,22 @@ Dimension legend: ``B`` batch, ``W`` window, ``H`` horizon, ``F`` features,
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
+
+from sktime_gru._graph_cache import predict_traced
+from sktime_gru._network import copy_structure, import_keras
 
 __all__ = [
     "as_tensors",
     "clone_network",
     "compile_like",
     "compile_network",
-    "copy_structure",
     "import_keras",
     "make_window_dataset",
     "predict_network",
     "train_network",
 ]
-
-
-def import_keras():
-    """Import Keras (TensorFlow backend) with TensorFlow's C++ log noise muted.
-
-    ``TF_CPP_MIN_LOG_LEVEL`` is only set when the caller has not set it.
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        raise RuntimeError(
-            "sktime_gru needs Keras' TensorFlow backend, but KERAS_BACKEND is "
-            f"{keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow before "
-            "importing keras."
-        )
-    return keras
 
 
 def make_window_dataset(
@@ -170,17 +154,6 @@ def clone_network(network, est):
     return compile_like(copy, est)
 
 
-def copy_structure(network):
-    """Return a new, uncompiled model with ``network``'s layers and fresh weights.
-
-    Rebuilt from the config rather than ``keras.models.clone_model``, which
-    re-compiles a compiled model from its compile config and so fails for a
-    loss that is a plain Python function.
-    """
-    keras = import_keras()
-    return keras.Model.from_config(network.get_config())
-
-
 def train_network(
     model,
     values: np.ndarray,
@@ -274,12 +247,10 @@ def predict_network(
 
     In chunks of ``batch_size`` rows (bounded memory). Through a traced
     function shared by all networks of the same structure
-    (:func:`sktime_gru._trainer.predict_traced`, ~10 ms instead of ~350 ms per
+    (:func:`sktime_gru._graph_cache.predict_traced`, ~10 ms instead of ~350 ms per
     call), unless ``eager`` (default: the model's ``run_eagerly``) or that
     function is busy in another thread: then the model is called eagerly.
     """
-    from sktime_gru._trainer import predict_traced
-
     if eager is None:
         eager = bool(getattr(model, "run_eagerly", False))
     out = []

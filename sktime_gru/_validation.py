@@ -19,12 +19,17 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "InSampleHorizonError",
     "InvalidParameterError",
     "check_horizon",
+    "check_long_enough",
     "check_not_forked",
+    "check_out_of_sample",
     "check_params",
+    "check_x_aligned",
     "check_x_covers_y",
     "check_y",
+    "resolve_deseasonalize",
 ]
 
 
@@ -33,6 +38,14 @@ class InvalidParameterError(ValueError, TypeError):
 
     Both a ``ValueError`` and a ``TypeError`` (as scikit-learn's
     ``InvalidParameterError``), so callers may catch either.
+    """
+
+
+class InSampleHorizonError(NotImplementedError, ValueError):
+    """The forecasting horizon asks for in-sample forecasts, which are not supported.
+
+    A ``NotImplementedError`` as sktime's contract for ``capability:insample=False``
+    requires, and a ``ValueError`` since the value of ``fh`` is the problem.
     """
 
 
@@ -165,7 +178,7 @@ def _check_keras_objects(est) -> None:
 
     Imports Keras: only called from ``fit``, which builds a network right after.
     """
-    from sktime_gru._training import import_keras
+    from sktime_gru._network import import_keras
 
     keras = import_keras()
     if isinstance(est.optimizer, str):
@@ -432,7 +445,7 @@ def check_horizon(fh) -> None:
             "pass e.g. fh=[1, 2, 3] or fh=range(1, 13)"
         )
     if isinstance(fh, numbers.Integral):
-        _check_steps_ahead(np.asarray([fh]))
+        check_out_of_sample(np.asarray([fh]))
         return
     if isinstance(fh, numbers.Real):
         raise TypeError(
@@ -446,7 +459,7 @@ def check_horizon(fh) -> None:
     values = np.asarray(fh)
     kind = values.dtype.kind
     if kind in "iu":
-        _check_steps_ahead(values)
+        check_out_of_sample(values)
     elif kind in "fc" or kind == "b":
         raise TypeError(
             f"fh must be integer steps ahead, got {values.dtype} values "
@@ -462,12 +475,89 @@ def check_horizon(fh) -> None:
         )
 
 
-def _check_steps_ahead(steps: np.ndarray) -> None:
-    if (steps <= 0).any():
-        # raised by the forecaster module's own check, for one error type
-        from sktime_gru.forecaster import _check_out_of_sample
+def check_out_of_sample(steps: np.ndarray) -> None:
+    """Raise unless every step of ``fh`` lies after the cutoff.
 
-        _check_out_of_sample(steps)
+    Parameters
+    ----------
+    steps : np.ndarray of int
+        Steps of ``fh`` relative to the cutoff.
+
+    Raises
+    ------
+    InSampleHorizonError
+        Naming the steps at or before the cutoff.
+    """
+    steps = np.asarray(steps)
+    if (steps <= 0).any():
+        bad = sorted(set(steps[steps <= 0].tolist()))
+        raise InSampleHorizonError(
+            f"fh contains in-sample steps {bad} (at or before the cutoff), but "
+            "GRUEncoderDecoderForecaster only forecasts after the cutoff "
+            "(capability:insample is False): pass out-of-sample steps such as "
+            "fh=[1, 2, 3]"
+        )
+
+
+# ----------------------------------------------------------- panel data --
+def check_long_enough(panel, window: int, horizon: int) -> None:
+    """Raise unless every series of ``panel`` holds one training window.
+
+    Parameters
+    ----------
+    panel : sktime_gru._panel.Panel
+    window, horizon : int
+        ``window_length`` and the decoder length (0: one input window only).
+    """
+    need = window + horizon
+    short = np.flatnonzero(panel.lengths < need)
+    if short.size:
+        i = int(short[0])
+        more = f" (and {short.size - 1} more)" if short.size > 1 else ""
+        raise ValueError(
+            f"{panel.label(i)} has {int(panel.lengths[i])} time points, fewer "
+            f"than window_length + output_length = {window} + {horizon} = {need} "
+            f"needed for one training window{more}: use a shorter window_length "
+            "or output_length, or drop the short series"
+        )
+
+
+def check_x_aligned(panel, panel_x) -> None:
+    """Raise unless X has exactly the series and time points of y (both Panels)."""
+    same = (
+        panel.n_series == panel_x.n_series
+        and np.array_equal(panel.offsets, panel_x.offsets)
+        and np.array_equal(panel.positions, panel_x.positions)
+    )
+    if panel.instances is not None and same:
+        same = panel.instances.equals(panel_x.instances)
+    if not same:
+        raise ValueError(
+            "X must have the same series and time points as y (same index): "
+            f"y has {len(panel.values)} rows in {panel.n_series} series, X has "
+            f"{len(panel_x.values)} rows in {panel_x.n_series} series; align X to "
+            "y, e.g. X = X.loc[y.index]"
+        )
+
+
+def resolve_deseasonalize(deseasonalize, seasonal_period) -> bool:
+    """``"auto"``: deseasonalise whenever there is a seasonal period.
+
+    Raises
+    ------
+    ValueError
+        ``deseasonalize=True`` without a seasonal period.
+    """
+    if deseasonalize == "auto":
+        return seasonal_period is not None
+    if deseasonalize and seasonal_period is None:
+        raise ValueError(
+            "deseasonalize=True needs a seasonal cycle, but seasonal_period is "
+            "None (or 'auto' found none for this time index): set "
+            "seasonal_period, e.g. seasonal_period=12 for monthly data, or "
+            "deseasonalize='auto'"
+        )
+    return bool(deseasonalize)
 
 
 # ------------------------------------------------------------------ fork --

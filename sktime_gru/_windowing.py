@@ -13,14 +13,21 @@ Dimension legend used in the shape comments:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 __all__ = [
+    "complete_windows",
+    "fill_window_gaps",
+    "gather_blocks",
     "gather_partial_windows",
     "gather_windows",
-    "last_windows",
+    "new_row_starts",
+    "partial_window_positions",
     "split_backtest",
     "split_train_validation",
+    "tail_rows",
     "window_starts",
 ]
 
@@ -165,6 +172,24 @@ def gather_partial_windows(
     return values[rows], valid
 
 
+def gather_blocks(values: np.ndarray, starts: np.ndarray, span: int) -> np.ndarray:
+    """Rows ``[s, s + span)`` of every start ``s``: whole windows, not split.
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (T_total, F)
+    starts : np.ndarray of int, shape (N,)
+    span : int
+        ``W + H``.
+
+    Returns
+    -------
+    np.ndarray, shape (N, W + H, F)
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    return values[starts[:, None] + np.arange(span)]
+
+
 def gather_windows(
     values: np.ndarray,
     starts: np.ndarray,
@@ -187,20 +212,108 @@ def gather_windows(
     inputs : np.ndarray, shape (N, W, F)
     targets : np.ndarray, shape (N, H, T)
     """
-    starts = np.asarray(starts, dtype=np.int64)
-    positions = starts[:, None] + np.arange(window + horizon)  # -> (N, W + H)
-    block = values[positions]  # -> (N, W + H, F)
+    block = gather_blocks(values, starts, window + horizon)  # -> (N, W + H, F)
     return block[:, :window], block[:, window:][..., target_columns]
 
 
-def last_windows(values: np.ndarray, offsets: np.ndarray, window: int) -> np.ndarray:
-    """Return the last ``window`` time points of every series (predict inputs).
+def partial_window_positions(
+    positions: np.ndarray, starts: np.ndarray, span: int, ends: np.ndarray, step: int
+) -> np.ndarray:
+    """Grid positions of the rows of windows that may run past their series' end.
+
+    Rows inside the series keep their position; rows past the end continue the
+    grid (the forecast period's time points, as ``predict`` sees them).
+
+    Parameters
+    ----------
+    positions : np.ndarray of int, shape (T_total,)
+        Grid position of every flat row.
+    starts, ends : np.ndarray of int, shape (N,)
+        As for :func:`gather_partial_windows`.
+    span : int
+        ``W + H``.
+    step : int
+        Grid step.
+
+    Returns
+    -------
+    np.ndarray of int, shape (N, W + H)
+    """
+    rows = np.asarray(starts, dtype=np.int64)[:, None] + np.arange(span)
+    inside = np.minimum(rows, np.asarray(ends)[:, None] - 1)  # -> (N, W + H)
+    return positions[inside] + step * (rows - inside)
+
+
+def new_row_starts(n_series: int, length: int, n_new: np.ndarray, span: int):
+    """Return the starts of windows over end-aligned tails that hold a new row.
+
+    The tails of ``n_series`` series are stacked flat, ``length`` rows each,
+    the last ``n_new[i]`` rows of series ``i`` new (``update``).
+
+    Parameters
+    ----------
+    n_series, length, span : int
+    n_new : np.ndarray of int, shape (n,)
+
+    Returns
+    -------
+    np.ndarray of int64, shape (N,)
+        Flat starts ``i * length + s`` with ``s + span > length - n_new[i]``.
+    """
+    first = np.maximum(length - n_new - span + 1, 0)  # -> (n,)
+    return np.concatenate(
+        [i * length + np.arange(first[i], length - span + 1) for i in range(n_series)]
+    ).astype(np.int64)
+
+
+def tail_rows(values: np.ndarray, offsets: np.ndarray, length: int) -> np.ndarray:
+    """Return the last ``length`` rows of every series (NaN before its start).
 
     Parameters
     ----------
     values : np.ndarray, shape (T_total, F)
     offsets : np.ndarray of int, shape (n + 1,)
-    window : int
+    length : int
+
+    Returns
+    -------
+    np.ndarray of float, shape (n, length, F)
+    """
+    idx = offsets[1:, None] - length + np.arange(length)  # -> (n, L)
+    valid = idx >= offsets[:-1, None]
+    return np.where(valid[..., None], values[np.maximum(idx, 0)], np.nan)
+
+
+def complete_windows(values: np.ndarray, starts: np.ndarray, span: int) -> np.ndarray:
+    """Boolean mask of the windows ``[s, s + span)`` without any NaN.
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (T_total, F)
+    starts : np.ndarray of int, shape (N,)
+    span : int
+
+    Returns
+    -------
+    np.ndarray of bool, shape (N,)
+    """
+    bad = np.isnan(values).any(axis=1)
+    if not bad.any():
+        return np.ones(len(starts), dtype=bool)
+    # bad rows in [s, s + span) via a cumulative count: O(T_total + N)
+    counts = np.concatenate([[0], np.cumsum(bad)])
+    return (counts[starts + span] - counts[starts]) == 0
+
+
+def fill_window_gaps(windows: np.ndarray, labels) -> np.ndarray:
+    """Fill NaN in predict inputs: linear inside, nearest value at the edges.
+
+    Parameters
+    ----------
+    windows : np.ndarray, shape (n, W, F)
+        Unscaled last windows (a copy is filled).
+    labels : callable
+        ``labels(i)`` names series ``i`` for messages.
 
     Returns
     -------
@@ -209,15 +322,34 @@ def last_windows(values: np.ndarray, offsets: np.ndarray, window: int) -> np.nda
     Raises
     ------
     ValueError
-        If a series is shorter than ``window``; the message gives its position.
+        If a column of a window has no value at all.
+
+    Warns
+    -----
+    UserWarning
+        Naming the series whose inputs were filled.
     """
-    offsets = np.asarray(offsets, dtype=np.int64)
-    lengths = np.diff(offsets)
-    short = np.flatnonzero(lengths < window)
-    if short.size:
-        raise ValueError(
-            f"series at position {int(short[0])} has {int(lengths[short[0]])} time "
-            f"points, fewer than window_length={window}"
-        )
-    positions = offsets[1:, None] - window + np.arange(window)  # -> (n, W)
-    return values[positions]
+    missing = np.isnan(windows)
+    if not missing.any():
+        return windows
+    out = windows.copy()
+    steps = np.arange(windows.shape[1])
+    filled = []
+    for i, f in zip(*np.nonzero(missing.any(axis=1))):
+        known = ~missing[i, :, f]
+        if not known.any():
+            raise ValueError(
+                f"{labels(i)} has no observed value in column {f} of its last "
+                f"{windows.shape[1]} time points, the input window of predict: "
+                "fill the missing values, or drop the series"
+            )
+        out[i, :, f] = np.interp(steps, steps[known], windows[i, known, f])
+        filled.append(i)
+    names = ", ".join(labels(i) for i in sorted(set(filled))[:5])
+    warnings.warn(
+        f"NaN in the last input window of {names} were filled by linear "
+        "interpolation (nearest value at the edges) for predict",
+        UserWarning,
+        stacklevel=3,
+    )
+    return out

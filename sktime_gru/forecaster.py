@@ -11,19 +11,48 @@ import pandas as pd
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from sktime_gru._encoding import Encoding
-from sktime_gru._features import (
-    complete_windows,
-    fill_window_gaps,
-    resolve_seasonal_period,
-)
+from sktime_gru._features import resolve_seasonal_period
+from sktime_gru._graph_cache import borrowed_trainer
 from sktime_gru._intervals import residual_offsets, residual_variance
+from sktime_gru._network import average_networks, build_network
 from sktime_gru._panel import Panel, frame_from_forecasts, panel_from_frame
 from sktime_gru._seeding import resolve_seed
-from sktime_gru._validation import check_params
+from sktime_gru._serialization import (
+    load_forecaster,
+    restore_network,
+    save_forecaster,
+    snapshot_network,
+)
+from sktime_gru._training import (
+    as_tensors,
+    clone_network,
+    compile_like,
+    import_keras,
+    predict_network,
+    train_network,
+)
+from sktime_gru._validation import (
+    InSampleHorizonError,
+    check_horizon,
+    check_long_enough,
+    check_not_forked,
+    check_out_of_sample,
+    check_params,
+    check_x_aligned,
+    check_x_covers_y,
+    check_y,
+    resolve_deseasonalize,
+)
 from sktime_gru._windowing import (
+    complete_windows,
+    fill_window_gaps,
+    gather_blocks,
     gather_partial_windows,
+    new_row_starts,
+    partial_window_positions,
     split_backtest,
     split_train_validation,
+    tail_rows,
     window_starts,
 )
 
@@ -331,13 +360,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _check_training_data(self, y, X, fh) -> None:
         """Our messages (series, column, time stamp, fix) before sktime's."""
-        from sktime_gru._validation import (
-            check_horizon,
-            check_not_forked,
-            check_x_covers_y,
-            check_y,
-        )
-
         check_not_forked()
         check_horizon(fh)
         check_y(y, "y", allow_missing=self.get_tag("capability:missing_values"))
@@ -347,8 +369,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _atomic(self, call, network=None):
         """Run ``call``; on any failure restore attributes and ``network``'s state."""
-        from sktime_gru._serialization import restore_network, snapshot_network
-
         snapshot = {k: _shallow(v) for k, v in self.__dict__.items()}
         weights = snapshot_network(network) if network is not None else None
         try:
@@ -367,8 +387,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         an in-sample ``fh`` raises :class:`InSampleHorizonError` that names the
         offending steps.
         """
-        from sktime_gru._validation import check_horizon, check_not_forked, check_y
-
         check_not_forked()
         check_horizon(fh)
         if X is not None:
@@ -388,8 +406,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         sktime moves the cutoff before ``_update`` runs, and fine-tuning changes
         the network in place.
         """
-        from sktime_gru._validation import check_not_forked, check_y
-
         check_not_forked()
         check_y(y, "y", allow_missing=self.get_tag("capability:missing_values"))
         if X is not None:
@@ -406,20 +422,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         check_params(self)
         if self._has_pretrained():
             return self._fit_pretrained(y, X, fh)
-        data = self._assemble(y, X)
-        horizon = self._resolve_output_length(fh)
-        _check_long_enough(data.panel, self.window_length, horizon)
-        seasonal_period = resolve_seasonal_period(
-            self.seasonal_period, data.panel.grid.freq
-        )
-        deseasonalize = _resolve_deseasonalize(self.deseasonalize, seasonal_period)
-        encoding = Encoding.fit(
-            data.raw,
-            data.panel,
-            scaling=self.scaling,
-            seasonal_period=seasonal_period,
-            deseasonalize=deseasonalize,
-        )
+        data, horizon, encoding = self._prologue(y, X, fh)
         seed = resolve_seed(self.random_state)
         # scaling keeps NaN where it is (and adds none): the windows of the raw
         # values, so that data without a whole window fails before the
@@ -431,8 +434,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             backtest = self._backtest_residuals(data, encoding, horizon, seed)
         scaled = encoding.encode_rows(data.raw, data.panel)
         members, history = [], {}
-        from sktime_gru._training import as_tensors
-
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (t.numpy() for t in shared)
@@ -460,8 +461,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             residuals = self._residuals(network, scaled, windows, horizon)
 
         # commit fitted state only once everything has succeeded
-        self.seasonal_period_ = seasonal_period
-        self.deseasonalize_ = deseasonalize
+        self.seasonal_period_ = encoding.seasonal_period
+        self.deseasonalize_ = encoding.deseasonalized
         return self._commit(
             data,
             network=network,
@@ -524,11 +525,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _pretrain_update(self, y, X=None, fh=None):
         """Continue training the pretrained network on more panel data."""
-        data = self._assemble(y, X)
-        self._check_pretrain_columns(data)
-        horizon = self.pretrain_output_length_
-        _check_long_enough(data.panel, self.window_length, horizon)
-        encoding = self._fit_pretrained_encoding(data)
+        data, horizon, encoding = self._prologue(y, X, fh, pretrained=True)
         scaled = encoding.encode_rows(data.raw, data.panel)
         train, held_out = self._split_windows(data, scaled, horizon)
         self._train(
@@ -547,14 +544,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _fit_pretrained(self, y, X, fh):
         """Fit on new series starting from the pretrained network (fine-tuning)."""
-        from sktime_gru._training import clone_network
-
-        data = self._assemble(y, X)
-        self._check_pretrain_columns(data)
-        horizon = self.pretrain_output_length_
         # series only need one input window: the network is already trained
-        _check_long_enough(data.panel, self.window_length, 0)
-        encoding = self._fit_pretrained_encoding(data)
+        data, horizon, encoding = self._prologue(
+            y, X, fh, pretrained=True, whole_windows=False
+        )
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
         scaled = encoding.encode_rows(data.raw, data.panel)
@@ -625,7 +618,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         if X is None:
             return _Data(panel, panel.values, None)
         panel_x = panel_from_frame(X, grid=panel.grid)
-        _check_x_aligned(panel, panel_x)
+        check_x_aligned(panel, panel_x)
         if for_update or getattr(self, "_x_columns", None) is not None:
             self._check_x_columns(panel_x.columns)
         raw = np.concatenate([panel.values, panel_x.values], axis=1)
@@ -648,18 +641,42 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         cols = getattr(self, "_x_columns", None)
         return None if cols is None else list(cols)
 
-    def _fit_pretrained_encoding(self, data) -> Encoding:
-        """Fit the encoding of new data for the pretrained network."""
-        # the network learned the pretraining panel's global scale
-        keep = self.scaling != "per_series"
-        return Encoding.fit(
+    def _prologue(self, y, X, fh, *, pretrained=False, whole_windows=True):
+        """Assemble, check and encode training data: how every fit starts.
+
+        Returns ``(data, horizon, encoding)``. With ``pretrained``, columns,
+        decoder length, seasonal settings and (unless scaled per series) the
+        scale are the pretrained network's; ``whole_windows=False``: series
+        need only one input window.
+        """
+        data = self._assemble(y, X)
+        scaler = None
+        if pretrained:
+            self._check_pretrain_columns(data)
+            horizon = self.pretrain_output_length_
+            need = horizon if whole_windows else 0
+            check_long_enough(data.panel, self.window_length, need)
+            seasonal_period = self.seasonal_period_
+            deseasonalize = self.deseasonalize_
+            if self.scaling != "per_series":
+                # the network learned the pretraining panel's global scale
+                scaler = self.pretrain_scaler_
+        else:
+            horizon = self._resolve_output_length(fh)
+            check_long_enough(data.panel, self.window_length, horizon)
+            seasonal_period = resolve_seasonal_period(
+                self.seasonal_period, data.panel.grid.freq
+            )
+            deseasonalize = resolve_deseasonalize(self.deseasonalize, seasonal_period)
+        encoding = Encoding.fit(
             data.raw,
             data.panel,
             scaling=self.scaling,
-            seasonal_period=self.seasonal_period_,
-            deseasonalize=self.deseasonalize_,
-            scaler=self.pretrain_scaler_ if keep else None,
+            seasonal_period=seasonal_period,
+            deseasonalize=deseasonalize,
+            scaler=scaler,
         )
+        return data, horizon, encoding
 
     @property
     def _encoding(self) -> Encoding:
@@ -713,8 +730,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         are left NaN: the intervals reuse the last step that has them. Returns
         None, with a warning, when the series are too short.
         """
-        from sktime_gru._training import as_tensors
-
         panel, window = data.panel, self.window_length
         held_back = min(2 * horizon, int(panel.lengths.max()) - window - horizon)
         usable = min(horizon, held_back - 2)  # steps seen from >= 3 origins
@@ -759,9 +774,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         block, valid = gather_partial_windows(scaled, test, window, horizon, ends)
         if encoding.n_calendar:
             # calendar of the steps past a series' end, as predict makes it
-            rows = test[:, None] + np.arange(window + horizon)  # -> (N, W + H)
-            inside = np.minimum(rows, ends[:, None] - 1)
-            pos = panel.positions[inside] + panel.grid.step * (rows - inside)
+            pos = partial_window_positions(
+                panel.positions, test, window + horizon, ends, panel.grid.step
+            )  # -> (N, W + H)
             block[..., -encoding.n_calendar :] = encoding.calendar(pos)
         residuals = self._block_residuals(network, block)  # -> (N, H, T)
         residuals[~valid[:, window:]] = np.nan
@@ -777,14 +792,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         """
         if len(members) == 1:
             return members[0]
-        from sktime_gru._network import average_networks
-
         return average_networks(members)
 
     def _build(self, encoding: Encoding, horizon, seed, member=0):
-        from sktime_gru._network import build_network
-        from sktime_gru._training import compile_like, import_keras
-
         import_keras()
         network = build_network(
             window_length=self.window_length,
@@ -819,9 +829,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         again (``update``, fine-tuning): not for ensemble members, whose average
         is what is kept, nor for the backtest network.
         """
-        from sktime_gru._trainer import borrowed_trainer
-        from sktime_gru._training import compile_like, train_network
-
         if epochs == 0 or not len(train):
             return {}
         if not network.compiled:
@@ -853,7 +860,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _residuals(self, network, scaled, starts, horizon) -> np.ndarray:
         """Held-out residuals ``y - y_hat`` (scaled), at most 20,000 windows."""
         starts = _evenly_at_most(starts, _MAX_RESIDUAL_WINDOWS)
-        block = scaled[starts[:, None] + np.arange(self.window_length + horizon)]
+        block = gather_blocks(scaled, starts, self.window_length + horizon)
         return self._block_residuals(network, block).astype(np.float32)
 
     def _block_residuals(self, network, block: np.ndarray) -> np.ndarray:
@@ -862,8 +869,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         The first ``window_length`` rows are the encoder input; the later rows
         give the targets and the known-ahead (decoder) inputs.
         """
-        from sktime_gru._training import predict_network
-
         window, n_targets = self.window_length, self._targets_of(network)
         ahead = block[:, window:]
         future = ahead[..., n_targets:] if block.shape[2] > n_targets else None
@@ -883,8 +888,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         The decoder forecasts ``output_length_`` steps at once; further steps
         are reached recursively, feeding forecasts back as the newest inputs.
         """
-        from sktime_gru._training import predict_network
-
         horizon, window = self.output_length_, self.window_length
         encoding, series = self._encoding, self._series
         rounds = math.ceil(int(steps.max()) / horizon)
@@ -978,7 +981,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _fh_steps(self, fh) -> np.ndarray:
         """Return the steps of ``fh`` after the cutoff; raise for in-sample steps."""
         steps = np.asarray(fh.to_relative(self.cutoff), dtype=np.int64)
-        _check_out_of_sample(steps)
+        check_out_of_sample(steps)
         return steps
 
     @property
@@ -988,11 +991,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _remember(self, data) -> None:
         """Keep what predict and update need: the last observations of each series."""
         panel = data.panel
-        length = self.window_length + self.output_length_ - 1
-        idx = panel.offsets[1:, None] - length + np.arange(length)  # -> (n, L)
         # rows before a short series' start are NaN (pretrained fits only)
-        valid = idx >= panel.offsets[:-1, None]
-        tail = np.where(valid[..., None], data.raw[np.maximum(idx, 0)], np.nan)
+        tail = tail_rows(data.raw, panel.offsets, self._tail_length)
         self.tail_ = tail  # -> (n, L, C + Fx), unscaled
         self.last_positions_ = panel.positions[panel.offsets[1:] - 1]
         self.instances_ = panel.instances
@@ -1018,7 +1018,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         fh_times = fh.to_absolute_index(self.cutoff)
         target = self._grid.positions(fh_times)  # -> (K,)
         cutoff_pos = self._grid.positions(pd.Index(self.cutoff))[0]
-        _check_out_of_sample(target - cutoff_pos)
+        check_out_of_sample(target - cutoff_pos)
         delta = target[None, :] - self.last_positions_[:, None]  # -> (n, K)
         return delta // self._grid.step
 
@@ -1076,11 +1076,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         n, length, _ = tails.shape
         span = window + horizon
         n_new = (last - self.last_positions_) // self._grid.step  # -> (n,)
-        # a window must contain at least one new row: s + span > length - n_new
-        first = np.maximum(length - n_new - span + 1, 0)
-        starts = np.concatenate(
-            [i * length + np.arange(first[i], length - span + 1) for i in range(n)]
-        ).astype(np.int64)
+        starts = new_row_starts(n, length, n_new, span)
         if not starts.size:
             return
         positions = last[:, None] - self._grid.step * np.arange(length - 1, -1, -1)
@@ -1100,8 +1096,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         path : str or os.PathLike
             Destination (see :func:`sktime_gru._serialization.save_forecaster`).
         """
-        from sktime_gru._serialization import save_forecaster
-
         save_forecaster(self, path)
 
     @classmethod
@@ -1117,8 +1111,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         GRUEncoderDecoderForecaster
             Fitted, predicting exactly as the saved one.
         """
-        from sktime_gru._serialization import load_forecaster
-
         return load_forecaster(cls, path)
 
     # ---------------------------------------------------------- test params --
@@ -1183,69 +1175,3 @@ def _shallow(value):
     if isinstance(value, list):
         return list(value)
     return value
-
-
-class InSampleHorizonError(NotImplementedError, ValueError):
-    """The forecasting horizon asks for in-sample forecasts, which are not supported.
-
-    A ``NotImplementedError`` as sktime's contract for ``capability:insample=False``
-    requires, and a ``ValueError`` since the value of ``fh`` is the problem.
-    """
-
-
-def _check_out_of_sample(steps: np.ndarray) -> None:
-    steps = np.asarray(steps)
-    if (steps <= 0).any():
-        bad = sorted(set(steps[steps <= 0].tolist()))
-        raise InSampleHorizonError(
-            f"fh contains in-sample steps {bad} (at or before the cutoff), but "
-            "GRUEncoderDecoderForecaster only forecasts after the cutoff "
-            "(capability:insample is False): pass out-of-sample steps such as "
-            "fh=[1, 2, 3]"
-        )
-
-
-def _check_long_enough(panel: Panel, window: int, horizon: int) -> None:
-    need = window + horizon
-    short = np.flatnonzero(panel.lengths < need)
-    if short.size:
-        i = int(short[0])
-        more = f" (and {short.size - 1} more)" if short.size > 1 else ""
-        raise ValueError(
-            f"{panel.label(i)} has {int(panel.lengths[i])} time points, fewer "
-            f"than window_length + output_length = {window} + {horizon} = {need} "
-            f"needed for one training window{more}: use a shorter window_length "
-            "or output_length, or drop the short series"
-        )
-
-
-def _check_x_aligned(panel: Panel, panel_x: Panel) -> None:
-    """Raise unless X has exactly the series and time points of y."""
-    same = (
-        panel.n_series == panel_x.n_series
-        and np.array_equal(panel.offsets, panel_x.offsets)
-        and np.array_equal(panel.positions, panel_x.positions)
-    )
-    if panel.instances is not None and same:
-        same = panel.instances.equals(panel_x.instances)
-    if not same:
-        raise ValueError(
-            "X must have the same series and time points as y (same index): "
-            f"y has {len(panel.values)} rows in {panel.n_series} series, X has "
-            f"{len(panel_x.values)} rows in {panel_x.n_series} series; align X to "
-            "y, e.g. X = X.loc[y.index]"
-        )
-
-
-def _resolve_deseasonalize(deseasonalize, seasonal_period) -> bool:
-    """``"auto"``: deseasonalise whenever there is a seasonal period."""
-    if deseasonalize == "auto":
-        return seasonal_period is not None
-    if deseasonalize and seasonal_period is None:
-        raise ValueError(
-            "deseasonalize=True needs a seasonal cycle, but seasonal_period is "
-            "None (or 'auto' found none for this time index): set "
-            "seasonal_period, e.g. seasonal_period=12 for monthly data, or "
-            "deseasonalize='auto'"
-        )
-    return bool(deseasonalize)

@@ -4,7 +4,7 @@ Each mode runs in a fresh interpreter, so neither this test process nor other
 tests' TensorFlow state is measured. ``keras.backend.clear_session()`` is never
 called: a user's own Keras state must survive a loop of fits. In graph mode
 TensorFlow never frees a traced train step; the forecaster therefore trains
-through one cached trainer per network structure (``sktime_gru._trainer``),
+through one cached trainer per network structure (``sktime_gru._graph_cache``),
 which this test catches regressing (~50 MB per fit without it). The full
 benchmark (100 cycles, weatherAUS panel) is ``benchmarks/memory_cycles.py``.
 """

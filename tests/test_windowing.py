@@ -4,11 +4,16 @@ import numpy as np
 import pytest
 
 from sktime_gru._windowing import (
+    complete_windows,
+    fill_window_gaps,
+    gather_blocks,
     gather_partial_windows,
     gather_windows,
-    last_windows,
+    new_row_starts,
+    partial_window_positions,
     split_backtest,
     split_train_validation,
+    tail_rows,
     window_starts,
 )
 
@@ -51,12 +56,49 @@ def test_gather_windows_target_columns():
     np.testing.assert_array_equal(y[0, :, 0], [-2, -3, -4])
 
 
-def test_last_windows():
+def test_tail_rows_pad_short_series_with_nan():
     values, offsets = _panel()
-    last = last_windows(values, offsets, 3)
-    np.testing.assert_array_equal(last[:, :, 0], [[3, 4, 5], [101, 102, 103]])
-    with pytest.raises(ValueError, match="position 1 has 4 time points"):
-        last_windows(values, offsets, 5)
+    tails = tail_rows(values, offsets, 5)
+    np.testing.assert_array_equal(tails[0, :, 0], [1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(tails[1, 1:, 0], [100, 101, 102, 103])
+    assert np.isnan(tails[1, 0, 0])
+
+
+def test_gather_blocks_are_whole_windows():
+    values, offsets = _panel()
+    block = gather_blocks(values, np.array([1, 6]), 4)
+    x, y = gather_windows(values, np.array([1, 6]), 2, 2)
+    np.testing.assert_array_equal(block, np.concatenate([x, y], axis=1))
+
+
+def test_partial_window_positions_continue_the_grid():
+    positions = np.array([10, 12, 14, 20, 22])  # grid step 2, two series
+    pos = partial_window_positions(positions, np.array([1, 3]), 3, np.array([3, 5]), 2)
+    np.testing.assert_array_equal(pos, [[12, 14, 16], [20, 22, 24]])
+
+
+def test_new_row_starts_hold_a_new_row():
+    # 2 tails of 6 rows; span 3; series 0 has 1 new row, series 1 none, or 4
+    starts = new_row_starts(2, 6, np.array([1, 0]), 3)
+    np.testing.assert_array_equal(starts, [3])
+    starts = new_row_starts(2, 6, np.array([1, 4]), 3)
+    np.testing.assert_array_equal(starts, [3, 6, 7, 8, 9])  # rows 2..5 new
+
+
+def test_complete_windows_mask_nan():
+    values = np.arange(8.0)[:, None]
+    values[4] = np.nan
+    mask = complete_windows(values, np.array([0, 1, 2, 5]), 3)
+    np.testing.assert_array_equal(mask, [True, True, False, True])
+
+
+def test_fill_window_gaps_interpolates_and_warns():
+    windows = np.array([[[1.0], [np.nan], [3.0], [np.nan]]])
+    with pytest.warns(UserWarning, match="series 0"):
+        filled = fill_window_gaps(windows, lambda i: f"series {i}")
+    np.testing.assert_array_equal(filled[0, :, 0], [1, 2, 3, 3])
+    with pytest.raises(ValueError, match="no observed value"):
+        fill_window_gaps(np.full((1, 3, 1), np.nan), lambda i: "y")
 
 
 def test_split_train_validation_purges_target_overlap():

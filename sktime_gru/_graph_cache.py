@@ -28,6 +28,8 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from sktime_gru._network import copy_structure
+
 __all__ = [
     "MAX_TRAINERS",
     "borrowed_trainer",
@@ -95,8 +97,6 @@ def cached_predictors() -> int:
 
 def _new_predictor(network) -> _Predictor:
     import tensorflow as tf
-
-    from sktime_gru._training import copy_structure
 
     model = copy_structure(network)
     specs = [tf.TensorSpec((None, *t.shape[1:]), tf.float32) for t in model.inputs]
@@ -181,8 +181,6 @@ def _acquire(key: str, network) -> tuple[_Trainer, bool]:
 
 
 def _new_trainer(network) -> _Trainer:
-    from sktime_gru._training import copy_structure
-
     model = copy_structure(network)
     source = network.optimizer
     model.compile(

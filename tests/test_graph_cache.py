@@ -1,7 +1,7 @@
 """Reused trainers: one traced train step per network structure, never shared state.
 
 The forecaster trains every network through a cached, compiled model of the
-same structure (``sktime_gru._trainer``), so that a loop of fits does not keep
+same structure (``sktime_gru._graph_cache``), so that a loop of fits does not keep
 one traced TensorFlow train step per fit. These tests pin what must not change
 for the user: forecasts do not depend on what was fitted before in the process,
 threads never share a trainer, and the cache stays small.
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktime_gru import _trainer
+from sktime_gru import _graph_cache
 from sktime_gru._network import build_network
 from sktime_gru._training import compile_network
 from tests.conftest import make_panel, tiny_forecaster
@@ -44,11 +44,11 @@ def _network(seed=0, units=4, loss="mse", learning_rate=1e-3, name="net"):
 
 
 def test_structure_key_ignores_seeds_and_names_only():
-    base = _trainer.structure_key(_network(seed=0, name="a"))
-    assert _trainer.structure_key(_network(seed=5, name="b")) == base
-    assert _trainer.structure_key(_network(units=8)) != base
-    assert _trainer.structure_key(_network(loss="mae")) != base
-    assert _trainer.structure_key(_network(learning_rate=1e-2)) != base
+    base = _graph_cache.structure_key(_network(seed=0, name="a"))
+    assert _graph_cache.structure_key(_network(seed=5, name="b")) == base
+    assert _graph_cache.structure_key(_network(units=8)) != base
+    assert _graph_cache.structure_key(_network(loss="mae")) != base
+    assert _graph_cache.structure_key(_network(learning_rate=1e-2)) != base
 
 
 def test_plain_function_losses_are_told_apart_by_identity():
@@ -58,12 +58,12 @@ def test_plain_function_losses_are_told_apart_by_identity():
     def loss_b(t, p):
         return keras.ops.mean(keras.ops.abs(t - p))
 
-    assert _trainer.structure_key(_network(loss=loss_a)) == _trainer.structure_key(
+    assert _graph_cache.structure_key(
         _network(loss=loss_a)
-    )
-    assert _trainer.structure_key(_network(loss=loss_a)) != _trainer.structure_key(
-        _network(loss=loss_b)
-    )
+    ) == _graph_cache.structure_key(_network(loss=loss_a))
+    assert _graph_cache.structure_key(
+        _network(loss=loss_a)
+    ) != _graph_cache.structure_key(_network(loss=loss_b))
 
 
 @pytest.mark.parametrize("eager", [False, True], ids=["graph", "eager"])
@@ -79,24 +79,24 @@ def test_forecasts_do_not_depend_on_earlier_fits_in_the_process(y, eager):
 
 
 def test_many_fits_of_one_configuration_keep_one_trainer(y):
-    before = _trainer.cached_trainers()
+    before = _graph_cache.cached_trainers()
     for seed in range(3):
         tiny_forecaster(random_state=seed, run_eagerly=False, units=3).fit(y, fh=FH)
-    assert _trainer.cached_trainers() - before <= 1
-    assert _trainer.cached_trainers() <= _trainer.MAX_TRAINERS
+    assert _graph_cache.cached_trainers() - before <= 1
+    assert _graph_cache.cached_trainers() <= _graph_cache.MAX_TRAINERS
 
 
 def test_cache_is_bounded(y):
-    for units in range(1, _trainer.MAX_TRAINERS + 3):
+    for units in range(1, _graph_cache.MAX_TRAINERS + 3):
         tiny_forecaster(units=units, epochs=1).fit(y, fh=FH)
-    assert _trainer.cached_trainers() == _trainer.MAX_TRAINERS
+    assert _graph_cache.cached_trainers() == _graph_cache.MAX_TRAINERS
 
 
 def test_failed_training_leaves_the_network_untouched():
     net = _network(seed=3)
     weights = [w.copy() for w in net.get_weights()]
     with pytest.raises(KeyboardInterrupt):
-        with _trainer.borrowed_trainer(net) as trainer:
+        with _graph_cache.borrowed_trainer(net) as trainer:
             trainer.get_layer("head").set_weights(
                 [np.ones_like(w) for w in trainer.get_layer("head").get_weights()]
             )
@@ -163,10 +163,10 @@ def test_traced_predictions_match_the_eager_network_call(y):
 
 
 def test_one_traced_predictor_per_structure_whatever_the_fits(y):
-    before = _trainer.cached_predictors()
+    before = _graph_cache.cached_predictors()
     for seed in range(3):
         tiny_forecaster(random_state=seed, run_eagerly=False, units=5).fit(
             y, fh=FH
         ).predict()
-    assert _trainer.cached_predictors() - before <= 1
-    assert _trainer.cached_predictors() <= _trainer.MAX_TRAINERS
+    assert _graph_cache.cached_predictors() - before <= 1
+    assert _graph_cache.cached_predictors() <= _graph_cache.MAX_TRAINERS
