@@ -15,7 +15,15 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["average_networks", "build_network", "copy_structure", "import_keras"]
+import numpy as np
+
+__all__ = [
+    "average_networks",
+    "build_network",
+    "copy_structure",
+    "import_keras",
+    "optimizer_variables",
+]
 
 
 def build_network(
@@ -187,3 +195,11 @@ def copy_structure(network):
     """
     keras = import_keras()
     return keras.Model.from_config(network.get_config())
+
+
+def optimizer_variables(network) -> list:
+    """Values of the optimizer variables of ``network`` (empty if none built)."""
+    opt = getattr(network, "optimizer", None)
+    if opt is None or not getattr(opt, "built", False):
+        return []
+    return [np.asarray(v) for v in opt.variables]

@@ -10,19 +10,14 @@ import numpy as np
 import pandas as pd
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
-from sktime_gru._encoding import Encoding
-from sktime_gru._features import resolve_seasonal_period
+from sktime_gru._atomic import atomic
+from sktime_gru._encoding import Encoding, resolve_seasonal_period
 from sktime_gru._graph_cache import borrowed_trainer
 from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._network import average_networks, build_network
 from sktime_gru._panel import Panel, frame_from_forecasts, panel_from_frame
 from sktime_gru._seeding import resolve_seed
-from sktime_gru._serialization import (
-    load_forecaster,
-    restore_network,
-    save_forecaster,
-    snapshot_network,
-)
+from sktime_gru._serialization import load_forecaster, save_forecaster
 from sktime_gru._training import (
     as_tensors,
     clone_network,
@@ -369,16 +364,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _atomic(self, call, network=None):
         """Run ``call``; on any failure restore attributes and ``network``'s state."""
-        snapshot = {k: _shallow(v) for k, v in self.__dict__.items()}
-        weights = snapshot_network(network) if network is not None else None
-        try:
-            return call()
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(snapshot)
-            if weights is not None:
-                restore_network(network, weights)
-            raise
+        return atomic(self, call, network)
 
     def predict(self, fh=None, X=None):
         """Forecast time series at future horizon.
@@ -1166,12 +1152,3 @@ def _evenly_at_most(starts: np.ndarray, limit: int) -> np.ndarray:
     if len(starts) <= limit:
         return starts
     return starts[np.linspace(0, len(starts) - 1, limit).astype(np.int64)]
-
-
-def _shallow(value):
-    """Copy containers so that a failed fit cannot leave them half-changed."""
-    if isinstance(value, dict):
-        return dict(value)
-    if isinstance(value, list):
-        return list(value)
-    return value

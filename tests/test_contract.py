@@ -172,15 +172,6 @@ def test_calendar_feature_auto_monthly():
     assert g.seasonal_period_ is None
 
 
-def test_calendar_features_known_values():
-    from sktime_gru._features import calendar_features
-
-    # Period ordinals: 2000-01 is ordinal 360 -> month index 0 -> angle 0
-    ordinal = pd.Period("2000-01", "M").ordinal
-    feats = calendar_features(np.array([ordinal, ordinal + 3]), 12)
-    np.testing.assert_allclose(feats, [[0, 1], [1, 0]], atol=1e-6)
-
-
 # ----------------------------------------------------------------- update --
 
 

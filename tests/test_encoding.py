@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktime_gru._encoding import Encoding, fit_scaler, seasonal_profile
+from sktime_gru._encoding import (
+    Encoding,
+    calendar_features,
+    fit_scaler,
+    resolve_seasonal_period,
+    seasonal_profile,
+)
 from sktime_gru._panel import panel_from_frame
 
 
@@ -20,6 +26,35 @@ def _panel(values_a, values_b, start="2000-01"):
             )
         )
     return panel_from_frame(pd.concat(frames))
+
+
+def test_calendar_features_known_values():
+    # Period ordinals: 2000-01 is ordinal 360 -> month index 0 -> angle 0
+    ordinal = pd.Period("2000-01", "M").ordinal
+    feats = calendar_features(np.array([ordinal, ordinal + 3]), 12)
+    np.testing.assert_allclose(feats, [[0, 1], [1, 0]], atol=1e-6)
+    assert calendar_features(np.array([1, 2]), None).shape == (2, 0)
+
+
+@pytest.mark.parametrize(
+    "value, freq, expected",
+    [
+        ("auto", "M", 12),
+        ("auto", "2h", 12),
+        ("auto", "3MS", 4),
+        ("auto", "2D", None),
+        ("auto", None, None),
+        (5, "M", 5),
+        (None, "M", None),
+    ],
+)
+def test_resolve_seasonal_period(value, freq, expected):
+    assert resolve_seasonal_period(value, freq) == expected
+
+
+def test_resolve_seasonal_period_refuses_bad_values():
+    with pytest.raises(ValueError, match="seasonal_period must be"):
+        resolve_seasonal_period(1, "M")
 
 
 def test_seasonal_profile_known_values():
