@@ -1,4 +1,7 @@
-"""One compiled Keras "trainer" model per network structure, reused across fits.
+"""Graph cache: one traced trainer and predictor per network structure.
+
+One compiled Keras "trainer" model per network structure, reused across fits,
+and one traced predict function per structure (:func:`predict_traced`).
 
 TensorFlow keeps the traced train step of every Keras model that was ever
 trained in graph mode, and never frees it (about 50 MB per model for our small

@@ -1,10 +1,13 @@
 """Keras/TensorFlow side of training and inference.
 
-Imported lazily by the forecaster (``import sktime_gru`` does not import
-TensorFlow). Training windows are never materialised: a ``tf.data`` pipeline
-shuffles window *start positions* with a stateless, seeded permutation per epoch
-and gathers each batch from the flat series array, so memory stays at one copy
-of the data plus one permutation, whatever the number of windows.
+TensorFlow is imported inside the functions only (``import sktime_gru`` and
+creating a forecaster do not import it); the cache of traced steps these
+functions go through is :mod:`sktime_gru._graph_cache`.
+
+Training windows are never materialised: a ``tf.data`` pipeline shuffles window
+*start positions* with a stateless, seeded permutation per epoch and gathers
+each batch from the flat series array, so memory stays at one copy of the data
+plus one permutation, whatever the number of windows.
 
 Dimension legend: ``B`` batch, ``W`` window, ``H`` horizon, ``F`` features,
 ``T`` targets, ``N`` windows.
