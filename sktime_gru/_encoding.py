@@ -1,9 +1,11 @@
 """The model's inputs, fitted on training data only, and their inverse.
 
 Pure numpy: no keras, no sktime. This module owns the column layout of what the
-network sees, ``[targets - seasonal profile | X | calendar]``, scaled: the
-scaling policy (one scaler per series or one for all), the seasonal profile
-subtracted from the targets (``deseasonalize``), the calendar columns (and the
+network sees, ``[targets - profile | X | calendar]``, scaled: the log transform
+of the targets of positive series (the backbone's multiplicative form), the
+scaling policy (one scaler per series or one for all), the backbone's
+row-wise profile subtracted from the targets (each series' mean and smooth
+seasonal shape, see ``sktime_gru._backbone``), the calendar columns (and the
 seasonal period they cycle with, resolved from the data's frequency), which
 columns the decoder knows ahead (X and calendar), and the way back from scaled
 forecasts to the data's units. Every place that builds or undoes model inputs
@@ -22,6 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from sktime_gru._backbone import Backbone, fit_profile
 from sktime_gru._scaling import MinMaxStats, fit_minmax
 
 __all__ = [
@@ -194,12 +197,19 @@ class Encoding:
     step : int
         Grid step: positions divided by it count time steps.
     seasonal_period : int or None
-        ``P``: length of the seasonal cycle of the calendar columns and the
+        Length of the seasonal cycle of the calendar columns and the
         profile; None: neither.
     profile : np.ndarray, shape (n, P, T), or None
-        Per-series seasonal mean of the scaled targets (``deseasonalize``),
-        subtracted from the targets on the way in and added back on the way
-        out.
+        The backbone's row-wise part in the scaled space: each series' mean
+        plus its seasonal shape at each of the ``P`` phases (``P`` is the
+        seasonal period, or 1 without one), subtracted from the targets on the
+        way in and added back on the way out. None: no backbone.
+    backbone : Backbone or None
+        The backbone's components (its ``harmonics`` shape the profile; its
+        level and trend are the network's anchor). None with a profile: the
+        legacy raw per-phase means.
+    log : np.ndarray of bool, shape (n,), or None
+        Series whose targets are modelled as logarithms (None: none).
     """
 
     scaler: MinMaxStats
@@ -208,6 +218,8 @@ class Encoding:
     step: int
     seasonal_period: int | None = None
     profile: np.ndarray | None = None
+    backbone: Backbone | None = None
+    log: np.ndarray | None = None
 
     @classmethod
     def fit(
@@ -219,6 +231,7 @@ class Encoding:
         seasonal_period: int | None,
         deseasonalize: bool,
         scaler: MinMaxStats | None = None,
+        backbone: Backbone | None = None,
     ) -> Encoding:
         """Fit the encoding of a panel's training rows.
 
@@ -231,20 +244,35 @@ class Encoding:
         scaling : {"global", "per_series", None}
         seasonal_period : int or None
         deseasonalize : bool
-            Fit the seasonal profile (needs ``seasonal_period``).
+            Fit the backbone's profile (with ``harmonics=None``, the legacy
+            per-phase means, it needs ``seasonal_period``).
         scaler : MinMaxStats or None
             Reuse these statistics instead of fitting them (a pretrained
             network's global scale).
+        backbone : Backbone or None
+            See the class attributes; with ``backbone.log`` the targets of
+            every series whose training targets are all positive are modelled
+            as logarithms.
         """
-        if scaler is None:
-            scaler = fit_scaler(raw, panel.series_of_rows(), panel.n_series, scaling)
+        series = panel.series_of_rows()
+        flags = None
+        if backbone is not None and backbone.log:
+            target = panel.values
+            bad = ~(target > 0) & ~np.isnan(target)  # NaN are no evidence
+            flags = np.bincount(series, bad.any(axis=1), panel.n_series) == 0
         encoding = cls(
             scaler=scaler,
             per_series=scaling == "per_series",
             n_targets=panel.values.shape[1],
             step=panel.grid.step,
             seasonal_period=seasonal_period,
+            backbone=backbone,
+            log=flags,
         )
+        if scaler is None:
+            transformed = encoding.transform(raw, series)
+            scaler = fit_scaler(transformed, series, panel.n_series, scaling)
+            encoding = replace(encoding, scaler=scaler)
         return encoding._with_profile(panel) if deseasonalize else encoding
 
     def restricted_to(self, panel, rows: np.ndarray) -> Encoding:
@@ -255,15 +283,26 @@ class Encoding:
         return self if self.profile is None else self._with_profile(panel, rows)
 
     def _with_profile(self, panel, rows=None) -> Encoding:
-        rows = slice(None) if rows is None else rows
         series = panel.series_of_rows()
+        targets = self.transform(panel.values, series)
         scaled = self.scaler.transform(
-            panel.values[rows], self.groups(series)[rows], slice(0, self.n_targets)
-        )  # -> (R', T)
-        phase = self.cycle(panel.positions[rows]) % self.seasonal_period
-        profile = seasonal_profile(
-            scaled, series[rows], phase, panel.n_series, self.seasonal_period
-        )
+            targets, self.groups(series), slice(0, self.n_targets)
+        )  # -> (R, T)
+        if self.backbone is None:  # the legacy profile: raw per-phase means
+            rows = slice(None) if rows is None else rows
+            phase = self.cycle(panel.positions[rows]) % self.seasonal_period
+            profile = seasonal_profile(
+                scaled[rows], series[rows], phase, panel.n_series, self.seasonal_period
+            )
+            return replace(self, profile=profile)
+        if rows is not None:
+            scaled = np.where(rows[:, None], scaled, np.nan)
+        phase = None
+        if self.seasonal_period:
+            phase = self.cycle(panel.positions) % self.seasonal_period
+        profile = fit_profile(
+            scaled, panel.offsets, phase, self.seasonal_period, self.backbone.harmonics
+        )  # -> (n, P, T)
         return replace(self, profile=profile)
 
     # ----------------------------------------------------------- layout --
@@ -308,8 +347,32 @@ class Encoding:
         """
         if self.profile is None:
             return 0.0
-        phase = self.cycle(positions) % self.seasonal_period
+        phase = self.cycle(positions) % self.profile.shape[1]
         return self.profile[series, phase]
+
+    def _log_rows(self, series) -> np.ndarray | None:
+        """Whether the targets of ``series`` (any shape) are logged -> (..., 1)."""
+        if self.log is None or not np.any(self.log):
+            return None
+        return np.asarray(self.log)[np.asarray(series)][..., None]
+
+    def transform(self, raw: np.ndarray, series) -> np.ndarray:
+        """Raw rows with the targets of logged series as logarithms (a copy).
+
+        Parameters
+        ----------
+        raw : np.ndarray, shape (..., C) or (..., T)
+        series : np.ndarray of int, broadcastable to ``raw.shape[:-1]``
+        """
+        out = np.array(raw, dtype=np.float64)
+        logged = self._log_rows(series)
+        if logged is not None:
+            targets = out[..., : self.n_targets]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[..., : self.n_targets] = np.where(
+                    logged, np.log(np.where(logged, targets, 1.0)), targets
+                )
+        return out
 
     # ---------------------------------------------------------- forward --
     def encode(self, raw: np.ndarray, series, positions: np.ndarray) -> np.ndarray:
@@ -329,7 +392,9 @@ class Encoding:
         np.ndarray of float32, shape (..., F)
             NaN where ``raw`` has NaN.
         """
-        scaled = self.scaler.transform(raw, self.groups(series))  # -> (..., C)
+        scaled = self.scaler.transform(
+            self.transform(raw, series), self.groups(series)
+        )  # -> (..., C)
         if self.profile is not None:
             scaled[..., : self.n_targets] -= self.seasonal_term(series, positions)
         return np.concatenate(
@@ -365,13 +430,32 @@ class Encoding:
 
     # ---------------------------------------------------------- inverse --
     def decode(self, values: np.ndarray, series) -> np.ndarray:
-        """Undo the target scaling of (..., T) values of ``series`` (broadcast).
+        """Undo the target scaling (and logs) of (..., T) values of ``series``.
 
-        The seasonal profile is not added here: see :meth:`seasonal_term`.
+        ``series`` broadcasts against ``values.shape[:-1]``. The profile is not
+        added here: see :meth:`seasonal_term`.
         """
         cols = slice(0, self.n_targets)
-        return self.scaler.inverse_transform(values, self.groups(series), cols)
+        out = self.scaler.inverse_transform(values, self.groups(series), cols)
+        logged = self._log_rows(series)
+        if logged is None:
+            return out
+        with np.errstate(over="ignore"):
+            return np.where(logged, np.exp(np.where(logged, out, 0.0)), out)
 
     def target_scale(self, series) -> np.ndarray:
         """Scaled units per data unit of every target, for ``series`` -> (..., T)."""
         return self.scaler.scale[:, : self.n_targets][self.groups(series)]
+
+    def decode_variance(self, variance, point, series) -> np.ndarray:
+        """Variance (..., T) in data units from the scaled space.
+
+        Divides by the squared scale; for logged series the delta method
+        multiplies by the squared point forecast ``point`` (scaled, as
+        :meth:`decode` takes it).
+        """
+        out = variance / self.target_scale(series) ** 2
+        logged = self._log_rows(series)
+        if logged is None:
+            return out
+        return np.where(logged, out * self.decode(point, series) ** 2, out)

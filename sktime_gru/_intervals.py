@@ -5,9 +5,12 @@ Pure numpy. Residuals ``y - y_hat`` of windows the network was not trained on
 per decoder step and target, in the scaled space; NaN marks a step a window
 has no target for, and a step without any residual reuses the last step that
 has them. A quantile at level ``a`` of the forecast
-is ``y_hat + q_a(residuals of that step)``, with the finite-sample conformal
-correction; steps beyond the decoder length reuse the last step's residual
-quantiles widened by ``sqrt(step / H)`` (a random-walk growth assumption).
+is ``y_hat + q_a(residuals of that step) - q_0.5(residuals of that step)``,
+with the finite-sample conformal correction: the residuals are centred on their
+median, so that the 50% quantile is the point forecast (a bias the residuals
+show is corrected in neither); steps beyond the decoder length reuse the last
+step's residual quantiles widened by ``sqrt(step / H)`` (a random-walk growth
+assumption).
 """
 
 from __future__ import annotations
@@ -41,12 +44,15 @@ def residual_offsets(residuals: np.ndarray, alphas, steps: np.ndarray) -> np.nda
     -------
     np.ndarray, shape (len(alphas), n, K, T)
         In the caller's alpha order; non-decreasing in alpha for every series,
-        time and target.
+        time and target; exactly 0 for ``alpha == 0.5``.
     """
     horizon = residuals.shape[1]
     alphas = np.asarray(alphas, dtype=float)
     order = np.argsort(alphas)
-    per_step = _carry_forward(_step_quantiles(residuals, alphas[order]), axis=1)
+    # centred on the median: the 50% quantile is the point forecast itself
+    centre = _step_quantiles(residuals, np.array([0.5]))  # -> (1, H, T)
+    per_step = _step_quantiles(residuals, alphas[order]) - centre
+    per_step = _carry_forward(per_step, axis=1)
     # ties broken differently by "lower" / "higher" could cross: enforce order
     per_step = np.maximum.accumulate(per_step, axis=0)  # -> (A, H, T)
     h = np.minimum(steps, horizon) - 1  # -> (n, K)

@@ -18,6 +18,7 @@ import os
 import numpy as np
 
 __all__ = [
+    "anchor_kernels",
     "average_networks",
     "build_network",
     "copy_structure",
@@ -38,6 +39,7 @@ def build_network(
     bidirectional: bool = True,
     dropout: float = 0.0,
     zero_head: bool = False,
+    anchor=None,
     seed: int = 0,
     name: str = "gru_encoder_decoder",
 ):
@@ -71,6 +73,14 @@ def build_network(
         exactly 0 in the scaled space: with deseasonalised targets that is the
         seasonal profile, which training then corrects only as far as the data
         supports.
+    anchor : np.ndarray of shape (H, W) or None, default=None
+        The backbone's level / trend anchor (see ``sktime_gru._backbone``): a
+        fixed linear map from the window's target columns to a baseline
+        forecast of every decoder step, which the network's output is added
+        to; the GRUs see the window relative to the baseline's first step.
+        Held by two non-trainable ``Dense`` layers (``anchor``, ``relative``)
+        whose kernels are set here, so the model's config does not depend on
+        it. With ``zero_head`` the untrained network forecasts the anchor.
     seed : int, default=0
         Seeds every initializer and dropout layer, so that building twice with
         the same seed gives the same weights without touching global RNG state.
@@ -115,6 +125,21 @@ def build_network(
 
     inputs = keras.Input(shape=(window_length, n_features), name="window")  # (B, W, F)
     x = inputs
+    if anchor is not None:
+        flat = layers.Flatten(name="window_flat")(inputs)  # -> (B, W * F)
+        base = layers.Dense(
+            output_length * n_targets, use_bias=False, trainable=False, name="anchor"
+        )(flat)
+        base = layers.Reshape((output_length, n_targets), name="baseline")(base)
+        relative = layers.Dense(
+            window_length * n_features,
+            use_bias=False,
+            trainable=False,
+            name="relative",
+        )(flat)
+        x = layers.Reshape((window_length, n_features), name="window_relative")(
+            relative
+        )  # -> (B, W, F)
     for i in range(n_layers):
         last = i == n_layers - 1
         # the last encoder layer summarises the window into one vector
@@ -139,9 +164,45 @@ def build_network(
         ),
         name="head",
     )(x)  # -> (B, H, T)
+    if anchor is not None:
+        outputs = layers.Add(name="backbone_plus")([base, outputs])  # -> (B, H, T)
     if len(model_inputs) == 1:
         model_inputs = model_inputs[0]
-    return keras.Model(model_inputs, outputs, name=name)
+    model = keras.Model(model_inputs, outputs, name=name)
+    if anchor is not None:
+        kernel, relative = anchor_kernels(anchor, n_features, n_targets)
+        model.get_layer("anchor").kernel.assign(kernel)
+        model.get_layer("relative").kernel.assign(relative)
+    return model
+
+
+def anchor_kernels(anchor, n_features: int, n_targets: int):
+    """Kernels of the ``anchor`` and ``relative`` layers for a flat window.
+
+    Parameters
+    ----------
+    anchor : np.ndarray, shape (H, W)
+    n_features, n_targets : int
+        ``F`` columns per window step, of which the first ``T`` are targets.
+
+    Returns
+    -------
+    kernel : np.ndarray of float32, shape (W * F, H * T)
+        ``flat_window @ kernel`` is the baseline of every step and target:
+        ``anchor @ window[:, t]`` for target ``t``; X and calendar columns get
+        no weight.
+    relative : np.ndarray of float32, shape (W * F, W * F)
+        ``flat_window @ relative`` subtracts the baseline's first step from
+        every target value of the window, leaving the other columns as they are.
+    """
+    horizon, window = anchor.shape
+    kernel = np.zeros((window * n_features, horizon * n_targets), np.float32)
+    relative = np.eye(window * n_features, dtype=np.float32)
+    for t in range(n_targets):
+        rows = np.arange(window) * n_features + t  # the window's values of t
+        kernel[rows[:, None], np.arange(horizon) * n_targets + t] = anchor.T
+        relative[rows[:, None], rows[None, :]] -= anchor[0][:, None]
+    return kernel, relative
 
 
 def average_networks(members: list):

@@ -44,6 +44,7 @@ def make_window_dataset(
     batch_size: int,
     seed: int | None,
     epochs: int,
+    max_steps: int | None = None,
 ):
     """``tf.data`` pipeline of (inputs, targets) batches gathered on the fly.
 
@@ -59,6 +60,11 @@ def make_window_dataset(
         Shuffle seed; ``None`` keeps the windows in order (validation data).
     epochs : int
         Number of passes; each pass is reshuffled with seed ``(seed, epoch)``.
+    max_steps : int or None
+        At most this many batches per pass: a pass over more windows trains
+        on the first ``max_steps * batch_size`` of its shuffled order (a
+        different sample every pass), so that the training budget stops
+        growing with the number of windows.
 
     Returns
     -------
@@ -74,6 +80,9 @@ def make_window_dataset(
     start_t = starts if tf.is_tensor(starts) else tf.constant(starts, tf.int64)
     n = len(starts)
     offsets = tf.range(window + horizon, dtype=start_t.dtype)  # (W + H,)
+    steps = math.ceil(n / batch_size)
+    if max_steps is not None:
+        steps = min(steps, max_steps)
 
     def one_epoch(epoch):
         if seed is None:
@@ -82,7 +91,7 @@ def make_window_dataset(
             order = tf.random.experimental.stateless_shuffle(
                 start_t, seed=tf.stack([tf.constant(seed, tf.int64), epoch])
             )
-        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size).take(steps)
 
     with_future = values.shape[1] > n_targets
 
@@ -101,7 +110,7 @@ def make_window_dataset(
         .map(gather, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
         .prefetch(tf.data.AUTOTUNE)
     )
-    return dataset, math.ceil(n / batch_size)
+    return dataset, steps
 
 
 def as_tensors(values: np.ndarray, *starts: np.ndarray):
@@ -170,6 +179,7 @@ def train_network(
     epochs: int,
     seed: int,
     patience: int | None,
+    max_steps: int | None = None,
     callbacks: list | None,
     verbose: int,
 ):
@@ -189,6 +199,7 @@ def train_network(
         batch_size=batch_size,
         seed=seed,
         epochs=epochs,
+        max_steps=max_steps,
     )
     fit_kwargs = {}
     cbs = [keras.callbacks.TerminateOnNaN()]

@@ -29,7 +29,6 @@ __all__ = [
     "check_x_aligned",
     "check_x_covers_y",
     "check_y",
-    "resolve_deseasonalize",
 ]
 
 
@@ -139,6 +138,7 @@ def check_params(est) -> None:
         raise InvalidParameterError(
             f"deseasonalize must be True, False or 'auto', got {est.deseasonalize!r}"
         )
+    _check_backbone(est)
     if not isinstance(est.run_eagerly, (bool, np.bool_)):
         raise InvalidParameterError(
             f"run_eagerly must be True or False, got {est.run_eagerly!r}"
@@ -171,6 +171,28 @@ def check_params(est) -> None:
     if _is_int(rs) and not 0 <= rs < 2**32:
         raise InvalidParameterError(f"random_state must be in [0, 2**32), got {rs!r}")
     _check_keras_objects(est)
+
+
+def _check_backbone(est) -> None:
+    """Check the backbone's components: "auto" or a value in their range."""
+    harmonics = getattr(est, "harmonics", "auto")
+    if harmonics != "auto":
+        _int("harmonics", harmonics, 0, allow_none=True)
+    log = getattr(est, "log_transform", "auto")
+    if not (isinstance(log, (bool, np.bool_)) or log == "auto"):
+        raise InvalidParameterError(
+            f"log_transform must be True, False or 'auto', got {log!r}"
+        )
+    for name in ("level_smoothing", "trend_damping"):
+        value = getattr(est, name, "auto")
+        if isinstance(value, str) and value == "auto":
+            continue
+        _real(name, value, 0, 1, low_open=True, high_open=False, allow_none=True)
+    if est.level_smoothing is None and est.trend_damping not in (None, "auto"):
+        raise InvalidParameterError(
+            f"trend_damping={est.trend_damping!r} needs a level: set "
+            "level_smoothing to a number in (0, 1] or 'auto', or trend_damping=None"
+        )
 
 
 def _check_keras_objects(est) -> None:
@@ -500,25 +522,26 @@ def check_out_of_sample(steps: np.ndarray) -> None:
 
 
 # ----------------------------------------------------------- panel data --
-def check_long_enough(panel, window: int, horizon: int) -> None:
-    """Raise unless every series of ``panel`` holds one training window.
+def check_long_enough(panel, horizon: int) -> None:
+    """Raise unless some series of ``panel`` holds one training window.
+
+    Series shorter than ``window_length + horizon`` are padded at their front
+    (see :func:`sktime_gru._windowing.front_padding`), so a training window
+    needs one observed input and ``horizon`` observed targets.
 
     Parameters
     ----------
     panel : sktime_gru._panel.Panel
-    window, horizon : int
-        ``window_length`` and the decoder length (0: one input window only).
+    horizon : int
+        The decoder length.
     """
-    need = window + horizon
-    short = np.flatnonzero(panel.lengths < need)
-    if short.size:
-        i = int(short[0])
-        more = f" (and {short.size - 1} more)" if short.size > 1 else ""
+    longest = int(panel.lengths.max())
+    if longest < horizon + 1:
         raise ValueError(
-            f"{panel.label(i)} has {int(panel.lengths[i])} time points, fewer "
-            f"than window_length + output_length = {window} + {horizon} = {need} "
-            f"needed for one training window{more}: use a shorter window_length "
-            "or output_length, or drop the short series"
+            f"the longest series has {longest} time points, fewer than "
+            f"output_length + 1 = {horizon + 1} needed for one training window "
+            "(one input and output_length targets): use a shorter output_length "
+            "or fh, or longer series"
         )
 
 
@@ -538,26 +561,6 @@ def check_x_aligned(panel, panel_x) -> None:
             f"{len(panel_x.values)} rows in {panel_x.n_series} series; align X to "
             "y, e.g. X = X.loc[y.index]"
         )
-
-
-def resolve_deseasonalize(deseasonalize, seasonal_period) -> bool:
-    """``"auto"``: deseasonalise whenever there is a seasonal period.
-
-    Raises
-    ------
-    ValueError
-        ``deseasonalize=True`` without a seasonal period.
-    """
-    if deseasonalize == "auto":
-        return seasonal_period is not None
-    if deseasonalize and seasonal_period is None:
-        raise ValueError(
-            "deseasonalize=True needs a seasonal cycle, but seasonal_period is "
-            "None (or 'auto' found none for this time index): set "
-            "seasonal_period, e.g. seasonal_period=12 for monthly data, or "
-            "deseasonalize='auto'"
-        )
-    return bool(deseasonalize)
 
 
 # ------------------------------------------------------------------ fork --

@@ -19,6 +19,7 @@ import numpy as np
 
 __all__ = [
     "complete_windows",
+    "front_padding",
     "fill_window_gaps",
     "gather_blocks",
     "gather_partial_windows",
@@ -64,6 +65,39 @@ def window_starts(offsets: np.ndarray, window: int, horizon: int) -> np.ndarray:
     first_of_series = np.cumsum(counts) - counts  # -> (n,)
     local = np.arange(total) - first_of_series[series_of]  # -> (N,)
     return offsets[:-1][series_of] + local
+
+
+def front_padding(
+    offsets: np.ndarray, pad: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row map of a flat panel with ``pad[i]`` rows put before series ``i``.
+
+    Short series are padded at their front so that they give windows with
+    fewer observed inputs than ``window`` (the padding repeats the series'
+    first observation once encoded, as N-BEATS pads short histories).
+
+    Parameters
+    ----------
+    offsets : np.ndarray of int, shape (n + 1,)
+    pad : np.ndarray of int >= 0, shape (n,)
+
+    Returns
+    -------
+    new_offsets : np.ndarray of int64, shape (n + 1,)
+    source : np.ndarray of int64, shape (R',)
+        Row of the unpadded panel behind every new row: the series' first row
+        for a padding row.
+    before : np.ndarray of int64, shape (R',)
+        Steps a row lies before its series' first row (0 for observed rows).
+    """
+    offsets = np.asarray(offsets, dtype=np.int64)
+    pad = np.asarray(pad, dtype=np.int64)
+    lengths = np.diff(offsets) + pad
+    new_offsets = np.concatenate([[0], np.cumsum(lengths)])
+    series = np.repeat(np.arange(len(lengths)), lengths)  # -> (R',)
+    local = np.arange(new_offsets[-1]) - new_offsets[series] - pad[series]
+    source = offsets[series] + np.maximum(local, 0)
+    return new_offsets, source, np.maximum(-local, 0)
 
 
 def split_train_validation(

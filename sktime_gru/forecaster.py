@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from sktime_gru._atomic import atomic
+from sktime_gru._backbone import Backbone, estimate_period, select_backbone
 from sktime_gru._encoding import Encoding, resolve_seasonal_period
 from sktime_gru._graph_cache import borrowed_trainer
 from sktime_gru._intervals import residual_offsets, residual_variance
@@ -36,11 +37,11 @@ from sktime_gru._validation import (
     check_x_aligned,
     check_x_covers_y,
     check_y,
-    resolve_deseasonalize,
 )
 from sktime_gru._windowing import (
     complete_windows,
     fill_window_gaps,
+    front_padding,
     gather_blocks,
     gather_partial_windows,
     new_row_starts,
@@ -66,6 +67,8 @@ class _Data:
     panel: Panel
     raw: np.ndarray  # (T_total, C + Fx), unscaled, may hold NaN
     x_names: list | None
+    # padded short series: the row each row's encoded values are copied from
+    fill_from: np.ndarray | None = None  # (T_total,) int
 
 
 class GRUEncoderDecoderForecaster(BaseForecaster):
@@ -124,14 +127,39 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         month of year for ``12`` on monthly data) as inputs to the encoder and,
         for the forecast period, to the decoder. ``"auto"`` derives the cycle
         from the frequency (monthly 12, quarterly 4, weekly 52, daily 7, hourly
-        24; none for an integer index).
+        24); for an integer index it is estimated from the data: the candidate
+        period among 4, 5, 6, 7, 12, 24 and 52 with the largest significant
+        mean autocorrelation of the series' first differences, or none.
     deseasonalize : bool or "auto", default="auto"
-        The network forecasts departures from each series' mean at every
-        position of the seasonal cycle (its climatology, from the training data
-        only), which is added back to the forecasts; the output layer starts at
-        zero, so an untrained network forecasts the climatology. Needs a
-        seasonal period; ``"auto"``: on whenever ``seasonal_period`` resolves
-        to one.
+        The network forecasts departures from a statistical backbone, which is
+        added back to its forecasts: each series' mean and smooth seasonal
+        shape (the profile, from the training data only), optionally on the log
+        scale, plus a level (and damped trend) anchored at the end of each
+        input window. The output layer starts at zero, so an untrained network
+        (``epochs=0``) forecasts the backbone exactly. ``"auto"`` and True: on;
+        False: the network alone, as in the reference tutorial. The components
+        are chosen in ``fit`` by the backbone's own forecasts of the last
+        ``min(2 * output_length, max(output_length, longest series // 3))``
+        points of every series (profile fitted on the points before them), as
+        AutoETS chooses its components; the four parameters below fix them.
+    harmonics : int, "auto" or None, default="auto"
+        Fourier terms of the profile's seasonal shape, fitted to each series'
+        per-phase means after removing a centred moving-average trend and kept
+        only where an F-test finds them significant at 90%; ``"auto"``: 1, 2
+        or 3, chosen; 0: no seasonal shape (each series' mean only); None: the
+        raw per-phase means (no smoothing, no test).
+    log_transform : bool or "auto", default="auto"
+        Model the targets of series whose training values are all positive as
+        logarithms (multiplicative seasonality and trend); ``"auto"``: chosen.
+    level_smoothing : float in (0, 1], "auto" or None, default="auto"
+        Smoothing parameter of the exponentially weighted level of each input
+        window that the forecast is anchored at; None: no level, the forecast
+        departs from the series' training mean (climatology); ``"auto"``:
+        chosen among None, 0.05, 0.1, 0.2, 0.4, 0.7 and 1.
+    trend_damping : float in (0, 1], "auto" or None, default="auto"
+        Adds the window's least-squares slope, damped by this factor per step
+        ahead (1: a straight line); None: no trend; ``"auto"``: chosen among
+        None, 0.8, 0.9 and 1. Needs a level.
     update_epochs : int, default=5
         Fine-tuning epochs when ``update(..., update_params=True)`` is called;
         the network is trained further (warm start) on the windows that include
@@ -286,6 +314,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaling: str | None = "per_series",
         seasonal_period: int | str | None = "auto",
         deseasonalize: bool | str = "auto",
+        harmonics: int | str | None = "auto",
+        log_transform: bool | str = "auto",
+        level_smoothing: float | str | None = "auto",
+        trend_damping: float | str | None = "auto",
         update_epochs: int = 5,
         fine_tune_epochs: int = 0,
         ensemble_size: int = 3,
@@ -311,6 +343,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.scaling = scaling
         self.seasonal_period = seasonal_period
         self.deseasonalize = deseasonalize
+        self.harmonics = harmonics
+        self.log_transform = log_transform
+        self.level_smoothing = level_smoothing
+        self.trend_damping = trend_damping
         self.update_epochs = update_epochs
         self.fine_tune_epochs = fine_tune_epochs
         self.ensemble_size = ensemble_size
@@ -410,20 +446,25 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             return self._fit_pretrained(y, X, fh)
         data, horizon, encoding = self._prologue(y, X, fh)
         seed = resolve_seed(self.random_state)
-        # scaling keeps NaN where it is (and adds none): the windows of the raw
-        # values, so that data without a whole window fails before the
+        unpadded, data = data, self._padded(data, horizon)
+        # encoding keeps NaN where it is (and adds none): the windows of the
+        # raw values, so that data without a whole window fails before the
         # backtest network trains
-        train, held_out = self._split_windows(data, data.raw, horizon)
+        train, held_out = self._split_windows(data, self._filled_raw(data), horizon)
         # the backtest first: its arrays are freed before the members' are made
-        backtest = None
+        backtest, weight = None, 1.0
         if self.interval_calibration == "backtest":
-            backtest = self._backtest_residuals(data, encoding, horizon, seed)
-        scaled = encoding.encode_rows(data.raw, data.panel)
+            backtest, weight = self._backtest_residuals(data, encoding, horizon, seed)
+        scaled = self._encode_rows(encoding, data)  # -> (R, F)
         members, history = [], {}
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (t.numpy() for t in shared)
-        for m in range(self.ensemble_size):
+        # the backtest found no departure from the backbone worth keeping: the
+        # untrained network (the backbone) is the forecaster, one is enough
+        n_members = self.ensemble_size if weight > 0 else 1
+        epochs = self.epochs if weight > 0 else 0
+        for m in range(n_members):
             # members differ only by seed: initial weights, dropout, window order
             member_seed = seed + _MEMBER_SEED_STRIDE * m
             member = self._build(encoding, horizon, member_seed, m)
@@ -432,10 +473,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 *shared,
                 horizon,
                 member_seed,
-                self.epochs,
-                keep_optimizer=self.ensemble_size == 1,
+                epochs,
+                keep_optimizer=n_members == 1,
             )
             history = history or member_history
+            _shrink_departure(member, weight)
             members.append(member)
         network = self._combine(members)
         if backtest is not None:
@@ -449,8 +491,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         # commit fitted state only once everything has succeeded
         self.seasonal_period_ = encoding.seasonal_period
         self.deseasonalize_ = encoding.deseasonalized
+        self.backbone_ = _backbone_params(encoding.backbone)
+        self.departure_weight_ = float(weight)
         return self._commit(
-            data,
+            unpadded,
             network=network,
             horizon=horizon,
             encoding=encoding,
@@ -484,10 +528,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 "GRUEncoderDecoderForecaster; use cov=False"
             )
         steps = self._steps_ahead(fh)
+        encoding = self._encoding
         variance = residual_variance(self.residuals_, steps)  # (n, K, T), scaled
-        scale = self._encoding.target_scale(self._series[:, 0])  # -> (n, T)
+        # logged series: the delta method needs the point forecast
+        point = self._point_path(steps, X) if encoding.log is not None else 0.0
+        variance = encoding.decode_variance(variance, point, self._series)
         columns = self._get_columns(method="predict_var")
-        return self._to_frame(variance / scale[:, None, :] ** 2, fh, columns)
+        return self._to_frame(variance, fh, columns)
 
     # --------------------------------------------------------------- update --
     def _update(self, y, X=None, update_params=True):
@@ -512,7 +559,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _pretrain_update(self, y, X=None, fh=None):
         """Continue training the pretrained network on more panel data."""
         data, horizon, encoding = self._prologue(y, X, fh, pretrained=True)
-        scaled = encoding.encode_rows(data.raw, data.panel)
+        data = self._padded(data, horizon)
+        scaled = self._encode_rows(encoding, data)
         train, held_out = self._split_windows(data, scaled, horizon)
         self._train(
             self.pretrained_network_,
@@ -536,8 +584,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
-        scaled = encoding.encode_rows(data.raw, data.panel)
-        train, held_out = self._split_windows(data, scaled, horizon, require=False)
+        padded = self._padded(data, horizon)
+        scaled = self._encode_rows(encoding, padded)
+        train, held_out = self._split_windows(padded, scaled, horizon, require=False)
         history = {}
         if self.fine_tune_epochs and len(train):
             history = self._train(
@@ -570,6 +619,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.output_length_ = horizon
         self.scaler_ = encoding.scaler
         self.profile_ = encoding.profile
+        self.log_series_ = encoding.log
         self.history_ = history
         self.n_windows_ = n_windows
         self.seed_ = seed
@@ -640,20 +690,22 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         if pretrained:
             self._check_pretrain_columns(data)
             horizon = self.pretrain_output_length_
-            need = horizon if whole_windows else 0
-            check_long_enough(data.panel, self.window_length, need)
+            if whole_windows:
+                check_long_enough(data.panel, horizon)
             seasonal_period = self.seasonal_period_
             deseasonalize = self.deseasonalize_
+            backbone = self._fitted_backbone()
             if self.scaling != "per_series":
                 # the network learned the pretraining panel's global scale
                 scaler = self.pretrain_scaler_
         else:
             horizon = self._resolve_output_length(fh)
-            check_long_enough(data.panel, self.window_length, horizon)
-            seasonal_period = resolve_seasonal_period(
-                self.seasonal_period, data.panel.grid.freq
-            )
-            deseasonalize = resolve_deseasonalize(self.deseasonalize, seasonal_period)
+            check_long_enough(data.panel, horizon)
+            seasonal_period = self._resolve_period(data.panel)
+            deseasonalize = self.deseasonalize in ("auto", True)
+            backbone = None
+            if deseasonalize:
+                backbone = self._select_backbone(data.panel, horizon, seasonal_period)
         encoding = Encoding.fit(
             data.raw,
             data.panel,
@@ -661,8 +713,78 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             seasonal_period=seasonal_period,
             deseasonalize=deseasonalize,
             scaler=scaler,
+            backbone=backbone,
         )
         return data, horizon, encoding
+
+    def _padded(self, data: _Data, horizon: int) -> _Data:
+        """Return ``data`` with short series padded at their front (training only).
+
+        A series shorter than ``window_length + horizon`` gets
+        ``window_length - 1`` rows before its start (NaN here; once encoded,
+        copies of its first row, see :meth:`_encode_rows`), so that it gives
+        training windows with as few as one observed input.
+        """
+        panel = data.panel
+        short = panel.lengths < self.window_length + horizon
+        if not short.any():
+            return data
+        pad = np.where(short, self.window_length - 1, 0)
+        offsets, source, before = front_padding(panel.offsets, pad)
+        padding = before > 0
+        positions = panel.positions[source] - panel.grid.step * before
+        values = np.where(padding[:, None], np.nan, panel.values[source])
+        raw = np.where(padding[:, None], np.nan, data.raw[source])
+        first = np.repeat(offsets[:-1] + pad, np.diff(offsets))  # first observed
+        fill_from = np.where(padding, first, np.arange(len(raw)))
+        padded = replace(panel, values=values, offsets=offsets, positions=positions)
+        return _Data(padded, raw, data.x_names, fill_from)
+
+    @staticmethod
+    def _filled_raw(data: _Data) -> np.ndarray:
+        """Raw rows with the padding rows holding their series' first row."""
+        return data.raw if data.fill_from is None else data.raw[data.fill_from]
+
+    @staticmethod
+    def _encode_rows(encoding: Encoding, data: _Data) -> np.ndarray:
+        """Encode the rows of ``data`` (R, F); padding rows copy the first observed."""
+        scaled = encoding.encode_rows(data.raw, data.panel)
+        if data.fill_from is not None:
+            n_raw = data.raw.shape[1]  # calendar columns stay at their positions
+            scaled[:, :n_raw] = scaled[data.fill_from, :n_raw]
+        return scaled
+
+    def _resolve_period(self, panel) -> int | None:
+        """``seasonal_period`` for this panel: from its frequency or its data."""
+        if self.seasonal_period == "auto" and panel.grid.freq is None:
+            return estimate_period(panel.values, panel.offsets)
+        return resolve_seasonal_period(self.seasonal_period, panel.grid.freq)
+
+    def _select_backbone(self, panel, horizon, seasonal_period) -> Backbone:
+        """Return the backbone's components: fixed by the parameters, or chosen."""
+        phase = None
+        if seasonal_period:
+            phase = (panel.positions // panel.grid.step) % seasonal_period
+        longest = int(panel.lengths.max())
+        held_back = min(2 * horizon, max(horizon, longest // 3))
+        backbone, _ = select_backbone(
+            panel.values,
+            panel.offsets,
+            phase,
+            seasonal_period,
+            window=self.window_length,
+            horizon=horizon,
+            held_back=held_back,
+            harmonics=self.harmonics,
+            log=self.log_transform,
+            alpha=self.level_smoothing,
+            phi=self.trend_damping,
+        )
+        return backbone
+
+    def _fitted_backbone(self) -> Backbone | None:
+        params = getattr(self, "backbone_", None)
+        return None if params is None else Backbone(**params)
 
     @property
     def _encoding(self) -> Encoding:
@@ -674,6 +796,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             step=self._grid.step,
             seasonal_period=self.seasonal_period_,
             profile=self.profile_,
+            backbone=self._fitted_backbone(),
+            log=getattr(self, "log_series_", None),
         )
 
     @property
@@ -713,8 +837,20 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         without its last ``held_back`` points (and a climatology of the earlier
         points only), then forecasts from every origin in the held-back part;
         targets past a series' end are NaN. Steps with fewer than 3 origins
-        are left NaN: the intervals reuse the last step that has them. Returns
-        None, with a warning, when the series are too short.
+        are left NaN: the intervals reuse the last step that has them.
+
+        With a backbone, the same windows are also forecast by the untrained
+        network (the backbone alone), and the trained network's departure
+        from it is weighted by the least-squares factor in [0, 1] that fits
+        the backbone's residuals best: the residuals returned are those of
+        ``backbone + weight * departure``, and the weight is what the
+        members' departures are multiplied by (0: they are not trained).
+
+        Returns
+        -------
+        residuals : np.ndarray of float32, shape (N, H, T), or None
+            None, with a warning, when the series are too short.
+        weight : float
         """
         panel, window = data.panel, self.window_length
         held_back = min(2 * horizon, int(panel.lengths.max()) - window - horizon)
@@ -725,7 +861,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
             before = np.arange(len(panel.values)) < cut  # rows the backtest may see
             encoding = encoding.restricted_to(panel, before)
-            scaled = encoding.encode_rows(data.raw, panel)
+            scaled = self._encode_rows(encoding, data)
             train = train[complete_windows(scaled, train, window + horizon)]
             test = test[complete_windows(scaled, test, window)]  # inputs complete
         if usable < 1 or not len(train) or not len(test):
@@ -739,9 +875,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 UserWarning,
                 stacklevel=4,
             )
-            return None
+            return None, 1.0
         backtest_seed = seed + _MEMBER_SEED_STRIDE * self.ensemble_size
         network = self._build(encoding, horizon, backtest_seed, "backtest")
+        block, valid = self._backtest_block(data, encoding, scaled, test, horizon)
+        untrained = None
+        if encoding.backbone is not None:
+            untrained = self._block_residuals(network, block)  # the backbone's
         tensors = as_tensors(scaled, train)
         scaled, train = (t.numpy() for t in tensors)
         self._train(
@@ -753,7 +893,19 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             self.epochs,
             keep_optimizer=False,
         )
+        residuals = self._block_residuals(network, block)  # -> (N, H, T)
+        residuals[~valid[:, window:]] = np.nan
+        residuals[:, usable:] = np.nan
+        weight = 1.0
+        if untrained is not None:
+            untrained[np.isnan(residuals)] = np.nan
+            weight = departure_weight(untrained, residuals)
+            residuals = untrained - weight * (untrained - residuals)
+        return residuals.astype(np.float32), weight  # -> (N, H, T)
 
+    def _backtest_block(self, data, encoding, scaled, test, horizon):
+        """Windows of the backtest's forecast origins, (N, W + H, F) and validity."""
+        panel, window = data.panel, self.window_length
         test = _evenly_at_most(test, _MAX_RESIDUAL_WINDOWS)
         series = np.searchsorted(panel.offsets, test, side="right") - 1
         ends = panel.offsets[1:][series]
@@ -764,10 +916,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 panel.positions, test, window + horizon, ends, panel.grid.step
             )  # -> (N, W + H)
             block[..., -encoding.n_calendar :] = encoding.calendar(pos)
-        residuals = self._block_residuals(network, block)  # -> (N, H, T)
-        residuals[~valid[:, window:]] = np.nan
-        residuals[:, usable:] = np.nan
-        return residuals.astype(np.float32)  # -> (N, H, T)
+        return block, valid
 
     # ------------------------------------------------------------- network --
     def _combine(self, members):
@@ -793,6 +942,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             bidirectional=self.bidirectional,
             dropout=self.dropout,
             zero_head=encoding.deseasonalized,
+            anchor=None
+            if encoding.backbone is None
+            else encoding.backbone.matrix(self.window_length, horizon),
             seed=seed,
             name=f"gru_encoder_decoder_{member}",
         )
@@ -880,9 +1032,24 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         last = self.last_positions_
         step = self._grid.step
         # encoder inputs: the last `window` observations, scaled, + calendar
-        tail = fill_window_gaps(self.tail_[:, -window:], self._label)  # (n, W, C)
         past_pos = last[:, None] + step * np.arange(1 - window, 1)  # (n, W)
+        tail = self.tail_[:, -window:]  # -> (n, W, C)
+        first = getattr(self, "first_positions_", None)
+        history = None if first is None else past_pos >= first[:, None]
+        if history is not None and not history.all():
+            # a short series: no gap to fill before its start (see below)
+            tail = np.where(history[..., None], tail, 0.0)
+        tail = fill_window_gaps(tail, self._label)  # (n, W, C)
         inputs = encoding.encode(tail, series, past_pos)  # -> (n, W, F)
+        if history is not None and not history.all():
+            # before a series' start the inputs repeat its first observed row,
+            # as the padding of short series in training does
+            n_raw = tail.shape[-1]
+            oldest = np.argmax(history, axis=1)  # -> (n,)
+            first_rows = inputs[np.arange(len(inputs)), oldest, :n_raw]  # (n, C)
+            inputs[..., :n_raw] = np.where(
+                history[..., None], inputs[..., :n_raw], first_rows[:, None, :]
+            )
         # known-ahead features for every decoder step of every round
         future_pos = last[:, None] + step * np.arange(1, rounds * horizon + 1)
         if X is not None and self._x_columns is None:
@@ -981,6 +1148,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         tail = tail_rows(data.raw, panel.offsets, self._tail_length)
         self.tail_ = tail  # -> (n, L, C + Fx), unscaled
         self.last_positions_ = panel.positions[panel.offsets[1:] - 1]
+        self.first_positions_ = panel.positions[panel.offsets[:-1]]
         self.instances_ = panel.instances
         self._grid = panel.grid
         self._y_columns = panel.columns
@@ -1145,6 +1313,41 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 "interval_calibration": "windows",
             },
         ]
+
+
+def departure_weight(backbone: np.ndarray, trained: np.ndarray) -> float:
+    """Weight in [0, 1] of a network's departure from its backbone.
+
+    ``backbone`` and ``trained`` are residuals ``y - y_hat`` (NaN ignored) of
+    the backbone alone and of the trained network on the same held-back
+    points; the departure is their difference. Returns the least-squares
+    factor ``w`` minimising the squared residuals of ``backbone + w *
+    departure``, clipped to [0, 1].
+    """
+    departure = backbone - trained  # y_hat_trained - y_hat_backbone
+    known = ~np.isnan(departure)
+    denom = float(np.sum(departure[known] ** 2))
+    if denom <= 0:
+        return 0.0
+    return float(np.clip(np.sum(departure[known] * backbone[known]) / denom, 0, 1))
+
+
+def _shrink_departure(network, weight: float) -> None:
+    """Multiply the output layer of ``network`` by ``weight``, in place.
+
+    The head is linear and the backbone is added after it, so this scales
+    the network's departure from the backbone exactly.
+    """
+    if weight == 1.0:
+        return
+    head = network.get_layer("head")
+    for variable in head.weights:
+        variable.assign(variable.numpy() * weight)
+
+
+def _backbone_params(backbone: Backbone | None) -> dict | None:
+    """Return the backbone as plain fitted state (saved by ``save_model``)."""
+    return None if backbone is None else asdict(backbone)
 
 
 def _evenly_at_most(starts: np.ndarray, limit: int) -> np.ndarray:

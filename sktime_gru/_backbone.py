@@ -1,0 +1,479 @@
+"""The statistical backbone the network departs from: pure numpy, no Keras.
+
+Every forecast of the network is ``backbone + departure``: the departure comes
+from the network's zero-initialised head, so an untrained network forecasts
+the backbone exactly. The backbone has two parts, both fitted on training
+data only:
+
+- a **seasonal profile** per series (a row-wise term, subtracted from the flat
+  scaled matrix): the series' mean plus a smooth seasonal shape, the first
+  ``harmonics`` Fourier terms of its per-phase means after removing a centred
+  moving-average trend (classical decomposition), kept only where an F-test
+  finds the shape significant at 90%;
+- a **level / trend anchor** (a window-wise term, a fixed linear map of the
+  input window inside the network): the forecast of the deseasonalised value
+  ``h`` steps ahead is the simple-exponential-smoothing level of the window
+  (``alpha``) plus a damped slope (``phi``) of the window, or 0 (the series'
+  training mean: climatology) when there is no level.
+
+Which of these apply (harmonics, log transform, level, trend) is chosen in
+:func:`select_backbone` by the backbone's own forecasts on the held-back end
+of the training series, as AutoETS chooses its components.
+
+Dimension legend: ``R`` rows of the flat panel, ``T`` target columns, ``S``
+series, ``P`` seasonal period, ``W`` window, ``H`` decoder steps, ``N``
+windows, ``C`` candidates.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Backbone",
+    "anchor_matrix",
+    "estimate_period",
+    "fit_profile",
+    "select_backbone",
+]
+
+# candidate smoothing parameters of the level and damping of the trend
+ALPHAS = (0.05, 0.1, 0.2, 0.4, 0.7, 1.0)
+PHIS = (None, 0.8, 0.9, 1.0)
+HARMONICS = (1, 2, 3)
+# candidate periods for an integer index (seasonal_period="auto")
+PERIOD_CANDIDATES = (4, 5, 6, 7, 12, 24, 52)
+_F_QUANTILE = 0.9
+
+
+@dataclass(frozen=True)
+class Backbone:
+    """The backbone's components, resolved for one fit.
+
+    Attributes
+    ----------
+    harmonics : int or None
+        Fourier terms of the seasonal shape; 0: no seasonal shape (the mean
+        only); None: the raw per-phase means (no smoothing, no test).
+    log : bool
+        Targets are modelled as logarithms (series with a value <= 0 stay on
+        their own scale).
+    alpha : float or None
+        Smoothing of the level anchored at the end of each input window;
+        None: no level (the forecast departs from the training mean).
+    phi : float or None
+        Damping of the window's slope added to the level; None: no trend.
+    """
+
+    harmonics: int | None = 2
+    log: bool = False
+    alpha: float | None = None
+    phi: float | None = None
+
+    def matrix(self, window: int, horizon: int) -> np.ndarray:
+        """Anchor matrix ``(H, W)``: see :func:`anchor_matrix`."""
+        return anchor_matrix(window, horizon, self.alpha, self.phi)
+
+
+def anchor_matrix(
+    window: int, horizon: int, alpha: float | None, phi: float | None
+) -> np.ndarray:
+    """Linear map from a deseasonalised window to its backbone forecast.
+
+    Parameters
+    ----------
+    window, horizon : int
+    alpha : float in (0, 1] or None
+        Simple exponential smoothing over the window, the oldest point standing
+        in for the initial level; None gives the zero matrix (climatology).
+    phi : float in (0, 1] or None
+        Adds ``(lag + phi + ... + phi ** h)`` times the least-squares slope of
+        the window at step ``h``, ``lag`` being the mean age of the smoothing
+        weights (by which the smoothed level trails a trend); None: no trend.
+
+    Returns
+    -------
+    np.ndarray of float32, shape (H, W)
+        Row ``h`` holds the weights of the window's points (oldest first) in
+        the forecast ``h + 1`` steps ahead; each row sums to 1 when there is a
+        level (a constant window forecasts itself), to 0 without.
+    """
+    out = np.zeros((horizon, window))
+    if alpha is None:
+        return out.astype(np.float32)
+    age = np.arange(window)[::-1]  # 0 for the newest point
+    weights = alpha * (1 - alpha) ** age
+    weights[0] += (1 - alpha) ** window  # initial level: the oldest point
+    weights /= weights.sum()
+    out[:] = weights
+    if phi is not None:
+        centred = np.arange(window) - (window - 1) / 2
+        slope = centred / (centred @ centred)  # least-squares slope weights
+        # the smoothed level lags a trend by its weights' mean age: add it back
+        lag = weights @ age
+        damped = np.cumsum(phi ** np.arange(1, horizon + 1))  # -> (H,)
+        out += np.outer(lag + damped, slope)
+    return out.astype(np.float32)
+
+
+def _centred_trend(values: np.ndarray, offsets: np.ndarray, period: int) -> np.ndarray:
+    """Centred moving average (2 x P for even P) within each series, (R,).
+
+    NaN where the average would cross a series' edge or a missing value; a
+    series without any such point gets its mean (no trend).
+    """
+    n_rows = len(values)
+    half = period // 2
+    weights = np.ones(2 * half + 1)
+    if period % 2 == 0:
+        weights[[0, -1]] = 0.5
+    weights /= period
+    known = ~np.isnan(values)
+    padded = np.where(known, values, 0.0)
+    trend = np.full(n_rows, np.nan)
+    if n_rows >= len(weights):
+        core = np.convolve(padded, weights, mode="valid")
+        holes = np.convolve((~known).astype(float), np.ones(len(weights)), "valid")
+        trend[half : n_rows - half] = np.where(holes == 0, core, np.nan)
+    series = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    rows = np.arange(n_rows)
+    inside = (rows - half >= offsets[series]) & (rows + half < offsets[series + 1])
+    trend[~inside] = np.nan
+    # series too short for one centred average: their mean
+    has = np.bincount(series, ~np.isnan(trend), minlength=len(offsets) - 1) > 0
+    sums = np.bincount(series, padded, minlength=len(offsets) - 1)
+    counts = np.maximum(np.bincount(series, known, minlength=len(offsets) - 1), 1)
+    fallback = ~has[series]
+    trend[fallback] = (sums / counts)[series][fallback]
+    return trend
+
+
+def _phase_means(values, series, phase, n_series, period):
+    """Per-series, per-phase sums and counts of the known values, (S, P)."""
+    known = ~np.isnan(values)
+    cell = series * period + phase
+    sums = np.bincount(cell, np.where(known, values, 0.0), n_series * period)
+    counts = np.bincount(cell, known, n_series * period)
+    return sums.reshape(n_series, period), counts.reshape(n_series, period)
+
+
+def _fourier_basis(period: int, harmonics: int) -> np.ndarray:
+    """Orthonormal-ish basis of the first ``harmonics`` Fourier terms, (P, 2K)."""
+    angle = 2 * np.pi * np.arange(period) / period
+    columns = []
+    for k in range(1, harmonics + 1):
+        columns.append(np.cos(k * angle))
+        if 2 * k != period:  # the sine of the Nyquist term is zero
+            columns.append(np.sin(k * angle))
+    return np.stack(columns, axis=1) if columns else np.zeros((period, 0))
+
+
+def _seasonal_shape(values, offsets, series, phase, period, harmonics):
+    """Smooth, zero-mean seasonal shape of one column, (S, P); 0 if not significant."""
+    from scipy.stats import f as f_dist
+
+    n_series = len(offsets) - 1
+    detrended = values - _centred_trend(values, offsets, period)
+    sums, counts = _phase_means(detrended, series, phase, n_series, period)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / counts, np.nan)
+    seen = counts > 0
+    centre = np.where(seen, means, 0.0).sum(1, keepdims=True) / np.maximum(
+        seen.sum(1, keepdims=True), 1
+    )
+    means = np.where(seen, means - centre, 0.0)  # -> (S, P)
+    if harmonics is None:
+        shape = means
+        return shape - shape.mean(axis=1, keepdims=True)
+    basis = _fourier_basis(period, min(harmonics, period // 2))  # -> (P, K')
+    if basis.shape[1] == 0:
+        return np.zeros((n_series, period))
+    # weighted least squares of the phase means on the basis (weights: counts)
+    gram = np.einsum("sp,pk,pl->skl", counts, basis, basis)  # -> (S, K', K')
+    rhs = np.einsum("sp,pk->sk", counts * means, basis)  # -> (S, K')
+    gram += 1e-9 * np.eye(basis.shape[1])
+    coef = np.linalg.solve(gram, rhs[..., None])[..., 0]
+    shape = coef @ basis.T  # -> (S, P)
+    shape -= shape.mean(axis=1, keepdims=True)
+    # F-test of the shape against the detrended values' own variance
+    known = ~np.isnan(detrended)
+    n_obs = np.bincount(series, known, n_series)
+    fitted = shape[series, phase]
+    resid = np.where(known, detrended - fitted - centre[series, 0], 0)
+    total = np.where(known, detrended - centre[series, 0], 0)
+    rss = np.bincount(series, resid**2, n_series)
+    tss = np.bincount(series, total**2, n_series)
+    dof = n_obs - basis.shape[1] - 1
+    ok = dof > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = ((tss - rss) / basis.shape[1]) / (rss / np.where(ok, dof, 1))
+    critical = f_dist.ppf(_F_QUANTILE, basis.shape[1], np.maximum(dof, 1))
+    significant = ok & (stat > critical)
+    return np.where(significant[:, None], shape, 0.0)
+
+
+def fit_profile(
+    values: np.ndarray,
+    offsets: np.ndarray,
+    phase: np.ndarray | None,
+    period: int | None,
+    harmonics: int | None,
+) -> np.ndarray:
+    """Per-series mean plus smooth seasonal shape of every target column.
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (R, T)
+        Target values of the training rows (scaled), NaN where missing.
+    offsets : np.ndarray of int, shape (S + 1,)
+        Row offsets of the series in ``values``.
+    phase : np.ndarray of int, shape (R,), or None
+        Position of every row in the seasonal cycle, in ``range(period)``.
+    period : int or None
+        None: no seasonal shape, the profile is each series' mean (P = 1).
+    harmonics : int or None
+        See :class:`Backbone`.
+
+    Returns
+    -------
+    np.ndarray, shape (S, P, T)
+        ``profile[s, p, t]``: the backbone's value of series ``s``, column
+        ``t`` at phase ``p`` when it has no level: its mean plus its shape.
+    """
+    n_series = len(offsets) - 1
+    series = np.repeat(np.arange(n_series), np.diff(offsets))
+    n_cols = values.shape[1]
+    width = period or 1
+    profile = np.zeros((n_series, width, n_cols))
+    for t in range(n_cols):
+        column = values[:, t]
+        if period and harmonics != 0:
+            shape = _seasonal_shape(column, offsets, series, phase, period, harmonics)
+            column = column - shape[series, phase]
+            profile[:, :, t] = shape
+        known = ~np.isnan(column)
+        sums = np.bincount(series, np.where(known, column, 0.0), n_series)
+        counts = np.bincount(series, known, n_series)
+        profile[:, :, t] += (sums / np.maximum(counts, 1))[:, None]
+    return profile
+
+
+def estimate_period(
+    values: np.ndarray, offsets: np.ndarray, candidates=PERIOD_CANDIDATES
+) -> int | None:
+    """Seasonal period of a panel without a calendar, from its autocorrelation.
+
+    The first differences of every series (long enough for three cycles) are
+    correlated with themselves ``m`` steps back for each candidate ``m``; the
+    candidate with the largest mean autocorrelation over the series is taken
+    if that mean is significant at 90% (``1.645 / sqrt(number of pairs)``),
+    else None.
+
+    Parameters
+    ----------
+    values : np.ndarray, shape (R,) or (R, T)
+        The first target column is used.
+    offsets : np.ndarray of int, shape (S + 1,)
+    candidates : iterable of int
+
+    Returns
+    -------
+    int or None
+    """
+    column = values if values.ndim == 1 else values[:, 0]
+    best, best_score = None, 0.0
+    for m in candidates:
+        correlations, pairs = [], 0
+        for s in range(len(offsets) - 1):
+            diff = np.diff(column[offsets[s] : offsets[s + 1]])
+            diff = diff[~np.isnan(diff)]
+            if len(diff) < 3 * m:
+                continue
+            diff = diff - diff.mean()
+            denom = diff @ diff
+            if denom <= 0:
+                continue
+            correlations.append((diff[m:] @ diff[:-m]) / denom)
+            pairs += len(diff) - m
+        if not correlations:
+            continue
+        score = float(np.mean(correlations))
+        if score > 1.645 / np.sqrt(pairs) and score > best_score:
+            best, best_score = m, score
+    return best
+
+
+def _anomaly_windows(anomaly, offsets, origins, series, window, horizon):
+    """Input windows (N, W) (back-filled before a series' start) and targets (N, H)."""
+    first = offsets[:-1][series]
+    rows = origins[:, None] + np.arange(-window, 0)  # -> (N, W)
+    inputs = anomaly[np.maximum(rows, first[:, None])]
+    targets = origins[:, None] + np.arange(horizon)  # -> (N, H)
+    return inputs, np.minimum(targets, len(anomaly) - 1)
+
+
+def select_backbone(
+    raw: np.ndarray,
+    offsets: np.ndarray,
+    phase: np.ndarray | None,
+    period: int | None,
+    *,
+    window: int,
+    horizon: int,
+    held_back: int,
+    harmonics="auto",
+    log="auto",
+    alpha="auto",
+    phi="auto",
+    max_windows: int = 20_000,
+) -> tuple[Backbone, dict]:
+    """Choose the backbone's components by their forecasts of held-back points.
+
+    Every series keeps its first ``n - held_back`` points to fit the profile;
+    the backbone of every candidate then forecasts ``horizon`` steps from every
+    origin in the held-back part (windows back-filled before a series'
+    start), and the candidate with the lowest mean absolute error, each series
+    scaled by the mean absolute error of its own seasonal naive forecast on the
+    kept points (MASE; naive for a series without season), wins. Parameters
+    that are not ``"auto"`` are fixed.
+
+    Parameters
+    ----------
+    raw : np.ndarray, shape (R, T)
+        Unscaled target values (NaN where missing).
+    offsets, phase, period
+        As in :func:`fit_profile`.
+    window, horizon, held_back : int
+    harmonics, log, alpha, phi : "auto" or a fixed value
+        See :class:`Backbone`; ``log=True`` only applies to positive series.
+    max_windows : int
+        Evaluate at most this many windows (evenly spaced).
+
+    Returns
+    -------
+    Backbone
+        The chosen components; the defaults ``Backbone(2, False, 0.4, None)``
+        (each fixed value kept) when no series has a held-back window.
+    dict
+        ``{candidate: score}`` of every candidate evaluated.
+    """
+    fixed = _fixed_or_grid(harmonics, log, alpha, phi, period)
+    n_series = len(offsets) - 1
+    lengths = np.diff(offsets)
+    cut = offsets[1:] - held_back  # first held-back row of each series
+    keep = lengths - held_back >= 2
+    # every origin in the held-back part; targets past a series' end are NaN
+    origins = np.concatenate(
+        [np.arange(cut[s], offsets[s + 1]) for s in np.flatnonzero(keep)]
+        or [np.empty(0, np.int64)]
+    ).astype(np.int64)
+    if len(origins) > max_windows:
+        origins = origins[np.linspace(0, len(origins) - 1, max_windows).astype(int)]
+    default = Backbone(
+        *(
+            grid[0] if len(grid) == 1 else d
+            for grid, d in zip(fixed, (2, False, 0.4, None))
+        )
+    )
+    if not len(origins):
+        return default, {}
+    series = np.searchsorted(offsets, origins, side="right") - 1
+    rows = np.arange(len(raw))
+    row_series = np.repeat(np.arange(n_series), lengths)
+    before = rows < cut[row_series]  # rows the profile may see
+    target = raw[:, 0]
+    positive = np.bincount(row_series, ~(target > 0), n_series) == 0
+    scale = _snaive_scale(np.where(before, target, np.nan), offsets, period or 1)
+    scale = scale[series]
+    actual_rows = origins[:, None] + np.arange(horizon)
+    past_end = actual_rows >= offsets[1:][series][:, None]
+    actual = np.where(past_end, np.nan, target[np.minimum(actual_rows, len(raw) - 1)])
+    scores = {}
+    harmonic_grid, log_grid, alpha_grid, phi_grid = fixed
+    for k, use_log in itertools.product(harmonic_grid, log_grid):
+        logged = use_log & positive[row_series]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(logged, np.log(target), target)
+        fit_rows = np.where(before, z, np.nan)[:, None]
+        profile = fit_profile(fit_rows, offsets, phase, period, k)[..., 0]
+        season = profile[row_series, phase if period else 0]  # -> (R,)
+        inputs, _ = _anomaly_windows(
+            z - season, offsets, origins, series, window, horizon
+        )
+        future_season = _future_season(
+            profile, origins, offsets, series, horizon, phase
+        )
+        for a, p in itertools.product(alpha_grid, phi_grid):
+            if a is None and p is not None:
+                continue  # a trend needs a level
+            matrix = anchor_matrix(window, horizon, a, p).astype(np.float64)
+            # the season of rows past a series' end: continue its phases
+            forecast = inputs @ matrix.T + future_season  # -> (N, H)
+            log_rows = logged[origins][:, None]
+            forecast = np.where(
+                log_rows, np.exp(np.where(log_rows, forecast, 0)), forecast
+            )
+            err = np.abs(actual - forecast) / scale[:, None]
+            per_window = np.nanmean(err, axis=1)
+            per_series = _mean_by(per_window, series, n_series)
+            score = float(np.nanmean(per_series))
+            if np.isfinite(score):
+                scores[Backbone(k, bool(use_log), a, p)] = score
+    if not scores:
+        return default, {}
+    return min(scores, key=scores.get), scores
+
+
+def _future_season(profile, origins, offsets, series, horizon, phase):
+    """Profile at the ``horizon`` steps from every origin, (N, H)."""
+    period = profile.shape[1]
+    if phase is None or period == 1:
+        return np.repeat(profile[series, 0][:, None], horizon, axis=1)
+    start = phase[offsets[:-1][series]]  # phase of each series' first row
+    local = origins - offsets[:-1][series]
+    steps = (start + local)[:, None] + np.arange(horizon)
+    return profile[series[:, None], steps % period]
+
+
+def _fixed_or_grid(harmonics, log, alpha, phi, period):
+    """Candidate values of each component: the grid for "auto", else the value."""
+    if period is None:
+        harmonic_grid = (0,)
+    else:
+        harmonic_grid = HARMONICS if harmonics == "auto" else (harmonics,)
+    log_grid = (False, True) if log == "auto" else (bool(log),)
+    alpha_grid = (None, *ALPHAS) if alpha == "auto" else (alpha,)
+    phi_grid = PHIS if phi == "auto" else (phi,)
+    return harmonic_grid, log_grid, alpha_grid, phi_grid
+
+
+def _mean_by(values, groups, n_groups):
+    known = ~np.isnan(values)
+    sums = np.bincount(groups, np.where(known, values, 0.0), n_groups)
+    counts = np.bincount(groups, known, n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
+
+
+def _snaive_scale(values, offsets, lag):
+    """Mean absolute seasonal-naive error of every series on its known values.
+
+    A series too short for it falls back to the naive (lag 1) error, then to
+    its mean absolute value, then to 1: every series gets a positive scale.
+    """
+    n_series = len(offsets) - 1
+    series = np.repeat(np.arange(n_series), np.diff(offsets))
+    rows = np.arange(len(values))
+    scale = np.full(n_series, np.nan)
+    for k in dict.fromkeys((lag, 1)):
+        lagged = rows - k
+        same = (lagged >= 0) & (series[np.maximum(lagged, 0)] == series)
+        diff = np.where(same, np.abs(values - values[np.maximum(lagged, 0)]), np.nan)
+        mean = _mean_by(diff, series, n_series)
+        scale = np.where(np.isfinite(scale) & (scale > 0), scale, mean)
+    level = _mean_by(np.abs(values), series, n_series)
+    scale = np.where(np.isfinite(scale) & (scale > 0), scale, level)
+    return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)

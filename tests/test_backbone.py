@@ -1,0 +1,158 @@
+"""The statistical backbone: known values, no Keras."""
+
+import numpy as np
+import pytest
+
+from sktime_gru._backbone import (
+    Backbone,
+    anchor_matrix,
+    estimate_period,
+    fit_profile,
+    select_backbone,
+)
+
+
+def _flat(series):
+    offsets = np.r_[0, np.cumsum([len(s) for s in series])]
+    return np.concatenate(series)[:, None].astype(float), offsets
+
+
+def _phase(offsets, period, start=0):
+    series = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    return (np.arange(offsets[-1]) - offsets[series] + start) % period
+
+
+def test_anchor_without_level_is_zero():
+    assert not anchor_matrix(6, 3, None, None).any()
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.4, 1.0])
+def test_anchor_level_forecasts_a_constant_window_as_itself(alpha):
+    matrix = anchor_matrix(8, 4, alpha, None)
+    np.testing.assert_allclose(matrix.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(matrix @ np.full(8, 3.5), 3.5, rtol=1e-6)
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.4, 1.0])
+def test_anchor_with_undamped_trend_extrapolates_a_line(alpha):
+    window = 2.0 + 0.5 * np.arange(10)
+    forecast = anchor_matrix(10, 5, alpha, 1.0) @ window
+    np.testing.assert_allclose(forecast, 2.0 + 0.5 * np.arange(10, 15), rtol=1e-5)
+
+
+def test_anchor_smoothing_weights_newest_points_most():
+    row = anchor_matrix(12, 1, 0.4, None)[0]
+    assert np.all(np.diff(row[1:]) > 0)
+    assert row[-1] == pytest.approx(0.4, rel=1e-5)
+
+
+def test_profile_recovers_mean_and_smooth_season():
+    rng = np.random.default_rng(0)
+    t = np.arange(96)
+    season = 3 * np.sin(2 * np.pi * t / 12) + np.cos(4 * np.pi * t / 12)
+    values, offsets = _flat([10 + season + 0.1 * rng.standard_normal(96)])
+    profile = fit_profile(values, offsets, _phase(offsets, 12), 12, harmonics=2)
+    assert profile.shape == (1, 12, 1)
+    np.testing.assert_allclose(profile[0, :, 0], 10 + season[:12], atol=0.1)
+
+
+def test_profile_drops_an_insignificant_season_and_keeps_the_mean():
+    rng = np.random.default_rng(1)
+    values, offsets = _flat([5 + rng.standard_normal(120)])
+    profile = fit_profile(values, offsets, _phase(offsets, 12), 12, harmonics=3)
+    np.testing.assert_allclose(profile[0, :, 0], values.mean())
+
+
+def test_profile_of_a_trending_series_is_the_season_around_its_mean():
+    t = np.arange(72)
+    series = 0.5 * t + 2 * np.cos(2 * np.pi * t / 12)
+    values, offsets = _flat([series])
+    profile = fit_profile(values, offsets, _phase(offsets, 12), 12, harmonics=1)
+    shape = profile[0, :, 0] - profile[0, :, 0].mean()
+    np.testing.assert_allclose(
+        shape, 2 * np.cos(2 * np.pi * np.arange(12) / 12), atol=0.05
+    )
+    assert profile[0, :, 0].mean() == pytest.approx(series.mean(), abs=0.05)
+
+
+def test_profile_without_period_is_the_series_mean_ignoring_nan():
+    values, offsets = _flat([np.array([1.0, np.nan, 3.0]), np.array([4.0, 6.0])])
+    profile = fit_profile(values, offsets, None, None, harmonics=2)
+    np.testing.assert_allclose(profile[:, 0, 0], [2.0, 5.0])
+
+
+def test_estimate_period_finds_the_cycle_of_a_panel():
+    rng = np.random.default_rng(2)
+    t = np.arange(80)
+    series = [
+        np.sin(2 * np.pi * t / 7) + 0.3 * rng.standard_normal(80) + 0.1 * t
+        for _ in range(5)
+    ]
+    values, offsets = _flat(series)
+    assert estimate_period(values, offsets) == 7
+
+
+def test_estimate_period_of_noise_is_none():
+    rng = np.random.default_rng(3)
+    values, offsets = _flat([rng.standard_normal(100) for _ in range(5)])
+    assert estimate_period(values, offsets) is None
+
+
+def _select(series, period=12, **fixed):
+    values, offsets = _flat(series)
+    phase = None if period is None else _phase(offsets, period)
+    return select_backbone(
+        values, offsets, phase, period, window=24, horizon=12, held_back=24, **fixed
+    )
+
+
+def test_select_stationary_seasonal_noise_gives_climatology():
+    rng = np.random.default_rng(4)
+    t = np.arange(120)
+    series = [
+        20 + 5 * np.sin(2 * np.pi * t / 12) + rng.standard_normal(120)
+        for _ in range(10)
+    ]
+    chosen, scores = _select(series)
+    assert chosen.alpha is None and chosen.phi is None
+    assert chosen.harmonics >= 1
+    assert scores[chosen] == min(scores.values())
+
+
+def test_select_random_walks_anchor_at_the_last_values():
+    rng = np.random.default_rng(5)
+    series = [100 + np.cumsum(rng.standard_normal(120)) for _ in range(10)]
+    chosen, _ = _select(series, period=None)
+    assert chosen.alpha is not None and chosen.alpha >= 0.7
+    assert chosen.harmonics == 0
+
+
+def test_select_trending_multiplicative_series_takes_logs_and_a_trend():
+    rng = np.random.default_rng(6)
+    t = np.arange(144)
+    series = [
+        np.exp(
+            4
+            + 0.01 * t
+            + 0.2 * np.sin(2 * np.pi * t / 12)
+            + 0.02 * rng.standard_normal(144)
+        )
+        * scale
+        for scale in (1, 3, 10)
+    ]
+    chosen, _ = _select(series)
+    assert chosen.log and chosen.phi is not None and chosen.alpha is not None
+
+
+def test_select_keeps_fixed_components():
+    rng = np.random.default_rng(7)
+    series = [rng.standard_normal(80) for _ in range(3)]
+    chosen, scores = _select(series, harmonics=1, log=False, alpha=0.2, phi=None)
+    assert chosen == Backbone(1, False, 0.2, None)
+    assert list(scores) == [chosen]
+
+
+def test_select_without_held_back_windows_gives_the_default():
+    chosen, scores = _select([np.arange(5.0)], period=None)
+    assert scores == {}
+    assert chosen == Backbone(0, False, 0.4, None)
