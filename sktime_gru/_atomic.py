@@ -8,6 +8,7 @@ variables; if the call raises (or is interrupted) everything is put back.
 from __future__ import annotations
 
 from sktime_gru._network import optimizer_variables
+from sktime_gru._seeding import kept_global_random_state
 
 __all__ = ["atomic", "restore_network", "snapshot_network"]
 
@@ -27,7 +28,8 @@ def atomic(est, call, network=None):
     snapshot = {k: _shallow(v) for k, v in est.__dict__.items()}
     weights = snapshot_network(network) if network is not None else None
     try:
-        return call()
+        with kept_global_random_state():
+            return call()
     except BaseException:
         est.__dict__.clear()
         est.__dict__.update(snapshot)

@@ -417,9 +417,13 @@ def select_backbone(
                 log_rows, np.exp(np.where(log_rows, forecast, 0)), forecast
             )
             err = np.abs(actual - forecast) / scale[:, None]
-            per_window = np.nanmean(err, axis=1)
+            known = np.isfinite(err)
+            count = known.sum(axis=1)
+            per_window = np.where(known, err, 0.0).sum(axis=1) / np.maximum(count, 1)
+            per_window[count == 0] = np.nan
             per_series = _mean_by(per_window, series, n_series)
-            score = float(np.nanmean(per_series))
+            scored = per_series[np.isfinite(per_series)]
+            score = float(scored.mean()) if scored.size else np.nan
             if np.isfinite(score):
                 scores[Backbone(k, bool(use_log), a, p)] = score
     if not scores:

@@ -5,7 +5,7 @@ Pure numpy. Residuals ``y - y_hat`` of windows the network was not trained on
 per decoder step and target, in the scaled space; NaN marks a step a window
 has no target for, and a step without any residual reuses the last step that
 has them. A quantile at level ``a`` of the forecast
-is ``y_hat + q_a(residuals of that step) - q_0.5(residuals of that step)``,
+is ``y_hat + q_a(residuals of that step) - median(residuals of that step)``,
 with the finite-sample conformal correction: the residuals are centred on their
 median, so that the 50% quantile is the point forecast (a bias the residuals
 show is corrected in neither); steps beyond the decoder length reuse the last
@@ -16,6 +16,7 @@ assumption).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -50,8 +51,11 @@ def residual_offsets(residuals: np.ndarray, alphas, steps: np.ndarray) -> np.nda
     alphas = np.asarray(alphas, dtype=float)
     order = np.argsort(alphas)
     # centred on the median: the 50% quantile is the point forecast itself
-    centre = _step_quantiles(residuals, np.array([0.5]))  # -> (1, H, T)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a step without any
+        centre = np.nanmedian(residuals, axis=0)  # -> (H, T)
     per_step = _step_quantiles(residuals, alphas[order]) - centre
+    per_step[alphas[order] == 0.5] = 0.0
     per_step = _carry_forward(per_step, axis=1)
     # ties broken differently by "lower" / "higher" could cross: enforce order
     per_step = np.maximum.accumulate(per_step, axis=0)  # -> (A, H, T)

@@ -8,10 +8,28 @@ windows) takes an explicit seed derived here from ``random_state``.
 from __future__ import annotations
 
 import numbers
+import random
+from contextlib import contextmanager
 
 import numpy as np
 
-__all__ = ["resolve_seed"]
+__all__ = ["kept_global_random_state", "resolve_seed"]
+
+
+@contextmanager
+def kept_global_random_state():
+    """Restore Python's and NumPy's global random state on exit.
+
+    The forecaster draws nothing from them, but importing Keras for the first
+    time does (it seeds itself from Python's ``random``): a caller's random
+    state must not depend on whether a fit was the process's first.
+    """
+    py_state, np_state = random.getstate(), np.random.get_state()
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
 
 
 def resolve_seed(random_state) -> int:

@@ -106,6 +106,7 @@ def check_params(est) -> None:
             f"seasonal_period must be an integer >= 2, 'auto' or None, got {sp!r}"
         )
     _int("batch_size", est.batch_size, 1)
+    _int("max_steps_per_epoch", getattr(est, "max_steps_per_epoch", None), 1, True)
     _int("patience", est.patience, 0, allow_none=True)
     _int("verbose", est.verbose, 0)
     _real("learning_rate", est.learning_rate, 0, np.inf, low_open=True)

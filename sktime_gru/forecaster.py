@@ -104,6 +104,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         tutorial: 50).
     batch_size : int, default=32
         Windows per gradient step.
+    max_steps_per_epoch : int or None, default=50
+        Training budget: an epoch over more than ``max_steps_per_epoch *
+        batch_size`` windows trains on that many of them, a different
+        shuffled sample each epoch, so that fit time stops growing with the
+        number of series; None: every window every epoch.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Optimizer name, or an instance whose config is copied for every fit.
     learning_rate : float, default=1e-3
@@ -306,6 +311,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         dropout: float = 0.0,
         epochs: int = 10,
         batch_size: int = 32,
+        max_steps_per_epoch: int | None = 50,
         optimizer="adam",
         learning_rate: float = 1e-3,
         loss="mse",
@@ -335,6 +341,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.dropout = dropout
         self.epochs = epochs
         self.batch_size = batch_size
+        self.max_steps_per_epoch = max_steps_per_epoch
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
@@ -983,6 +990,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 horizon=horizon,
                 n_targets=self._targets_of(network),
                 batch_size=self.batch_size,
+                max_steps=getattr(self, "max_steps_per_epoch", None),
                 epochs=epochs,
                 seed=seed,
                 patience=self.patience,

@@ -106,13 +106,13 @@ DATA_CASES = [
         r"output_length = 7 time points contains NaN.*fill missing values",
     ),
     (
-        "series_shorter_than_window_plus_output",
+        "series_all_shorter_than_output_plus_one",
         lambda f, fx: tiny_forecaster().fit(
-            make_panel(lengths=(30, 5), start_offsets=(0, 0)), fh=[1]
+            make_panel(lengths=(3, 2), start_offsets=(0, 0)), fh=[1]
         ),
         ValueError,
-        r"instance 's1' has 5 time points, fewer than window_length \+ "
-        r"output_length = 4 \+ 3 = 7.*use a shorter window_length",
+        r"the longest series has 3 time points, fewer than output_length \+ 1 = "
+        r"4 needed for one training window.*use a shorter output_length",
     ),
     (
         "inf_in_panel",

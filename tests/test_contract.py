@@ -52,7 +52,10 @@ def test_backtest_falls_back_with_a_warning_on_short_series():
 @pytest.mark.parametrize("calibration", ["windows", "backtest"])
 def test_interval_contains_point_and_widens_beyond_decoder(series, calibration):
     f = tiny_forecaster(
-        output_length=2, validation_split=0.3, interval_calibration=calibration
+        output_length=2,
+        validation_split=0.3,
+        interval_calibration=calibration,
+        log_transform=False,  # widths in the scaled space are the data's
     ).fit(series, fh=[1])
     fh = list(range(1, 9))
     point = f.predict(fh=fh)
@@ -60,10 +63,10 @@ def test_interval_contains_point_and_widens_beyond_decoder(series, calibration):
     lo80, hi80 = pi[("y", 0.8, "lower")], pi[("y", 0.8, "upper")]
     lo95, hi95 = pi[("y", 0.95, "lower")], pi[("y", 0.95, "upper")]
     assert np.all(lo95 <= lo80) and np.all(hi80 <= hi95)
-    if calibration == "windows":
-        # residuals of windows the network fits well are centred on 0; a
-        # backtest may find a bias, which shifts the interval off the point
-        assert np.all(lo95 <= point) and np.all(point <= hi95)
+    # the residuals are centred on their median: every interval holds the point
+    assert np.all(lo80 <= point) and np.all(point <= hi80)
+    median = f.predict_quantiles(fh=fh, alpha=[0.5])
+    np.testing.assert_allclose(median.to_numpy()[:, 0], point.to_numpy(), rtol=1e-12)
     width = (hi95 - lo95).to_numpy()
     # beyond output_length=2 the last step's quantiles grow with sqrt(step / 2)
     np.testing.assert_allclose(width[3] / width[1], np.sqrt(4 / 2), rtol=1e-6)
@@ -303,9 +306,17 @@ def test_deseasonalize_forecasts_departures_from_profile():
     assert np.all(np.isfinite(f.predict_interval().to_numpy()))
 
 
-def test_deseasonalize_needs_a_period(series):
-    with pytest.raises(ValueError, match="deseasonalize=True needs a seasonal cycle"):
-        tiny_forecaster(deseasonalize=True, seasonal_period=None).fit(series, fh=[1])
+def test_backbone_without_a_period_is_a_level(series):
+    f = tiny_forecaster(
+        deseasonalize=True,
+        seasonal_period=None,
+        epochs=0,
+        level_smoothing=1.0,
+        trend_damping=None,
+    ).fit(series, fh=[1, 2, 3])
+    assert f.profile_.shape == (1, 1, 1) and f.backbone_["harmonics"] == 0
+    # an untrained network with level_smoothing=1 and no trend: the last value
+    np.testing.assert_allclose(f.predict().to_numpy(), series.iloc[-1], rtol=1e-5)
 
 
 # --------------------------------------------------------------- ensemble --

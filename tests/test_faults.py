@@ -142,8 +142,8 @@ def test_interrupted_first_fit_leaves_forecaster_unfitted(panel_data, error):
 def test_failed_fit_on_bad_data_keeps_previous_fit(panel_data):
     f = tiny_forecaster().fit(panel_data, fh=[1, 2, 3])
     before = _state(f)
-    with pytest.raises(ValueError, match="fewer than window_length"):
-        f.fit(make_panel(lengths=(30, 4)), fh=[1])
+    with pytest.raises(ValueError, match="fewer than output_length"):
+        f.fit(make_panel(lengths=(3, 2)), fh=[1])
     _assert_unchanged(f, before)
 
 

@@ -3,6 +3,7 @@
 import random
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -129,14 +130,16 @@ def test_same_random_state_same_forecasts_and_global_rng_untouched(panel):
     random.seed(123)
     np.random.seed(123)
     py_state, np_state = random.getstate(), np.random.get_state()
-    a = tiny_forecaster(random_state=7, epochs=3).fit(panel, fh=[1, 2, 3]).predict()
+    # "windows" calibration: no backtest that could set the departure to 0
+    kw = dict(epochs=3, interval_calibration="windows")
+    a = tiny_forecaster(random_state=7, **kw).fit(panel, fh=[1, 2, 3]).predict()
     assert random.getstate() == py_state
     after = np.random.get_state()
     assert after[0] == np_state[0] and np.array_equal(after[1], np_state[1])
     assert after[2:] == np_state[2:]
-    b = tiny_forecaster(random_state=7, epochs=3).fit(panel, fh=[1, 2, 3]).predict()
+    b = tiny_forecaster(random_state=7, **kw).fit(panel, fh=[1, 2, 3]).predict()
     pd.testing.assert_frame_equal(a, b)
-    c = tiny_forecaster(random_state=8, epochs=3).fit(panel, fh=[1, 2, 3]).predict()
+    c = tiny_forecaster(random_state=8, **kw).fit(panel, fh=[1, 2, 3]).predict()
     assert not np.allclose(a.to_numpy(), c.to_numpy())
 
 
@@ -215,10 +218,25 @@ def test_caller_data_not_mutated(panel):
     pd.testing.assert_frame_equal(panel, original)
 
 
-def test_short_series_error_names_instance():
-    y = make_panel(lengths=(30, 5), start_offsets=(0, 0))
-    with pytest.raises(ValueError, match=r"instance 's1' has 5 time points.*4 \+ 3"):
+def test_series_too_short_for_any_training_window_are_refused():
+    y = make_panel(lengths=(3, 2), start_offsets=(0, 0))
+    with pytest.raises(ValueError, match=r"longest series has 3 time points.*= 4"):
         tiny_forecaster().fit(y, fh=[1])
+
+
+def test_short_series_in_a_panel_are_learned_from_and_forecast():
+    # window 4 + output 3 = 7: 's1' (5 points) and 's2' (2 points) are short
+    y = make_panel(lengths=(30, 5, 2), start_offsets=(0, 25, 28))
+    f = tiny_forecaster(interval_calibration="windows").fit(y, fh=[1, 2, 3])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "NaN filled" warning for them
+        pred = f.predict()
+        intervals = f.predict_interval()
+    assert pred.shape == (9, 1) and np.isfinite(pred.to_numpy()).all()
+    assert np.isfinite(intervals.to_numpy()).all()
+    # 's1' gives training windows (2 observed targets after >= 1 input):
+    # windows of the long series (24) + padded windows of 's1' (5 - 3 = 2)
+    assert f.n_windows_ == 24 + 2
 
 
 @pytest.mark.parametrize(
@@ -241,11 +259,11 @@ def test_failed_fit_leaves_fitted_forecaster_intact(series):
     f = tiny_forecaster().fit(series, fh=[1, 2])
     before = f.predict()
     cutoff = f.cutoff
-    with pytest.raises(ValueError, match="fewer than window_length"):
-        f.fit(series.iloc[:5], fh=[1, 2])
+    with pytest.raises(ValueError, match="fewer than output_length"):
+        f.fit(series.iloc[:2], fh=[1, 2])
     assert f.is_fitted and f.cutoff.equals(cutoff)
     pd.testing.assert_series_equal(f.predict(), before)
     g = tiny_forecaster()
     with pytest.raises(ValueError):
-        g.fit(series.iloc[:5], fh=[1, 2])
+        g.fit(series.iloc[:2], fh=[1, 2])
     assert not g.is_fitted
