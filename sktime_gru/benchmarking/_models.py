@@ -70,6 +70,14 @@ MODELS: dict[str, ModelSpec] = {
             seeded=True,
             label="GRUEncoderDecoderForecaster (defaults)",
         ),
+        # the backbone alone: the untrained network (its statistical part)
+        ModelSpec(
+            "gru_backbone",
+            "sktime_gru.forecaster:GRUEncoderDecoderForecaster",
+            {"epochs": 0},
+            seeded=True,
+            label="GRUEncoderDecoderForecaster(epochs=0): the backbone alone",
+        ),
         ModelSpec(
             "naive_last",
             "sktime.forecasting.naive:NaiveForecaster",

@@ -146,18 +146,18 @@ def update_markdown_section(path, key: str, body: str, title: str = "Benchmarks"
     return path
 
 
-def fill_output_paths(args, standard: bool, benchmarks_dir) -> None:
+def fill_output_paths(args, standard: bool, benchmarks_dir, name: str = "") -> None:
     """Default ``args.output_dir`` and ``args.benchmarks_md`` of a benchmark script.
 
     Only a standard run (no options that change what is measured) writes
-    ``benchmarks/results/`` and ``BENCHMARKS.md``; ``--quick`` runs write
-    ``results/quick/``, other runs ``results/custom/`` and no Markdown.
-    Paths the caller passed are kept.
+    ``benchmarks/results/<name>/`` and ``BENCHMARKS.md``; ``--quick`` runs
+    write ``results/<name>/quick/``, other runs ``results/<name>/custom/`` and
+    no Markdown. Paths the caller passed are kept.
     """
     benchmarks_dir = Path(benchmarks_dir)
     if args.output_dir is None:
         sub = "" if standard else ("quick" if args.quick else "custom")
-        args.output_dir = str(benchmarks_dir / "results" / sub)
+        args.output_dir = str(benchmarks_dir / "results" / name / sub)
     if args.benchmarks_md is None:
         markdown = benchmarks_dir.parent / "BENCHMARKS.md"
         args.benchmarks_md = str(markdown) if standard else ""
