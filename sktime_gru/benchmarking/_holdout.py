@@ -29,7 +29,9 @@ import pandas as pd
 
 __all__ = [
     "M1_HOWTO",
+    "HOLDOUT_COLUMNS",
     "coverage_scores",
+    "format_holdout_table",
     "format_mean_std",
     "holdout_split",
     "load_m1",
@@ -37,6 +39,7 @@ __all__ = [
     "mase",
     "merge_saved",
     "panel_to_long",
+    "save_merged",
     "score_forecasts",
     "seasonal_naive_scale",
     "smape",
@@ -182,7 +185,7 @@ def panel_to_long(pred: pd.DataFrame | pd.Series, shift: dict) -> pd.DataFrame:
 
 
 def smape(y: np.ndarray, y_pred: np.ndarray) -> float:
-    """sMAPE in percent: ``mean(200 |y - ŷ| / (|y| + |ŷ|))``; 0/0 counts as 0."""
+    """SMAPE in percent: ``mean(200 |y - ŷ| / (|y| + |ŷ|))``; 0/0 counts as 0."""
     y, y_pred = np.asarray(y, float), np.asarray(y_pred, float)
     denom = np.abs(y) + np.abs(y_pred)
     err = np.abs(y - y_pred)
@@ -319,7 +322,8 @@ def summarise_runs(runs: pd.DataFrame, order: list[str] | None = None) -> pd.Dat
     numeric = [
         c
         for c in runs.columns
-        if c not in ("model", "seed", "status") and pd.api.types.is_numeric_dtype(runs[c])
+        if c not in ("model", "seed", "status")
+        and pd.api.types.is_numeric_dtype(runs[c])
     ]
     rows = {}
     for model in order:
@@ -345,3 +349,68 @@ def format_mean_std(mean: float, std: float, digits: int) -> str:
     if not pd.isna(std):
         text += f" ± {std:.{digits}f}"
     return text
+
+
+#: Columns of a hold-out table: key -> (title, digits).
+HOLDOUT_COLUMNS = {
+    "sMAPE": ("sMAPE (%)", 2),
+    "MASE": ("MASE", 3),
+    "MAPE": ("MAPE (%)", 2),
+    "cov80_series": ("80% cov. (series / pooled)", 1),
+    "cov95_series": ("95% cov. (series / pooled)", 1),
+    "fit_s": ("fit s", 1),
+    "predict_s": ("predict s", 2),
+}
+
+
+def format_holdout_table(
+    summary: pd.DataFrame,
+    labels: dict,
+    seeded: set,
+    columns: dict | None = None,
+    pooled: bool = True,
+) -> pd.DataFrame:
+    """:func:`summarise_runs` output as strings, for Markdown.
+
+    ``mean ± std`` over seeds; coverage as ``series / pooled`` (``pooled``)
+    or series only; ``-`` for what a model does not have or when it failed,
+    with the failure in ``status``.
+    """
+    columns = columns or HOLDOUT_COLUMNS
+    out = pd.DataFrame(index=summary.index)
+    out["model"] = [labels.get(m, m) for m in summary.index]
+    ok = summary["status"] == "ok"
+    for key, (title, digits) in columns.items():
+        if key not in summary:
+            out[title] = "-"
+            continue
+        values = [
+            format_mean_std(m, s, digits)
+            for m, s in zip(summary[key], summary[f"{key}_std"])
+        ]
+        if key.endswith("_series") and pooled:
+            other = summary[key.replace("_series", "_pooled")]
+            values = [
+                v if v == "n/a" else f"{v} / {p:.1f}" for v, p in zip(values, other)
+            ]
+        out[title] = [v if good else "-" for v, good in zip(values, ok)]
+    out["seeds"] = [
+        str(n) if m in seeded else "-"
+        for m, n in zip(summary.index, summary["n_seeds"])
+    ]
+    out["status"] = (
+        summary["status"].astype(str).str.slice(0, 160).str.replace("|", "/")
+    )
+    out.index.name = "name"
+    return out
+
+
+def save_merged(path, new: pd.DataFrame) -> pd.DataFrame:
+    """Merge ``new`` into the CSV at ``path`` (:func:`merge_saved`), write it back."""
+    path = Path(path)
+    saved = pd.read_csv(path, dtype={"series_id": str}) if path.exists() else None
+    merged = merge_saved(saved, new)
+    if "seed" in merged:
+        merged["seed"] = merged["seed"].astype("Int64")
+    merged.to_csv(path, index=False)
+    return merged

@@ -114,6 +114,13 @@ MODELS: dict[str, ModelSpec] = {
             {"sp": _SP, "deseasonalize": True, "deseasonalize_model": "additive"},
             label="Theta, additive deseasonalisation (sktime, statsmodels)",
         ),
+        ModelSpec(
+            "harmonic",
+            "sktime_gru.benchmarking._harmonic:HarmonicRegressionForecaster",
+            {"sp": _SP, "fourier_terms": 2},
+            label="harmonic regression: FourierFeatures(sp 12, 2 terms) + "
+            "YfromX(LinearRegression())",
+        ),
         # peer GRUs: one global network each, 18 months in like the tutorial,
         # their libraries' defaults otherwise
         ModelSpec(
