@@ -59,6 +59,7 @@ $(BENCH_VENV)/.installed-bench: pyproject.toml
 # ~30 min on 2 cores; writes benchmarks/results/ and the sections of BENCHMARKS.md
 bench: $(BENCH_VENV)/.installed-bench
 	nice -n 10 $(BENCH_BIN)/python benchmarks/accuracy.py
+	nice -n 10 $(BENCH_BIN)/python benchmarks/interval_coverage.py --origins
 	nice -n 10 $(BENCH_BIN)/python benchmarks/tutorial_recipe.py
 	nice -n 10 $(BENCH_BIN)/python benchmarks/speed.py
 

@@ -570,3 +570,21 @@ def test_harmonic_regression_is_least_squares_on_fourier_terms():
     coef, *_ = np.linalg.lstsq(design[:-18], train.to_numpy(), rcond=None)
     np.testing.assert_allclose(pred.to_numpy(), design[-18:] @ coef, rtol=1e-8)
     assert pred.index.equals(y.index[-18:])
+
+
+def test_coverage_origins_table_means_over_seeds_then_origins():
+    cov = _script("interval_coverage")
+    assert [cov["SPLITS"][s][0] for s in cov["ORIGINS"]] == [
+        "2012-12", "2013-06", "2013-12", "2014-06", "2014-12", "2015-06"
+    ]  # fmt: skip
+    rows = [
+        dict(split="A", seed=0, coverage_80=0.7, coverage_95=0.9, fit_s=1.0),
+        dict(split="A", seed=1, coverage_80=0.9, coverage_95=1.0, fit_s=3.0),
+        dict(split="ref", seed=0, coverage_80=0.6, coverage_95=0.9, fit_s=2.0),
+        dict(split="ref", seed=1, error="ValueError: x"),
+    ]
+    table = cov["origins_table"](rows).set_index("origin")
+    assert table.loc["A", "coverage_80"] == pytest.approx(80.0)
+    assert table.loc["ref", "seeds"] == 1  # the failed seed is left out
+    assert table.loc["mean", "coverage_80"] == pytest.approx(70.0)
+    assert table.loc["mean", "coverage_95"] == pytest.approx(92.5)
