@@ -65,6 +65,7 @@ from sktime_gru.benchmarking import (  # noqa: E402
 )
 from sktime_gru.benchmarking._holdout import (  # noqa: E402
     format_holdout_table,
+    runs_provenance,
     save_merged,
     smape,
     summarise_runs,
@@ -249,7 +250,8 @@ def run(args) -> tuple[pd.DataFrame, dict]:
                 row["status"] = f"failed: {type(err).__name__}: {err}"
             print(f"  {json.dumps(row, default=str)}", flush=True)
             rows.append(row)
-    runs = pd.DataFrame(rows)
+    # no models (--models ""): only re-render the saved rows
+    runs = pd.DataFrame(rows, columns=None if rows else ["model", "seed", "status"])
     runs["seed"] = runs["seed"].astype("Int64")
     context = {
         "split": args.split,
@@ -267,7 +269,7 @@ def format_table(summary: pd.DataFrame) -> pd.DataFrame:
     return format_holdout_table(summary, labels, GRUS, COLUMNS, pooled=False)
 
 
-def render_markdown(summary: pd.DataFrame, context: dict, command: str) -> str:
+def render_markdown(summary: pd.DataFrame, context: dict, runs: pd.DataFrame) -> str:
     """The Markdown section of one split."""
     split = context["split"]
     gru = ", ".join(
@@ -303,7 +305,7 @@ def render_markdown(summary: pd.DataFrame, context: dict, command: str) -> str:
             "different runs (`--models` merges with saved rows): see "
             f"`benchmarks/results/airline/airline_{split}_runs.csv`.",
             "",
-            f"Last command: `{command}` ({machine_line()}).",
+            runs_provenance(runs),
         ]
     )
 
@@ -335,8 +337,8 @@ def main(argv: list[str] | None = None) -> dict:
     stem = f"airline_{args.split}"
     files = {"runs": out / f"{stem}_runs.csv", "markdown": out / f"{stem}.md"}
     runs = save_merged(files["runs"], runs)
-    summary = summarise_runs(runs, order=list(MODELS))
-    report = render_markdown(summary, context, command.strip())
+    summary = summarise_runs(runs, order=list(MODELS), expected=True)
+    report = render_markdown(summary, context, runs)
     files["markdown"].write_text(report + "\n")
     if args.benchmarks_md:
         update_markdown_section(args.benchmarks_md, stem, report)

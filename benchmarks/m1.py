@@ -73,7 +73,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sktime_gru.benchmarking import (  # noqa: E402
-    MODELS,
     fill_output_paths,
     machine_info,
     make_model,
@@ -83,12 +82,13 @@ from sktime_gru.benchmarking import (  # noqa: E402
 from sktime_gru.benchmarking._holdout import (  # noqa: E402
     M1_HOWTO,
     coverage_scores,
-    format_mean_std,
+    format_holdout_table,
     holdout_split,
     load_m1,
     long_to_panel,
-    merge_saved,
     panel_to_long,
+    runs_provenance,
+    save_merged,
     score_forecasts,
     summarise_runs,
 )
@@ -122,7 +122,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Score baselines and the GRU on M1's 617 monthly series."
     )
-    parser.add_argument("--split", choices=("official", "selection"), default="official")
+    parser.add_argument(
+        "--split", choices=("official", "selection"), default="official"
+    )
     parser.add_argument(
         "--models", default=",".join(ALL_MODELS), help="default: %(default)s"
     )
@@ -256,15 +258,14 @@ def run(args):
                     row.update(coverage_scores(forecasts, test, LEVELS))
                 row["n_series"] = len(scores)
                 row["status"] = "ok"
-                per_series.append(
-                    scores.reset_index().assign(model=name, seed=seed)
-                )
+                per_series.append(scores.reset_index().assign(model=name, seed=seed))
             except Exception as err:  # noqa: BLE001 - report and go on
                 traceback.print_exc()
                 row["status"] = f"failed: {type(err).__name__}: {err}"
             print(f"  {json.dumps(row, default=str)}", flush=True)
             runs.append(row)
-    runs = pd.DataFrame(runs)
+    # no models (--models ""): only re-render the saved rows
+    runs = pd.DataFrame(runs, columns=None if runs else ["model", "seed", "status"])
     runs["seed"] = runs["seed"].astype("Int64")
     series = (
         pd.concat(per_series, ignore_index=True)
@@ -282,46 +283,9 @@ def run(args):
     return runs, series, context
 
 
-def _read(path: Path) -> pd.DataFrame | None:
-    return pd.read_csv(path, dtype={"series_id": str}) if path.exists() else None
-
-
 def format_table(summary: pd.DataFrame) -> pd.DataFrame:
     """The summary as strings (``mean ± std`` over seeds)."""
-    columns = {
-        "sMAPE": ("sMAPE (%)", 2),
-        "MASE": ("MASE", 3),
-        "MAPE": ("MAPE (%)", 2),
-        "cov80_series": ("80% cov. (series / pooled)", 1),
-        "cov95_series": ("95% cov. (series / pooled)", 1),
-        "fit_s": ("fit s", 1),
-        "predict_s": ("predict s", 2),
-    }
-    out = pd.DataFrame(index=summary.index)
-    out["model"] = [LABELS.get(m, m) for m in summary.index]
-    for key, (title, digits) in columns.items():
-        if key not in summary:
-            out[title] = "-"
-            continue
-        values = [
-            format_mean_std(m, s, digits)
-            for m, s in zip(summary[key], summary[f"{key}_std"])
-        ]
-        if key.endswith("_series"):
-            pooled = key.replace("_series", "_pooled")
-            values = [
-                v if v == "n/a" else f"{v} / {p:.1f}"
-                for v, p in zip(values, summary[pooled])
-            ]
-        out[title] = [
-            v if status == "ok" else "-" for v, status in zip(values, summary["status"])
-        ]
-    out["seeds"] = [
-        str(n) if m in GRUS else "-" for m, n in zip(summary.index, summary["n_seeds"])
-    ]
-    out["status"] = summary["status"].str.slice(0, 160).str.replace("|", "/")
-    out.index.name = "name"
-    return out
+    return format_holdout_table(summary, LABELS, set(GRUS))
 
 
 LABELS = {name: spec[2] for name, spec in STATS.items()} | GRUS
@@ -340,6 +304,7 @@ def render_markdown(summary, runs, context, command, machine) -> str:
     )
     dropped = context["dropped"]
     gru = {"random_state": "seed", **context["gru_params"]}
+    gru_args = ", ".join(f"{k}={v}" for k, v in gru.items())
     lines = [
         f"## M1 monthly, {split} split (`benchmarks/m1.py --split {split}`)",
         "",
@@ -365,17 +330,17 @@ def render_markdown(summary, runs, context, command, machine) -> str:
         " GRU `predict_interval(coverage=[0.8, 0.95])`). Baselines: "
         "statsforecast `StatsForecast(models=[m], freq=1, n_jobs=1).forecast("
         "h=18, level=[80, 95])` on the long frame, season length 12; their "
-        "\"fit s\" is that one call (fit and forecast of all series). GRU: "
-        f"`GRUEncoderDecoderForecaster({', '.join(f'{k}={v}' for k, v in gru.items())})`"
+        '"fit s" is that one call (fit and forecast of all series). GRU: '
+        f"`GRUEncoderDecoderForecaster({gru_args})`"
         " (backbone: `epochs=0`) fitted with sktime's API on a `pd-multiindex` "
         "panel of all scored series (integer time, each series shifted to end "
-        "at the same point), \"fit s\" / \"predict s\" are `fit` and `predict` "
+        'at the same point), "fit s" / "predict s" are `fit` and `predict` '
         "of the whole panel; `a ± b`: mean and std (ddof=1) over seeds "
         f"{', '.join(map(str, context['seeds']))}. Rows were run on "
         "different occasions (`--models` merges with saved rows): the run log "
         f"is `benchmarks/results/m1/m1_{split}_runs.csv`.",
         "",
-        f"Last command: `{command}` ({machine}).",
+        runs_provenance(runs),
     ]
     return "\n".join(lines)
 
@@ -414,11 +379,9 @@ def main(argv: list[str] | None = None) -> dict:
         "series": out / f"{stem}_series.csv",
         "markdown": out / f"{stem}.md",
     }
-    runs = merge_saved(_read(files["runs"]), runs)
-    series = merge_saved(_read(files["series"]), series)
-    runs.to_csv(files["runs"], index=False)
-    series.to_csv(files["series"], index=False)
-    summary = summarise_runs(runs, order=ALL_MODELS)
+    runs = save_merged(files["runs"], runs)
+    save_merged(files["series"], series)
+    summary = summarise_runs(runs, order=ALL_MODELS, expected=True)
     report = render_markdown(summary, runs, context, command.strip(), machine)
     files["markdown"].write_text(report + "\n")
     if args.benchmarks_md:

@@ -588,3 +588,12 @@ def test_coverage_origins_table_means_over_seeds_then_origins():
     assert table.loc["ref", "seeds"] == 1  # the failed seed is left out
     assert table.loc["mean", "coverage_80"] == pytest.approx(70.0)
     assert table.loc["mean", "coverage_95"] == pytest.approx(92.5)
+
+
+def test_summarise_runs_lists_models_not_run_yet():
+    from sktime_gru.benchmarking._holdout import summarise_runs
+
+    runs = pd.DataFrame(dict(model=["naive"], seed=[None], MASE=[1.0], status="ok"))
+    summary = summarise_runs(runs, order=["naive", "gru"], expected=True)
+    assert summary.loc["gru", "status"] == "not run yet"
+    assert np.isnan(summary.loc["gru", "MASE"]) and summary.loc["gru", "n_seeds"] == 0

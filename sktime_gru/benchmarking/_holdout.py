@@ -39,6 +39,7 @@ __all__ = [
     "mase",
     "merge_saved",
     "panel_to_long",
+    "runs_provenance",
     "save_merged",
     "score_forecasts",
     "seasonal_naive_scale",
@@ -297,7 +298,9 @@ def merge_saved(saved: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([kept, new], ignore_index=True)
 
 
-def summarise_runs(runs: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:
+def summarise_runs(
+    runs: pd.DataFrame, order: list[str] | None = None, expected: bool = False
+) -> pd.DataFrame:
     """One row per model: mean and std (ddof=1) over seeds of the run scores.
 
     Parameters
@@ -307,6 +310,9 @@ def summarise_runs(runs: pd.DataFrame, order: list[str] | None = None) -> pd.Dat
         (``"ok"`` or why it failed) and numeric score / timing columns.
     order : list of str or None
         Row order (models not in it follow in order of appearance).
+    expected : bool, default=False
+        Also give every model of ``order`` without runs a row, with status
+        ``"not run yet"``: every table shows every model.
 
     Returns
     -------
@@ -316,6 +322,8 @@ def summarise_runs(runs: pd.DataFrame, order: list[str] | None = None) -> pd.Dat
         (``"ok"``, or the first failure's message when no run succeeded).
     """
     seen = list(dict.fromkeys(runs["model"]))
+    if expected:
+        seen += [m for m in order or [] if m not in seen]
     order = [m for m in (order or []) if m in seen] + [
         m for m in seen if m not in (order or [])
     ]
@@ -329,12 +337,13 @@ def summarise_runs(runs: pd.DataFrame, order: list[str] | None = None) -> pd.Dat
     for model in order:
         group = runs[runs["model"] == model]
         ok = group[group["status"] == "ok"]
+        failed = group["status"].iloc[0] if len(group) else "not run yet"
         row = {}
         for col in numeric:
             row[col] = ok[col].mean() if len(ok) else np.nan
             row[f"{col}_std"] = ok[col].std(ddof=1) if len(ok) > 1 else np.nan
         row["n_seeds"] = len(ok)
-        row["status"] = "ok" if len(ok) else str(group["status"].iloc[0])
+        row["status"] = "ok" if len(ok) else str(failed)
         rows[model] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "model"
@@ -414,3 +423,22 @@ def save_merged(path, new: pd.DataFrame) -> pd.DataFrame:
         merged["seed"] = merged["seed"].astype("Int64")
     merged.to_csv(path, index=False)
     return merged
+
+
+def runs_provenance(runs: pd.DataFrame) -> str:
+    """Which run measured which rows: one Markdown line per command and time.
+
+    Uses the ``command``, ``when_utc`` and ``machine`` columns the scripts
+    write into their runs CSV (rows without them are left out).
+    """
+    needed = {"command", "when_utc", "machine"}
+    if not needed <= set(runs.columns) or runs.empty:
+        return ""
+    lines = []
+    groups = runs.dropna(subset=["command"]).groupby(
+        ["when_utc", "command", "machine"], sort=True
+    )
+    for (when, command, machine), group in groups:
+        models = ", ".join(dict.fromkeys(group["model"]))
+        lines.append(f"- {models}: `{command}`, {when} UTC ({machine})")
+    return "\n".join(["Measured by:", "", *lines])
