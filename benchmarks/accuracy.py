@@ -612,6 +612,11 @@ def main(argv: list[str] | None = None) -> dict:
             context["gru_effective"] = saved_context["gru_effective"]
     if long is None or not len(long):
         raise SystemExit("no model ran; see the notes above")
+    if args.standard:
+        # every table shows every default model
+        for name in DEFAULT_MODELS:
+            if name not in set(long["model"]) and name not in context["failures"]:
+                context["failures"][name] = "not run yet"
     summary = _ordered(summarise(long), list(MODELS))
 
     files = {
