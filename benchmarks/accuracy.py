@@ -554,7 +554,7 @@ def render_markdown(
     merged = context.get("merged_from_saved")
     lines += [
         "",
-        f"Command: `{command}`; wall time {wall_s / 60:.1f} min ({_machine_line()})"
+        f"Command: `{command}`; wall time {wall_s / 60:.1f} min ({context['machine']})"
         + (
             f"; rows of {', '.join(merged)} are saved rows of an earlier run of "
             "the same protocol (`benchmarks/results/accuracy.csv`)."
@@ -589,6 +589,7 @@ def main(argv: list[str] | None = None) -> dict:
     command = "python benchmarks/accuracy.py " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
+    machine = _machine_line()  # at the start: the source revision that runs
     start = time.perf_counter()
     long, context = run(args)
     wall_s = time.perf_counter() - start
@@ -629,6 +630,7 @@ def main(argv: list[str] | None = None) -> dict:
     long.to_csv(files["csv"], index=False)
     summary.to_csv(files["summary_csv"])
     files["context"].write_text(json.dumps(context, indent=1, default=str) + "\n")
+    context["machine"] = machine
     report = render_markdown(long, summary, context, command.strip(), wall_s)
     files["markdown"].write_text(report + "\n")
     plot_summary(summary, files["png"])

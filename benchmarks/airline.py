@@ -328,8 +328,9 @@ def main(argv: list[str] | None = None) -> dict:
     command = "python benchmarks/airline.py " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
+    machine = machine_line()  # at the start: the source revision that runs
     runs, context = run(args)
-    runs["machine"] = machine_line()
+    runs["machine"] = machine
     runs["command"] = command.strip()
     runs["when_utc"] = pd.Timestamp.now("UTC").strftime("%Y-%m-%d %H:%M")
     out = Path(args.output_dir)

@@ -365,8 +365,8 @@ def main(argv: list[str] | None = None) -> dict:
     )
     if args.model_list and not Path(args.m1_path).exists():
         raise SystemExit(f"no M1 data at {args.m1_path}. {M1_HOWTO}")
+    machine = machine_line()  # at the start: the source revision that runs
     runs, series, context = run(args)
-    machine = machine_line()
     runs["machine"] = machine
     runs["command"] = command.strip()
     runs["when_utc"] = pd.Timestamp.now("UTC").strftime("%Y-%m-%d %H:%M")
