@@ -312,8 +312,7 @@ def render_markdown(summary, runs, context, command, machine) -> str:
         f"fh = 1..{HORIZON}. "
         + (
             f"Too short for this split (fewer than 13 training points), not "
-            f"scored: {len(dropped)} series ({', '.join(dropped[:20])}"
-            f"{', ...' if len(dropped) > 20 else ''}). "
+            f"scored: {len(dropped)} series ({', '.join(dropped)}). "
             if dropped
             else "No series was too short for this split. "
         ),

@@ -440,5 +440,5 @@ def runs_provenance(runs: pd.DataFrame) -> str:
     )
     for (when, command, machine), group in groups:
         models = ", ".join(dict.fromkeys(group["model"]))
-        lines.append(f"- {models}: `{command}`, {when} UTC ({machine})")
+        lines.append(f"- {models}: `{command}`, finished {when} UTC ({machine})")
     return "\n".join(["Measured by:", "", *lines])
