@@ -314,8 +314,8 @@ def render_markdown(summary, runs, context, command, machine) -> str:
             f"Too short for this split (fewer than 13 training points), not "
             f"scored: {len(dropped)} series ({', '.join(dropped)}). "
             if dropped
-            else "No series was too short for this split. "
-        ),
+            else "No series was too short for this split."
+        ).rstrip(),
         "",
         markdown_table(format_table(summary)),
         "",
