@@ -54,7 +54,18 @@ def _git_revision() -> str | None:
             timeout=10,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            # the outputs of the benchmarks are not source: a run that follows
+            # another one in the same checkout is not "dirty" because of them
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":!BENCHMARKS.md",
+                ":!benchmarks/results",
+            ],
             cwd=root,
             capture_output=True,
             text=True,
@@ -76,7 +87,8 @@ def machine_info() -> dict:
         ``memory_gib``, ``load_average`` (1, 5, 15 min, at the time of the
         call: others' jobs on a shared machine slow benchmarks down),
         ``platform``, ``python``, ``versions`` (installed packages) and
-        ``git`` (commit of the source tree, ``+dirty`` with local changes).
+        ``git`` (commit of the source tree, ``+dirty`` with local changes;
+        changes to BENCHMARKS.md and benchmarks/results/ do not count).
     """
     try:
         import psutil
