@@ -21,7 +21,12 @@ PEERS_BIN  := $(PEERS_VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 PEER_MODELS := gru,darts_gru,darts_block_gru,nf_gru,naive_mean,autoets
 
-.PHONY: demo test test-fast lint bench bench-peers clean
+# M1 is not shipped (see benchmarks/m1.py): where our machines keep it
+M1_PATH ?= ../shared/data/m1_monthly.csv.gz
+# extra arguments for bench-m1 / bench-airline, e.g. ARGS="--models gru,gru_backbone"
+ARGS ?=
+
+.PHONY: demo test test-fast lint bench bench-m1 bench-airline bench-peers clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,11 +56,23 @@ $(BENCH_VENV)/.installed-bench: pyproject.toml
 	$(BENCH_BIN)/python -m pip install -e ".[benchmark]"
 	touch $@
 
-# ~20 min on 2 cores; writes benchmarks/results/ and the sections of BENCHMARKS.md
+# ~30 min on 2 cores; writes benchmarks/results/ and the sections of BENCHMARKS.md
 bench: $(BENCH_VENV)/.installed-bench
 	nice -n 10 $(BENCH_BIN)/python benchmarks/accuracy.py
+	nice -n 10 $(BENCH_BIN)/python benchmarks/interval_coverage.py --origins
 	nice -n 10 $(BENCH_BIN)/python benchmarks/tutorial_recipe.py
 	nice -n 10 $(BENCH_BIN)/python benchmarks/speed.py
+
+# M1's 617 monthly series, official and selection splits (baselines ~5 min
+# each on 2 cores, plus AutoARIMA); GRU rows only: make bench-m1 ARGS="--models gru,gru_backbone"
+bench-m1: $(BENCH_VENV)/.installed-bench
+	nice -n 10 $(BENCH_BIN)/python benchmarks/m1.py --split official --m1-path $(M1_PATH) $(ARGS)
+	nice -n 10 $(BENCH_BIN)/python benchmarks/m1.py --split selection --m1-path $(M1_PATH) $(ARGS)
+
+# the airline data, official and selection splits (~2 min with the GRU)
+bench-airline: $(BENCH_VENV)/.installed-bench
+	nice -n 10 $(BENCH_BIN)/python benchmarks/airline.py --split official $(ARGS)
+	nice -n 10 $(BENCH_BIN)/python benchmarks/airline.py --split selection $(ARGS)
 
 $(PEERS_VENV)/.installed-peers: pyproject.toml
 	$(PYTHON) -m venv $(PEERS_VENV)

