@@ -474,7 +474,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         for m in range(n_members):
             # members differ only by seed: initial weights, dropout, window order
             member_seed = seed + _MEMBER_SEED_STRIDE * m
-            member = self._build(encoding, horizon, member_seed, m)
+            member = self._build(encoding, horizon, member_seed, m, epochs > 0)
             member_history = self._train(
                 member,
                 *shared,
@@ -936,7 +936,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             return members[0]
         return average_networks(members)
 
-    def _build(self, encoding: Encoding, horizon, seed, member=0):
+    def _build(self, encoding: Encoding, horizon, seed, member=0, compile=True):
+        """Build (and compile) a network for ``encoding``'s inputs.
+
+        ``compile=False`` for a network that is not trained now: it keeps no
+        empty optimizer state (``_train`` compiles it when it is trained).
+        """
         import_keras()
         network = build_network(
             window_length=self.window_length,
@@ -955,7 +960,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             seed=seed,
             name=f"gru_encoder_decoder_{member}",
         )
-        return compile_like(network, self)
+        return compile_like(network, self) if compile else network
 
     def _train(
         self,
@@ -1319,6 +1324,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 "ensemble_size": 2,
                 # intervals from the held-out windows (set 1: the backtest)
                 "interval_calibration": "windows",
+                # the backbone's components fixed (set 1: chosen in fit)
+                "harmonics": 1,
+                "log_transform": False,
+                "level_smoothing": 0.4,
+                "trend_damping": 0.9,
             },
         ]
 
