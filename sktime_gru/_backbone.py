@@ -28,13 +28,14 @@ windows, ``C`` candidates.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 __all__ = [
     "Backbone",
     "anchor_matrix",
+    "backbone_params",
     "estimate_period",
     "fit_profile",
     "select_backbone",
@@ -76,6 +77,11 @@ class Backbone:
     def matrix(self, window: int, horizon: int) -> np.ndarray:
         """Anchor matrix ``(H, W)``: see :func:`anchor_matrix`."""
         return anchor_matrix(window, horizon, self.alpha, self.phi)
+
+
+def backbone_params(backbone: Backbone | None) -> dict | None:
+    """Return the backbone as plain fitted state (saved by ``save_model``)."""
+    return None if backbone is None else asdict(backbone)
 
 
 def anchor_matrix(

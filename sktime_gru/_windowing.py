@@ -19,6 +19,7 @@ import numpy as np
 
 __all__ = [
     "complete_windows",
+    "evenly_at_most",
     "front_padding",
     "fill_window_gaps",
     "gather_blocks",
@@ -387,3 +388,10 @@ def fill_window_gaps(windows: np.ndarray, labels) -> np.ndarray:
         stacklevel=3,
     )
     return out
+
+
+def evenly_at_most(starts: np.ndarray, limit: int) -> np.ndarray:
+    """At most ``limit`` of ``starts``, evenly spaced: every series and period stays."""
+    if len(starts) <= limit:
+        return starts
+    return starts[np.linspace(0, len(starts) - 1, limit).astype(np.int64)]
