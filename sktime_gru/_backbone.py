@@ -39,6 +39,7 @@ __all__ = [
     "estimate_period",
     "fit_profile",
     "select_backbone",
+    "select_for_panel",
 ]
 
 # candidate smoothing parameters of the level and damping of the trend
@@ -487,3 +488,33 @@ def _snaive_scale(values, offsets, lag):
     level = _mean_by(np.abs(values), series, n_series)
     scale = np.where(np.isfinite(scale) & (scale > 0), scale, level)
     return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+
+
+def select_for_panel(
+    panel, horizon, seasonal_period, *, window, harmonics, log, alpha, phi
+) -> Backbone:
+    """Return the backbone's components for ``panel``: fixed, or chosen.
+
+    The components are fixed by the parameters that are not ``"auto"``, the
+    others chosen by :func:`select_backbone` on the last ``min(2 * horizon,
+    max(horizon, longest series // 3))`` points of every series.
+    """
+    phase = None
+    if seasonal_period:
+        phase = (panel.positions // panel.grid.step) % seasonal_period
+    longest = int(panel.lengths.max())
+    held_back = min(2 * horizon, max(horizon, longest // 3))
+    backbone, _ = select_backbone(
+        panel.values,
+        panel.offsets,
+        phase,
+        seasonal_period,
+        window=window,
+        horizon=horizon,
+        held_back=held_back,
+        harmonics=harmonics,
+        log=log,
+        alpha=alpha,
+        phi=phi,
+    )
+    return backbone

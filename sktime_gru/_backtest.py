@@ -12,8 +12,9 @@ from the backbone is kept:
   windows (validation, training or new-series windows);
 - :func:`shrink_departure`: apply that weight to a network's head.
 
-The networks are built and trained by callables the forecaster passes in, so
-this module never imports the estimator (nor Keras itself).
+The networks are built and trained with the parameters of the forecaster
+passed in (:func:`~sktime_gru._training.build_like`); this module never
+imports the estimator.
 
 Dimension legend: ``R`` rows of the flat panel, ``F`` input features (raw
 columns, then calendar), ``T`` targets, ``N`` windows, ``W`` window (input)
@@ -28,7 +29,12 @@ import warnings
 import numpy as np
 
 from sktime_gru._tails import Data, encode_rows
-from sktime_gru._training import as_tensors, predict_network
+from sktime_gru._training import (
+    as_tensors,
+    build_like,
+    predict_network,
+    train_like,
+)
 from sktime_gru._windowing import (
     complete_windows,
     evenly_at_most,
@@ -51,7 +57,7 @@ __all__ = [
 MAX_RESIDUAL_WINDOWS = 20_000
 
 
-def backtest_residuals(data: Data, encoding, horizon, *, window, build, train, eager):
+def backtest_residuals(est, data: Data, encoding, horizon, seed):
     """Out-of-sample residuals (scaled) of a network that never saw them.
 
     One network with the forecaster's parameters is trained on every series
@@ -69,6 +75,8 @@ def backtest_residuals(data: Data, encoding, horizon, *, window, build, train, e
 
     Parameters
     ----------
+    est : GRUEncoderDecoderForecaster
+        Supplies the network's and the training's parameters.
     data : Data
         The (padded) training rows.
     encoding : Encoding
@@ -76,14 +84,8 @@ def backtest_residuals(data: Data, encoding, horizon, *, window, build, train, e
         before the held-back part.
     horizon : int
         Decoder steps ``H``.
-    window : int
-        Encoder steps ``W``.
-    build : callable
-        ``build(encoding) -> network``, a compiled network for ``encoding``.
-    train : callable
-        ``train(network, scaled, starts, held_out)``: trains it in place.
-    eager : bool
-        Predict eagerly (``run_eagerly``).
+    seed : int
+        Seed of the backtest network.
 
     Returns
     -------
@@ -91,7 +93,7 @@ def backtest_residuals(data: Data, encoding, horizon, *, window, build, train, e
         None, with a warning, when the series are too short.
     weight : float
     """
-    panel = data.panel
+    panel, window, eager = data.panel, est.window_length, est.run_eagerly
     held_back = min(2 * horizon, int(panel.lengths.max()) - window - horizon)
     usable = min(horizon, held_back - 2)  # steps seen from >= 3 origins
     starts = test = np.empty(0, dtype=np.int64)
@@ -115,7 +117,7 @@ def backtest_residuals(data: Data, encoding, horizon, *, window, build, train, e
             stacklevel=4,
         )
         return None, 1.0
-    network = build(encoding)
+    network = build_like(est, encoding, horizon, seed, "backtest")
     block, valid = backtest_block(data, encoding, scaled, test, window, horizon)
     untrained = None
     if encoding.backbone is not None:
@@ -123,7 +125,16 @@ def backtest_residuals(data: Data, encoding, horizon, *, window, build, train, e
     tensors = as_tensors(scaled, starts)
     # from here on read the tensors' memory (views): no second copy
     scaled, starts = (t.numpy() for t in tensors)
-    train(network, *tensors, starts[:0])
+    train_like(
+        est,
+        network,
+        *tensors,
+        starts[:0],
+        horizon,
+        seed,
+        est.epochs,
+        keep_optimizer=False,
+    )
     residuals = block_residuals(network, block, window, eager)  # -> (N, H, T)
     residuals[~valid[:, window:]] = np.nan
     residuals[:, usable:] = np.nan

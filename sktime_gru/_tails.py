@@ -265,14 +265,18 @@ def extend_tails(
 
 def future_x(
     X, future_pos: np.ndarray, needed: np.ndarray, *, grid, x_columns, instances, cutoff
-) -> np.ndarray:
+) -> np.ndarray | None:
     """Raw X rows at ``future_pos`` (n, S) for every series -> (n, S, Fx).
 
     X must cover every step from each series' next time point to the last
     forecast time (``needed[i]`` steps of series ``i``); decoder steps after the
     last row of X (when ``fh`` ends before the decoder does) repeat that last
-    row.
+    row. Fitted without X (``x_columns`` None): None, and X must be None.
     """
+    if x_columns is None:
+        if X is not None:
+            check_x_columns(X.columns, None)  # raises: fitted without X
+        return None
     if X is None:
         raise ValueError(
             "the forecaster was fitted with exogenous X, so predict needs X "

@@ -12,18 +12,16 @@ from sktime_gru._atomic import atomic
 from sktime_gru._backbone import (
     Backbone,
     backbone_params,
-    estimate_period,
-    select_backbone,
+    select_for_panel,
 )
 from sktime_gru._backtest import (
     backtest_residuals,
-    shrink_departure,
     window_residuals,
 )
 from sktime_gru._decoding import decode_recursively, encoder_inputs
-from sktime_gru._encoding import Encoding, resolve_seasonal_period
+from sktime_gru._encoding import Encoding, resolve_period
+from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
 from sktime_gru._intervals import residual_offsets, residual_variance
-from sktime_gru._network import average_networks
 from sktime_gru._panel import frame_from_forecasts
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
@@ -31,7 +29,6 @@ from sktime_gru._tails import (
     Data,
     assemble,
     check_pretrain_columns,
-    check_x_columns,
     encode_rows,
     extend_tails,
     filled_raw,
@@ -43,7 +40,6 @@ from sktime_gru._tails import (
 )
 from sktime_gru._training import (
     as_tensors,
-    build_like,
     clone_network,
     train_like,
 )
@@ -54,21 +50,19 @@ from sktime_gru._validation import (
     check_not_forked,
     check_out_of_sample,
     check_params,
-    check_x_covers_y,
+    check_training_data,
     check_y,
 )
 from sktime_gru._windowing import (
     complete_windows,
     new_row_starts,
-    split_train_validation,
     tail_rows,
-    window_starts,
+    training_windows,
 )
 
 __all__ = ["GRUEncoderDecoderForecaster", "InSampleHorizonError"]
 
 _MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
-_MEMBER_SEED_STRIDE = 7919
 
 
 class GRUEncoderDecoderForecaster(BaseForecaster):
@@ -376,7 +370,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         fitting raises (or is interrupted), the forecaster is restored to the
         state it had before the call: a fitted one keeps predicting as before.
         """
-        self._check_training_data(y, X, fh)
+        check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
         return self._atomic(
             lambda: super(GRUEncoderDecoderForecaster, self).fit(y, X=X, fh=fh)
         )
@@ -389,21 +383,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         is interrupted), the forecaster and its pretrained network are left as
         they were.
         """
-        self._check_training_data(y, X, fh)
+        check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
         network = getattr(self, "pretrained_network_", None)
         return self._atomic(
             lambda: super(GRUEncoderDecoderForecaster, self).pretrain(y, X=X, fh=fh),
             network,
         )
-
-    def _check_training_data(self, y, X, fh) -> None:
-        """Our messages (series, column, time stamp, fix) before sktime's."""
-        check_not_forked()
-        check_horizon(fh)
-        check_y(y, "y", allow_missing=self.get_tag("capability:missing_values"))
-        if X is not None:
-            check_y(X, "X", allow_missing=True)
-            check_x_covers_y(y, X)
 
     def _atomic(self, call, network=None):
         """Run ``call``; on any failure restore attributes and ``network``'s state."""
@@ -461,52 +446,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         # the backtest first: its arrays are freed before the members' are made
         backtest, weight = None, 1.0
         if self.interval_calibration == "backtest":
-            backtest_seed = seed + _MEMBER_SEED_STRIDE * self.ensemble_size
+            backtest_seed = seed + MEMBER_SEED_STRIDE * self.ensemble_size
             backtest, weight = backtest_residuals(
-                data,
-                encoding,
-                horizon,
-                window=self.window_length,
-                build=lambda enc: build_like(
-                    self, enc, horizon, backtest_seed, "backtest"
-                ),
-                train=lambda network, *windows: train_like(
-                    self,
-                    network,
-                    *windows,
-                    horizon,
-                    backtest_seed,
-                    self.epochs,
-                    keep_optimizer=False,
-                ),
-                eager=self.run_eagerly,
+                self, data, encoding, horizon, backtest_seed
             )
         scaled = encode_rows(encoding, data)  # -> (R, F)
-        members, history = [], {}
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (t.numpy() for t in shared)
-        # the backtest found no departure from the backbone worth keeping: the
-        # untrained network (the backbone) is the forecaster, one is enough
-        n_members = self.ensemble_size if weight > 0 else 1
-        epochs = self.epochs if weight > 0 else 0
-        for m in range(n_members):
-            # members differ only by seed: initial weights, dropout, window order
-            member_seed = seed + _MEMBER_SEED_STRIDE * m
-            member = build_like(self, encoding, horizon, member_seed, m, epochs > 0)
-            member_history = train_like(
-                self,
-                member,
-                *shared,
-                horizon,
-                member_seed,
-                epochs,
-                keep_optimizer=n_members == 1,
-            )
-            history = history or member_history
-            shrink_departure(member, weight)
-            members.append(member)
-        network = self._combine(members)
+        network, history = train_ensemble(self, encoding, shared, horizon, seed, weight)
         if backtest is not None:
             residuals, calibration = backtest, "backtest"
         else:
@@ -598,16 +546,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         data = pad_short(data, self.window_length, horizon)
         scaled = encode_rows(encoding, data)
         train, held_out = self._split_windows(data, scaled, horizon)
-        train_like(
-            self,
-            self.pretrained_network_,
-            scaled,
-            train,
-            held_out,
-            horizon,
-            self.seed_ + 2,
-            self.epochs,
-        )
+        network, seed = self.pretrained_network_, self.seed_ + 2
+        train_like(self, network, scaled, train, held_out, horizon, seed, self.epochs)
         return self
 
     def _has_pretrained(self) -> bool:
@@ -624,18 +564,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         padded = pad_short(data, self.window_length, horizon)
         scaled = encode_rows(encoding, padded)
         train, held_out = self._split_windows(padded, scaled, horizon, require=False)
-        history = {}
-        if self.fine_tune_epochs and len(train):
-            history = train_like(
-                self,
-                network,
-                scaled,
-                train,
-                held_out,
-                horizon,
-                seed,
-                self.fine_tune_epochs,
-            )
+        history, epochs = {}, self.fine_tune_epochs
+        if epochs and len(train):
+            inputs = (scaled, train, held_out)
+            history = train_like(self, network, *inputs, horizon, seed, epochs)
         windows = held_out if len(held_out) else train
         if len(windows):
             residuals = window_residuals(
@@ -671,7 +603,18 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.seed_ = seed
         self.residuals_ = residuals
         self.calibration_ = calibration
-        self._remember(data)
+        # what predict and update need: the last observations of each series
+        panel = data.panel
+        # rows before a short series' start are NaN (pretrained fits only)
+        tail = tail_rows(data.raw, panel.offsets, self._tail_length)
+        self.tail_ = tail  # -> (n, L, C + Fx), unscaled
+        self.last_positions_ = panel.positions[panel.offsets[1:] - 1]
+        self.first_positions_ = panel.positions[panel.offsets[:-1]]
+        self.instances_ = panel.instances
+        self._grid = panel.grid
+        self._y_columns = panel.columns
+        self._x_columns = None if data.x_names is None else pd.Index(data.x_names)
+        self._index_names = panel.index_names
         return self
 
     # ------------------------------------------------------- data assembly --
@@ -704,11 +647,20 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         else:
             horizon = self._resolve_output_length(fh)
             check_long_enough(data.panel, horizon)
-            seasonal_period = self._resolve_period(data.panel)
+            seasonal_period = resolve_period(self.seasonal_period, data.panel)
             deseasonalize = self.deseasonalize in ("auto", True)
             backbone = None
             if deseasonalize:
-                backbone = self._select_backbone(data.panel, horizon, seasonal_period)
+                backbone = select_for_panel(
+                    data.panel,
+                    horizon,
+                    seasonal_period,
+                    window=self.window_length,
+                    harmonics=self.harmonics,
+                    log=self.log_transform,
+                    alpha=self.level_smoothing,
+                    phi=self.trend_damping,
+                )
         encoding = Encoding.fit(
             data.raw,
             data.panel,
@@ -719,34 +671,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             backbone=backbone,
         )
         return data, horizon, encoding
-
-    def _resolve_period(self, panel) -> int | None:
-        """``seasonal_period`` for this panel: from its frequency or its data."""
-        if self.seasonal_period == "auto" and panel.grid.freq is None:
-            return estimate_period(panel.values, panel.offsets)
-        return resolve_seasonal_period(self.seasonal_period, panel.grid.freq)
-
-    def _select_backbone(self, panel, horizon, seasonal_period) -> Backbone:
-        """Return the backbone's components: fixed by the parameters, or chosen."""
-        phase = None
-        if seasonal_period:
-            phase = (panel.positions // panel.grid.step) % seasonal_period
-        longest = int(panel.lengths.max())
-        held_back = min(2 * horizon, max(horizon, longest // 3))
-        backbone, _ = select_backbone(
-            panel.values,
-            panel.offsets,
-            phase,
-            seasonal_period,
-            window=self.window_length,
-            horizon=horizon,
-            held_back=held_back,
-            harmonics=self.harmonics,
-            log=self.log_transform,
-            alpha=self.level_smoothing,
-            phi=self.trend_damping,
-        )
-        return backbone
 
     def _fitted_backbone(self) -> Backbone | None:
         params = getattr(self, "backbone_", None)
@@ -772,41 +696,17 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         return np.arange(len(self.tail_))[:, None]
 
     def _split_windows(self, data, values, horizon, require=True):
-        """Training and held-out window starts, without windows that hold NaN.
-
-        ``values``: the rows of ``data`` (raw or scaled: the same NaN).
-        """
-        offsets = data.panel.offsets
-        starts = window_starts(offsets, self.window_length, horizon)
-        held_out = starts[:0]
-        if self.validation_split:
-            starts, held_out = split_train_validation(
-                offsets, starts, horizon, self.validation_split
-            )
-        span = self.window_length + horizon
-        train = starts[complete_windows(values, starts, span)]
-        held_out = held_out[complete_windows(values, held_out, span)]
-        if not len(train) and require:
-            raise ValueError(
-                "no complete training window: every window of window_length + "
-                f"output_length = {span} time points contains NaN, or "
-                f"validation_split={self.validation_split} holds out all of them; "
-                "fill missing values, use shorter windows or a smaller "
-                "validation_split"
-            )
-        return train, held_out
+        """Training and held-out window starts of ``data`` without NaN."""
+        return training_windows(
+            data.panel.offsets,
+            values,
+            self.window_length,
+            horizon,
+            self.validation_split,
+            require=require,
+        )
 
     # ------------------------------------------------------------- network --
-    def _combine(self, members):
-        """Return the single member, or a model averaging all members.
-
-        The average is compiled only when it is trained (``update``), so that
-        no empty optimizer state is stored with it.
-        """
-        if len(members) == 1:
-            return members[0]
-        return average_networks(members)
-
     # ------------------------------------------------------------- predict --
     @property
     def _n_targets(self) -> int:
@@ -835,19 +735,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )  # -> (n, W, F)
         # known-ahead features for every decoder step of every round
         future_pos = last[:, None] + step * np.arange(1, rounds * horizon + 1)
-        if X is not None and self._x_columns is None:
-            check_x_columns(X.columns, None)  # raises: fitted without X
-        x_future = None
-        if self._x_columns is not None:
-            x_future = future_x(
-                X,
-                future_pos,
-                steps.max(axis=1),
-                grid=self._grid,
-                x_columns=self._x_columns,
-                instances=self.instances_,
-                cutoff=self.cutoff,
-            )  # -> (n, R*H, Fx)
+        x_future = future_x(
+            X,
+            future_pos,
+            steps.max(axis=1),
+            grid=self._grid,
+            x_columns=self._x_columns,
+            instances=self.instances_,
+            cutoff=self.cutoff,
+        )  # -> (n, R*H, Fx), or None without X
         known = encoding.future_features(x_future, series, future_pos)  # (n,R*H,K)
         path = decode_recursively(
             self.network_, inputs, known, rounds, horizon, self.run_eagerly
@@ -882,20 +778,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _tail_length(self) -> int:
         return self.window_length + self.output_length_ - 1
 
-    def _remember(self, data) -> None:
-        """Keep what predict and update need: the last observations of each series."""
-        panel = data.panel
-        # rows before a short series' start are NaN (pretrained fits only)
-        tail = tail_rows(data.raw, panel.offsets, self._tail_length)
-        self.tail_ = tail  # -> (n, L, C + Fx), unscaled
-        self.last_positions_ = panel.positions[panel.offsets[1:] - 1]
-        self.first_positions_ = panel.positions[panel.offsets[:-1]]
-        self.instances_ = panel.instances
-        self._grid = panel.grid
-        self._y_columns = panel.columns
-        self._x_columns = None if data.x_names is None else pd.Index(data.x_names)
-        self._index_names = panel.index_names
-
     def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
         """Return steps ahead of each series' own last observation, shape (n, K)."""
         fh_times = fh.to_absolute_index(self.cutoff)
@@ -918,16 +800,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaled = self._encoding.encode(tails, self._series, positions)  # (n, L', F)
         scaled = scaled.reshape(n * length, -1)  # -> (n * L', F), flat rows
         starts = starts[complete_windows(scaled, starts, span)]
-        train_like(
-            self,
-            self.network_,
-            scaled,
-            starts,
-            starts[:0],
-            horizon,
-            self.seed_ + 1,
-            epochs,
-        )
+        windows = (scaled, starts, starts[:0])  # nothing held out
+        train_like(self, self.network_, *windows, horizon, self.seed_ + 1, epochs)
 
     # ---------------------------------------------------------- persistence --
     def save_model(self, path) -> None:
