@@ -28,16 +28,18 @@ windows, ``C`` candidates.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 __all__ = [
     "Backbone",
     "anchor_matrix",
+    "backbone_params",
     "estimate_period",
     "fit_profile",
     "select_backbone",
+    "select_for_panel",
 ]
 
 # candidate smoothing parameters of the level and damping of the trend
@@ -76,6 +78,11 @@ class Backbone:
     def matrix(self, window: int, horizon: int) -> np.ndarray:
         """Anchor matrix ``(H, W)``: see :func:`anchor_matrix`."""
         return anchor_matrix(window, horizon, self.alpha, self.phi)
+
+
+def backbone_params(backbone: Backbone | None) -> dict | None:
+    """Return the backbone as plain fitted state (saved by ``save_model``)."""
+    return None if backbone is None else asdict(backbone)
 
 
 def anchor_matrix(
@@ -481,3 +488,33 @@ def _snaive_scale(values, offsets, lag):
     level = _mean_by(np.abs(values), series, n_series)
     scale = np.where(np.isfinite(scale) & (scale > 0), scale, level)
     return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+
+
+def select_for_panel(
+    panel, horizon, seasonal_period, *, window, harmonics, log, alpha, phi
+) -> Backbone:
+    """Return the backbone's components for ``panel``: fixed, or chosen.
+
+    The components are fixed by the parameters that are not ``"auto"``, the
+    others chosen by :func:`select_backbone` on the last ``min(2 * horizon,
+    max(horizon, longest series // 3))`` points of every series.
+    """
+    phase = None
+    if seasonal_period:
+        phase = (panel.positions // panel.grid.step) % seasonal_period
+    longest = int(panel.lengths.max())
+    held_back = min(2 * horizon, max(horizon, longest // 3))
+    backbone, _ = select_backbone(
+        panel.values,
+        panel.offsets,
+        phase,
+        seasonal_period,
+        window=window,
+        horizon=horizon,
+        held_back=held_back,
+        harmonics=harmonics,
+        log=log,
+        alpha=alpha,
+        phi=phi,
+    )
+    return backbone

@@ -24,13 +24,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sktime_gru._backbone import Backbone, fit_profile
+from sktime_gru._backbone import Backbone, estimate_period, fit_profile
 from sktime_gru._scaling import MinMaxStats, fit_minmax
 
 __all__ = [
     "Encoding",
     "calendar_features",
     "fit_scaler",
+    "resolve_period",
     "resolve_seasonal_period",
     "seasonal_profile",
 ]
@@ -49,6 +50,18 @@ _AUTO_PERIODS = (
     ("h", 24),
     ("H", 24),
 )
+
+
+def resolve_period(value, panel) -> int | None:
+    """``seasonal_period`` for ``panel``: from its frequency or its data.
+
+    ``"auto"`` on an integer index (no frequency) estimates the period from
+    the data (:func:`~sktime_gru._backbone.estimate_period`); otherwise
+    :func:`resolve_seasonal_period`.
+    """
+    if value == "auto" and panel.grid.freq is None:
+        return estimate_period(panel.values, panel.offsets)
+    return resolve_seasonal_period(value, panel.grid.freq)
 
 
 def resolve_seasonal_period(value, freq) -> int | None:

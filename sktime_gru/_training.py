@@ -19,17 +19,19 @@ import math
 
 import numpy as np
 
-from sktime_gru._graph_cache import predict_traced
-from sktime_gru._network import copy_structure, import_keras
+from sktime_gru._graph_cache import borrowed_trainer, predict_traced
+from sktime_gru._network import build_network, copy_structure, import_keras
 
 __all__ = [
     "as_tensors",
+    "build_like",
     "clone_network",
     "compile_like",
     "compile_network",
     "import_keras",
     "make_window_dataset",
     "predict_network",
+    "train_like",
     "train_network",
 ]
 
@@ -154,6 +156,70 @@ def compile_like(network, est):
         loss=est.loss,
         run_eagerly=est.run_eagerly,
     )
+
+
+def build_like(est, encoding, horizon, seed, member=0, compile=True):
+    """Build (and compile) a network of ``est``'s parameters for ``encoding``'s inputs.
+
+    ``compile=False`` for a network that is not trained now: it keeps no
+    empty optimizer state (:func:`train_like` compiles it when it is trained).
+    """
+    import_keras()
+    network = build_network(
+        window_length=est.window_length,
+        n_features=encoding.n_features,
+        output_length=horizon,
+        n_targets=encoding.n_targets,
+        n_future_features=encoding.n_known,
+        units=est.units,
+        n_layers=est.n_layers,
+        bidirectional=est.bidirectional,
+        dropout=est.dropout,
+        zero_head=encoding.deseasonalized,
+        anchor=None
+        if encoding.backbone is None
+        else encoding.backbone.matrix(est.window_length, horizon),
+        seed=seed,
+        name=f"gru_encoder_decoder_{member}",
+    )
+    return compile_like(network, est) if compile else network
+
+
+def train_like(
+    est, network, scaled, train, held_out, horizon, seed, epochs, keep_optimizer=True
+):
+    """Train ``network`` in place with ``est``'s parameters; return its history.
+
+    ``scaled`` (R, F) are the encoded rows, ``train`` and ``held_out`` window
+    starts. ``keep_optimizer``: keep the optimizer state, only worth its memory
+    for a network that may be trained again (``update``, fine-tuning): not for
+    ensemble members, whose average is what is kept, nor for the backtest
+    network.
+    """
+    if epochs == 0 or not len(train):
+        return {}
+    if not network.compiled:
+        compile_like(network, est)
+    # train a cached model of the same structure: TensorFlow never frees a
+    # traced train step, so a new network per fit must not get its own
+    with borrowed_trainer(network, keep_optimizer) as trainer:
+        history = train_network(
+            trainer,
+            scaled,
+            train,
+            held_out if len(held_out) else None,
+            window=est.window_length,
+            horizon=horizon,
+            n_targets=int(network.output_shape[-1]),
+            batch_size=est.batch_size,
+            max_steps=getattr(est, "max_steps_per_epoch", None),
+            epochs=epochs,
+            seed=seed,
+            patience=est.patience,
+            callbacks=list(est.callbacks) if est.callbacks else None,
+            verbose=est.verbose,
+        )
+    return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
 def clone_network(network, est):

@@ -27,6 +27,7 @@ __all__ = [
     "check_out_of_sample",
     "check_params",
     "check_x_aligned",
+    "check_training_data",
     "check_x_covers_y",
     "check_y",
 ]
@@ -442,6 +443,19 @@ def check_x_covers_y(y, X) -> None:
         f"{_where(y.index, int(rows[0]))}: in fit, X must cover every time point of "
         "every series of y; pass X over the whole training period (index as y)"
     )
+
+
+def check_training_data(y, X, fh, allow_missing: bool) -> None:
+    """Check the input of ``fit`` and ``pretrain`` before sktime does.
+
+    Our messages name the series, column, time stamp and fix.
+    """
+    check_not_forked()
+    check_horizon(fh)
+    check_y(y, "y", allow_missing=allow_missing)
+    if X is not None:
+        check_y(X, "X", allow_missing=True)
+        check_x_covers_y(y, X)
 
 
 def check_horizon(fh) -> None:

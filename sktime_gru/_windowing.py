@@ -19,6 +19,7 @@ import numpy as np
 
 __all__ = [
     "complete_windows",
+    "evenly_at_most",
     "front_padding",
     "fill_window_gaps",
     "gather_blocks",
@@ -29,6 +30,7 @@ __all__ = [
     "split_backtest",
     "split_train_validation",
     "tail_rows",
+    "training_windows",
     "window_starts",
 ]
 
@@ -387,3 +389,58 @@ def fill_window_gaps(windows: np.ndarray, labels) -> np.ndarray:
         stacklevel=3,
     )
     return out
+
+
+def evenly_at_most(starts: np.ndarray, limit: int) -> np.ndarray:
+    """At most ``limit`` of ``starts``, evenly spaced: every series and period stays."""
+    if len(starts) <= limit:
+        return starts
+    return starts[np.linspace(0, len(starts) - 1, limit).astype(np.int64)]
+
+
+def training_windows(
+    offsets: np.ndarray,
+    values: np.ndarray,
+    window: int,
+    horizon: int,
+    validation_split: float | None,
+    require: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Training and held-out window starts, without windows that hold NaN.
+
+    Parameters
+    ----------
+    offsets : np.ndarray of int, shape (n + 1,)
+    values : np.ndarray, shape (R, F)
+        The flat rows (raw or scaled: the same NaN).
+    window, horizon : int
+        Input and target length of a window.
+    validation_split : float or None
+        Fraction of the latest windows of every series held out
+        (:func:`split_train_validation`); None or 0: none.
+    require : bool, default=True
+        Raise ``ValueError`` when no complete training window is left.
+
+    Returns
+    -------
+    train : np.ndarray of int64, shape (N,)
+    held_out : np.ndarray of int64, shape (N',)
+    """
+    starts = window_starts(offsets, window, horizon)
+    held_out = starts[:0]
+    if validation_split:
+        starts, held_out = split_train_validation(
+            offsets, starts, horizon, validation_split
+        )
+    span = window + horizon
+    train = starts[complete_windows(values, starts, span)]
+    held_out = held_out[complete_windows(values, held_out, span)]
+    if not len(train) and require:
+        raise ValueError(
+            "no complete training window: every window of window_length + "
+            f"output_length = {span} time points contains NaN, or "
+            f"validation_split={validation_split} holds out all of them; "
+            "fill missing values, use shorter windows or a smaller "
+            "validation_split"
+        )
+    return train, held_out

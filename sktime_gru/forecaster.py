@@ -3,29 +3,45 @@
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from sktime_gru._atomic import atomic
-from sktime_gru._backbone import Backbone, estimate_period, select_backbone
-from sktime_gru._encoding import Encoding, resolve_seasonal_period
-from sktime_gru._graph_cache import borrowed_trainer
+from sktime_gru._backbone import (
+    Backbone,
+    backbone_params,
+    select_for_panel,
+)
+from sktime_gru._backtest import (
+    backtest_residuals,
+    window_residuals,
+)
+from sktime_gru._decoding import decode_recursively, encoder_inputs
+from sktime_gru._encoding import Encoding, resolve_period
+from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
 from sktime_gru._intervals import residual_offsets, residual_variance
-from sktime_gru._network import average_networks, build_network
-from sktime_gru._panel import Panel, frame_from_forecasts, panel_from_frame
+from sktime_gru._panel import frame_from_forecasts
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
+from sktime_gru._tails import (
+    Data,
+    assemble,
+    check_pretrain_columns,
+    encode_rows,
+    extend_tails,
+    filled_raw,
+    future_x,
+    label,
+    pad_short,
+    steps_ahead,
+    x_names,
+)
 from sktime_gru._training import (
     as_tensors,
     clone_network,
-    compile_like,
-    import_keras,
-    predict_network,
-    train_network,
+    train_like,
 )
 from sktime_gru._validation import (
     InSampleHorizonError,
@@ -34,41 +50,19 @@ from sktime_gru._validation import (
     check_not_forked,
     check_out_of_sample,
     check_params,
-    check_x_aligned,
-    check_x_covers_y,
+    check_training_data,
     check_y,
 )
 from sktime_gru._windowing import (
     complete_windows,
-    fill_window_gaps,
-    front_padding,
-    gather_blocks,
-    gather_partial_windows,
     new_row_starts,
-    partial_window_positions,
-    split_backtest,
-    split_train_validation,
     tail_rows,
-    window_starts,
+    training_windows,
 )
 
 __all__ = ["GRUEncoderDecoderForecaster", "InSampleHorizonError"]
 
 _MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
-_MEMBER_SEED_STRIDE = 7919
-# residuals kept for intervals: enough for stable tail quantiles, bounded memory
-_MAX_RESIDUAL_WINDOWS = 20_000
-
-
-@dataclass(frozen=True)
-class _Data:
-    """y (and X) of one call as a flat raw matrix ``[y columns | X columns]``."""
-
-    panel: Panel
-    raw: np.ndarray  # (T_total, C + Fx), unscaled, may hold NaN
-    x_names: list | None
-    # padded short series: the row each row's encoded values are copied from
-    fill_from: np.ndarray | None = None  # (T_total,) int
 
 
 class GRUEncoderDecoderForecaster(BaseForecaster):
@@ -376,7 +370,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         fitting raises (or is interrupted), the forecaster is restored to the
         state it had before the call: a fitted one keeps predicting as before.
         """
-        self._check_training_data(y, X, fh)
+        check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
         return self._atomic(
             lambda: super(GRUEncoderDecoderForecaster, self).fit(y, X=X, fh=fh)
         )
@@ -389,21 +383,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         is interrupted), the forecaster and its pretrained network are left as
         they were.
         """
-        self._check_training_data(y, X, fh)
+        check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
         network = getattr(self, "pretrained_network_", None)
         return self._atomic(
             lambda: super(GRUEncoderDecoderForecaster, self).pretrain(y, X=X, fh=fh),
             network,
         )
-
-    def _check_training_data(self, y, X, fh) -> None:
-        """Our messages (series, column, time stamp, fix) before sktime's."""
-        check_not_forked()
-        check_horizon(fh)
-        check_y(y, "y", allow_missing=self.get_tag("capability:missing_values"))
-        if X is not None:
-            check_y(X, "X", allow_missing=True)
-            check_x_covers_y(y, X)
 
     def _atomic(self, call, network=None):
         """Run ``call``; on any failure restore attributes and ``network``'s state."""
@@ -453,52 +438,37 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             return self._fit_pretrained(y, X, fh)
         data, horizon, encoding = self._prologue(y, X, fh)
         seed = resolve_seed(self.random_state)
-        unpadded, data = data, self._padded(data, horizon)
+        unpadded, data = data, pad_short(data, self.window_length, horizon)
         # encoding keeps NaN where it is (and adds none): the windows of the
         # raw values, so that data without a whole window fails before the
         # backtest network trains
-        train, held_out = self._split_windows(data, self._filled_raw(data), horizon)
+        train, held_out = self._split_windows(data, filled_raw(data), horizon)
         # the backtest first: its arrays are freed before the members' are made
         backtest, weight = None, 1.0
         if self.interval_calibration == "backtest":
-            backtest, weight = self._backtest_residuals(data, encoding, horizon, seed)
-        scaled = self._encode_rows(encoding, data)  # -> (R, F)
-        members, history = [], {}
+            backtest_seed = seed + MEMBER_SEED_STRIDE * self.ensemble_size
+            backtest, weight = backtest_residuals(
+                self, data, encoding, horizon, backtest_seed
+            )
+        scaled = encode_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (t.numpy() for t in shared)
-        # the backtest found no departure from the backbone worth keeping: the
-        # untrained network (the backbone) is the forecaster, one is enough
-        n_members = self.ensemble_size if weight > 0 else 1
-        epochs = self.epochs if weight > 0 else 0
-        for m in range(n_members):
-            # members differ only by seed: initial weights, dropout, window order
-            member_seed = seed + _MEMBER_SEED_STRIDE * m
-            member = self._build(encoding, horizon, member_seed, m, epochs > 0)
-            member_history = self._train(
-                member,
-                *shared,
-                horizon,
-                member_seed,
-                epochs,
-                keep_optimizer=n_members == 1,
-            )
-            history = history or member_history
-            _shrink_departure(member, weight)
-            members.append(member)
-        network = self._combine(members)
+        network, history = train_ensemble(self, encoding, shared, horizon, seed, weight)
         if backtest is not None:
             residuals, calibration = backtest, "backtest"
         else:
             # windows not trained on, if there are any
             calibration = "held-out" if len(held_out) else "training"
             windows = held_out if len(held_out) else train
-            residuals = self._residuals(network, scaled, windows, horizon)
+            residuals = window_residuals(
+                network, scaled, windows, self.window_length, horizon, self.run_eagerly
+            )
 
         # commit fitted state only once everything has succeeded
         self.seasonal_period_ = encoding.seasonal_period
         self.deseasonalize_ = encoding.deseasonalized
-        self.backbone_ = _backbone_params(encoding.backbone)
+        self.backbone_ = backbone_params(encoding.backbone)
         self.departure_weight_ = float(weight)
         return self._commit(
             unpadded,
@@ -546,7 +516,14 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     # --------------------------------------------------------------- update --
     def _update(self, y, X=None, update_params=True):
         new = self._assemble(y, X, grid=self._grid, for_update=True)
-        tails, last = self._extend_tails(new)
+        tails, last = extend_tails(
+            self.tail_,
+            self.last_positions_,
+            new,
+            y_columns=self._y_columns,
+            instances=self.instances_,
+            step=self._grid.step,
+        )
         if update_params and self.update_epochs > 0:
             self._fine_tune_on_tails(tails, last, self.update_epochs)
         self.tail_ = tails[:, -self._tail_length :]
@@ -560,24 +537,17 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.pretrained_network_ = self.network_
         self.pretrain_scaler_ = self.scaler_
         self.pretrain_output_length_ = self.output_length_
-        self.pretrain_columns_ = (list(self._y_columns), self._x_names())
+        self.pretrain_columns_ = (list(self._y_columns), x_names(self._x_columns))
         return self
 
     def _pretrain_update(self, y, X=None, fh=None):
         """Continue training the pretrained network on more panel data."""
         data, horizon, encoding = self._prologue(y, X, fh, pretrained=True)
-        data = self._padded(data, horizon)
-        scaled = self._encode_rows(encoding, data)
+        data = pad_short(data, self.window_length, horizon)
+        scaled = encode_rows(encoding, data)
         train, held_out = self._split_windows(data, scaled, horizon)
-        self._train(
-            self.pretrained_network_,
-            scaled,
-            train,
-            held_out,
-            horizon,
-            self.seed_ + 2,
-            self.epochs,
-        )
+        network, seed = self.pretrained_network_, self.seed_ + 2
+        train_like(self, network, scaled, train, held_out, horizon, seed, self.epochs)
         return self
 
     def _has_pretrained(self) -> bool:
@@ -591,17 +561,18 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
-        padded = self._padded(data, horizon)
-        scaled = self._encode_rows(encoding, padded)
+        padded = pad_short(data, self.window_length, horizon)
+        scaled = encode_rows(encoding, padded)
         train, held_out = self._split_windows(padded, scaled, horizon, require=False)
-        history = {}
-        if self.fine_tune_epochs and len(train):
-            history = self._train(
-                network, scaled, train, held_out, horizon, seed, self.fine_tune_epochs
-            )
+        history, epochs = {}, self.fine_tune_epochs
+        if epochs and len(train):
+            inputs = (scaled, train, held_out)
+            history = train_like(self, network, *inputs, horizon, seed, epochs)
         windows = held_out if len(held_out) else train
         if len(windows):
-            residuals = self._residuals(network, scaled, windows, horizon)
+            residuals = window_residuals(
+                network, scaled, windows, self.window_length, horizon, self.run_eagerly
+            )
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
         else:
             residuals, calibration = self.residuals_, "pretrain"
@@ -632,57 +603,25 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.seed_ = seed
         self.residuals_ = residuals
         self.calibration_ = calibration
-        self._remember(data)
+        # what predict and update need: the last observations of each series
+        panel = data.panel
+        # rows before a short series' start are NaN (pretrained fits only)
+        tail = tail_rows(data.raw, panel.offsets, self._tail_length)
+        self.tail_ = tail  # -> (n, L, C + Fx), unscaled
+        self.last_positions_ = panel.positions[panel.offsets[1:] - 1]
+        self.first_positions_ = panel.positions[panel.offsets[:-1]]
+        self.instances_ = panel.instances
+        self._grid = panel.grid
+        self._y_columns = panel.columns
+        self._x_columns = None if data.x_names is None else pd.Index(data.x_names)
+        self._index_names = panel.index_names
         return self
 
-    def _check_pretrain_columns(self, data) -> None:
-        """Columns are matched by position: the counts must equal pretrain's."""
-        y_cols, x_cols = self.pretrain_columns_
-        n_x = 0 if x_cols is None else len(x_cols)
-        got_y, got_x = data.panel.values.shape[1], len(data.x_names or [])
-        if (got_y, got_x) != (len(y_cols), n_x):
-            raise ValueError(
-                f"the network was pretrained on {len(y_cols)} y column(s) "
-                f"{y_cols} and {n_x} X column(s), but got {got_y} y column(s) "
-                f"and {got_x} X column(s): pass data with as many columns, in "
-                "the same order, as in pretrain"
-            )
-
     # ------------------------------------------------------- data assembly --
-    def _assemble(self, y, X, grid=None, for_update=False) -> _Data:
+    def _assemble(self, y, X, grid=None, for_update=False) -> Data:
         """Join y and X into one flat raw matrix ``[y columns | X columns]``."""
-        panel = panel_from_frame(y, grid=grid)
-        expects_x = bool(getattr(self, "_x_columns", None) is not None)
-        if for_update and expects_x and X is None:
-            raise ValueError(
-                "X was passed to fit, so update needs X for the new time points "
-                "too (same columns as in fit)"
-            )
-        if X is None:
-            return _Data(panel, panel.values, None)
-        panel_x = panel_from_frame(X, grid=panel.grid)
-        check_x_aligned(panel, panel_x)
-        if for_update or getattr(self, "_x_columns", None) is not None:
-            self._check_x_columns(panel_x.columns)
-        raw = np.concatenate([panel.values, panel_x.values], axis=1)
-        return _Data(panel, raw, list(panel_x.columns))
-
-    def _check_x_columns(self, columns) -> None:
-        expected = self._x_names()
-        if expected is None:
-            raise ValueError(
-                "X was passed, but the forecaster was fitted without X: "
-                "refit with X, or do not pass X"
-            )
-        if list(columns) != expected:
-            raise ValueError(
-                f"X has columns {list(columns)}, but the forecaster was fitted "
-                f"with X columns {expected}: pass X with the same columns"
-            )
-
-    def _x_names(self):
-        cols = getattr(self, "_x_columns", None)
-        return None if cols is None else list(cols)
+        x_columns = getattr(self, "_x_columns", None)
+        return assemble(y, X, grid=grid, x_columns=x_columns, for_update=for_update)
 
     def _prologue(self, y, X, fh, *, pretrained=False, whole_windows=True):
         """Assemble, check and encode training data: how every fit starts.
@@ -695,7 +634,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         data = self._assemble(y, X)
         scaler = None
         if pretrained:
-            self._check_pretrain_columns(data)
+            check_pretrain_columns(data, self.pretrain_columns_)
             horizon = self.pretrain_output_length_
             if whole_windows:
                 check_long_enough(data.panel, horizon)
@@ -708,11 +647,20 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         else:
             horizon = self._resolve_output_length(fh)
             check_long_enough(data.panel, horizon)
-            seasonal_period = self._resolve_period(data.panel)
+            seasonal_period = resolve_period(self.seasonal_period, data.panel)
             deseasonalize = self.deseasonalize in ("auto", True)
             backbone = None
             if deseasonalize:
-                backbone = self._select_backbone(data.panel, horizon, seasonal_period)
+                backbone = select_for_panel(
+                    data.panel,
+                    horizon,
+                    seasonal_period,
+                    window=self.window_length,
+                    harmonics=self.harmonics,
+                    log=self.log_transform,
+                    alpha=self.level_smoothing,
+                    phi=self.trend_damping,
+                )
         encoding = Encoding.fit(
             data.raw,
             data.panel,
@@ -723,71 +671,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             backbone=backbone,
         )
         return data, horizon, encoding
-
-    def _padded(self, data: _Data, horizon: int) -> _Data:
-        """Return ``data`` with short series padded at their front (training only).
-
-        A series shorter than ``window_length + horizon`` gets
-        ``window_length - 1`` rows before its start (NaN here; once encoded,
-        copies of its first row, see :meth:`_encode_rows`), so that it gives
-        training windows with as few as one observed input.
-        """
-        panel = data.panel
-        short = panel.lengths < self.window_length + horizon
-        if not short.any():
-            return data
-        pad = np.where(short, self.window_length - 1, 0)
-        offsets, source, before = front_padding(panel.offsets, pad)
-        padding = before > 0
-        positions = panel.positions[source] - panel.grid.step * before
-        values = np.where(padding[:, None], np.nan, panel.values[source])
-        raw = np.where(padding[:, None], np.nan, data.raw[source])
-        first = np.repeat(offsets[:-1] + pad, np.diff(offsets))  # first observed
-        fill_from = np.where(padding, first, np.arange(len(raw)))
-        padded = replace(panel, values=values, offsets=offsets, positions=positions)
-        return _Data(padded, raw, data.x_names, fill_from)
-
-    @staticmethod
-    def _filled_raw(data: _Data) -> np.ndarray:
-        """Raw rows with the padding rows holding their series' first row."""
-        return data.raw if data.fill_from is None else data.raw[data.fill_from]
-
-    @staticmethod
-    def _encode_rows(encoding: Encoding, data: _Data) -> np.ndarray:
-        """Encode the rows of ``data`` (R, F); padding rows copy the first observed."""
-        scaled = encoding.encode_rows(data.raw, data.panel)
-        if data.fill_from is not None:
-            n_raw = data.raw.shape[1]  # calendar columns stay at their positions
-            scaled[:, :n_raw] = scaled[data.fill_from, :n_raw]
-        return scaled
-
-    def _resolve_period(self, panel) -> int | None:
-        """``seasonal_period`` for this panel: from its frequency or its data."""
-        if self.seasonal_period == "auto" and panel.grid.freq is None:
-            return estimate_period(panel.values, panel.offsets)
-        return resolve_seasonal_period(self.seasonal_period, panel.grid.freq)
-
-    def _select_backbone(self, panel, horizon, seasonal_period) -> Backbone:
-        """Return the backbone's components: fixed by the parameters, or chosen."""
-        phase = None
-        if seasonal_period:
-            phase = (panel.positions // panel.grid.step) % seasonal_period
-        longest = int(panel.lengths.max())
-        held_back = min(2 * horizon, max(horizon, longest // 3))
-        backbone, _ = select_backbone(
-            panel.values,
-            panel.offsets,
-            phase,
-            seasonal_period,
-            window=self.window_length,
-            horizon=horizon,
-            held_back=held_back,
-            harmonics=self.harmonics,
-            log=self.log_transform,
-            alpha=self.level_smoothing,
-            phi=self.trend_damping,
-        )
-        return backbone
 
     def _fitted_backbone(self) -> Backbone | None:
         params = getattr(self, "backbone_", None)
@@ -813,221 +696,17 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         return np.arange(len(self.tail_))[:, None]
 
     def _split_windows(self, data, values, horizon, require=True):
-        """Training and held-out window starts, without windows that hold NaN.
-
-        ``values``: the rows of ``data`` (raw or scaled: the same NaN).
-        """
-        offsets = data.panel.offsets
-        starts = window_starts(offsets, self.window_length, horizon)
-        held_out = starts[:0]
-        if self.validation_split:
-            starts, held_out = split_train_validation(
-                offsets, starts, horizon, self.validation_split
-            )
-        span = self.window_length + horizon
-        train = starts[complete_windows(values, starts, span)]
-        held_out = held_out[complete_windows(values, held_out, span)]
-        if not len(train) and require:
-            raise ValueError(
-                "no complete training window: every window of window_length + "
-                f"output_length = {span} time points contains NaN, or "
-                f"validation_split={self.validation_split} holds out all of them; "
-                "fill missing values, use shorter windows or a smaller "
-                "validation_split"
-            )
-        return train, held_out
-
-    def _backtest_residuals(self, data, encoding: Encoding, horizon, seed):
-        """Out-of-sample residuals (scaled) of a network that never saw them.
-
-        One network with the forecaster's parameters is trained on every series
-        without its last ``held_back`` points (and a climatology of the earlier
-        points only), then forecasts from every origin in the held-back part;
-        targets past a series' end are NaN. Steps with fewer than 3 origins
-        are left NaN: the intervals reuse the last step that has them.
-
-        With a backbone, the same windows are also forecast by the untrained
-        network (the backbone alone), and the trained network's departure
-        from it is weighted by the least-squares factor in [0, 1] that fits
-        the backbone's residuals best: the residuals returned are those of
-        ``backbone + weight * departure``, and the weight is what the
-        members' departures are multiplied by (0: they are not trained).
-
-        Returns
-        -------
-        residuals : np.ndarray of float32, shape (N, H, T), or None
-            None, with a warning, when the series are too short.
-        weight : float
-        """
-        panel, window = data.panel, self.window_length
-        held_back = min(2 * horizon, int(panel.lengths.max()) - window - horizon)
-        usable = min(horizon, held_back - 2)  # steps seen from >= 3 origins
-        train = test = np.empty(0, dtype=np.int64)
-        if usable >= 1:
-            train, test = split_backtest(panel.offsets, window, horizon, held_back)
-            cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
-            before = np.arange(len(panel.values)) < cut  # rows the backtest may see
-            encoding = encoding.restricted_to(panel, before)
-            scaled = self._encode_rows(encoding, data)
-            train = train[complete_windows(scaled, train, window + horizon)]
-            test = test[complete_windows(scaled, test, window)]  # inputs complete
-        if usable < 1 or not len(train) or not len(test):
-            warnings.warn(
-                "interval_calibration='backtest' needs series of at least "
-                f"window_length + output_length + 3 = {window + horizon + 3} time "
-                "points with complete windows; calibrating the intervals on "
-                "training windows instead, which makes them too narrow (see "
-                "calibration_). Use shorter windows, validation_split with "
-                "interval_calibration='windows', or longer series",
-                UserWarning,
-                stacklevel=4,
-            )
-            return None, 1.0
-        backtest_seed = seed + _MEMBER_SEED_STRIDE * self.ensemble_size
-        network = self._build(encoding, horizon, backtest_seed, "backtest")
-        block, valid = self._backtest_block(data, encoding, scaled, test, horizon)
-        untrained = None
-        if encoding.backbone is not None:
-            untrained = self._block_residuals(network, block)  # the backbone's
-        tensors = as_tensors(scaled, train)
-        scaled, train = (t.numpy() for t in tensors)
-        self._train(
-            network,
-            *tensors,
-            train[:0],
+        """Training and held-out window starts of ``data`` without NaN."""
+        return training_windows(
+            data.panel.offsets,
+            values,
+            self.window_length,
             horizon,
-            backtest_seed,
-            self.epochs,
-            keep_optimizer=False,
+            self.validation_split,
+            require=require,
         )
-        residuals = self._block_residuals(network, block)  # -> (N, H, T)
-        residuals[~valid[:, window:]] = np.nan
-        residuals[:, usable:] = np.nan
-        weight = 1.0
-        if untrained is not None:
-            untrained[np.isnan(residuals)] = np.nan
-            weight = departure_weight(untrained, residuals)
-            residuals = untrained - weight * (untrained - residuals)
-        return residuals.astype(np.float32), weight  # -> (N, H, T)
-
-    def _backtest_block(self, data, encoding, scaled, test, horizon):
-        """Windows of the backtest's forecast origins, (N, W + H, F) and validity."""
-        panel, window = data.panel, self.window_length
-        test = _evenly_at_most(test, _MAX_RESIDUAL_WINDOWS)
-        series = np.searchsorted(panel.offsets, test, side="right") - 1
-        ends = panel.offsets[1:][series]
-        block, valid = gather_partial_windows(scaled, test, window, horizon, ends)
-        if encoding.n_calendar:
-            # calendar of the steps past a series' end, as predict makes it
-            pos = partial_window_positions(
-                panel.positions, test, window + horizon, ends, panel.grid.step
-            )  # -> (N, W + H)
-            block[..., -encoding.n_calendar :] = encoding.calendar(pos)
-        return block, valid
 
     # ------------------------------------------------------------- network --
-    def _combine(self, members):
-        """Return the single member, or a model averaging all members.
-
-        The average is compiled only when it is trained (``update``), so that
-        no empty optimizer state is stored with it.
-        """
-        if len(members) == 1:
-            return members[0]
-        return average_networks(members)
-
-    def _build(self, encoding: Encoding, horizon, seed, member=0, compile=True):
-        """Build (and compile) a network for ``encoding``'s inputs.
-
-        ``compile=False`` for a network that is not trained now: it keeps no
-        empty optimizer state (``_train`` compiles it when it is trained).
-        """
-        import_keras()
-        network = build_network(
-            window_length=self.window_length,
-            n_features=encoding.n_features,
-            output_length=horizon,
-            n_targets=encoding.n_targets,
-            n_future_features=encoding.n_known,
-            units=self.units,
-            n_layers=self.n_layers,
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
-            zero_head=encoding.deseasonalized,
-            anchor=None
-            if encoding.backbone is None
-            else encoding.backbone.matrix(self.window_length, horizon),
-            seed=seed,
-            name=f"gru_encoder_decoder_{member}",
-        )
-        return compile_like(network, self) if compile else network
-
-    def _train(
-        self,
-        network,
-        scaled,
-        train,
-        held_out,
-        horizon,
-        seed,
-        epochs,
-        keep_optimizer=True,
-    ):
-        """Train ``network`` in place; ``keep_optimizer``: keep its optimizer state.
-
-        The state is only worth its memory for a network that may be trained
-        again (``update``, fine-tuning): not for ensemble members, whose average
-        is what is kept, nor for the backtest network.
-        """
-        if epochs == 0 or not len(train):
-            return {}
-        if not network.compiled:
-            compile_like(network, self)
-        # train a cached model of the same structure: TensorFlow never frees a
-        # traced train step, so a new network per fit must not get its own
-        with borrowed_trainer(network, keep_optimizer) as trainer:
-            history = train_network(
-                trainer,
-                scaled,
-                train,
-                held_out if len(held_out) else None,
-                window=self.window_length,
-                horizon=horizon,
-                n_targets=self._targets_of(network),
-                batch_size=self.batch_size,
-                max_steps=getattr(self, "max_steps_per_epoch", None),
-                epochs=epochs,
-                seed=seed,
-                patience=self.patience,
-                callbacks=list(self.callbacks) if self.callbacks else None,
-                verbose=self.verbose,
-            )
-        return {k: [float(v) for v in vals] for k, vals in history.history.items()}
-
-    @staticmethod
-    def _targets_of(network) -> int:
-        return int(network.output_shape[-1])
-
-    def _residuals(self, network, scaled, starts, horizon) -> np.ndarray:
-        """Held-out residuals ``y - y_hat`` (scaled), at most 20,000 windows."""
-        starts = _evenly_at_most(starts, _MAX_RESIDUAL_WINDOWS)
-        block = gather_blocks(scaled, starts, self.window_length + horizon)
-        return self._block_residuals(network, block).astype(np.float32)
-
-    def _block_residuals(self, network, block: np.ndarray) -> np.ndarray:
-        """``y - y_hat`` of windows ``block`` (N, W + H, F) -> (N, H, T), scaled.
-
-        The first ``window_length`` rows are the encoder input; the later rows
-        give the targets and the known-ahead (decoder) inputs.
-        """
-        window, n_targets = self.window_length, self._targets_of(network)
-        ahead = block[:, window:]
-        future = ahead[..., n_targets:] if block.shape[2] > n_targets else None
-        predicted = predict_network(
-            network, block[:, :window], future, eager=self.run_eagerly
-        )
-        return ahead[..., :n_targets] - predicted
-
     # ------------------------------------------------------------- predict --
     @property
     def _n_targets(self) -> int:
@@ -1046,87 +725,32 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         step = self._grid.step
         # encoder inputs: the last `window` observations, scaled, + calendar
         past_pos = last[:, None] + step * np.arange(1 - window, 1)  # (n, W)
-        tail = self.tail_[:, -window:]  # -> (n, W, C)
-        first = getattr(self, "first_positions_", None)
-        history = None if first is None else past_pos >= first[:, None]
-        if history is not None and not history.all():
-            # a short series: no gap to fill before its start (see below)
-            tail = np.where(history[..., None], tail, 0.0)
-        tail = fill_window_gaps(tail, self._label)  # (n, W, C)
-        inputs = encoding.encode(tail, series, past_pos)  # -> (n, W, F)
-        if history is not None and not history.all():
-            # before a series' start the inputs repeat its first observed row,
-            # as the padding of short series in training does
-            n_raw = tail.shape[-1]
-            oldest = np.argmax(history, axis=1)  # -> (n,)
-            first_rows = inputs[np.arange(len(inputs)), oldest, :n_raw]  # (n, C)
-            inputs[..., :n_raw] = np.where(
-                history[..., None], inputs[..., :n_raw], first_rows[:, None, :]
-            )
+        inputs = encoder_inputs(
+            encoding,
+            self.tail_[:, -window:],
+            series,
+            past_pos,
+            getattr(self, "first_positions_", None),
+            lambda i: label(self.instances_, i),
+        )  # -> (n, W, F)
         # known-ahead features for every decoder step of every round
         future_pos = last[:, None] + step * np.arange(1, rounds * horizon + 1)
-        if X is not None and self._x_columns is None:
-            self._check_x_columns(X.columns)  # raises: fitted without X
-        x_future = None
-        if self._x_columns is not None:
-            x_future = self._future_x(X, future_pos, steps.max(axis=1))  # (n,R*H,Fx)
+        x_future = future_x(
+            X,
+            future_pos,
+            steps.max(axis=1),
+            grid=self._grid,
+            x_columns=self._x_columns,
+            instances=self.instances_,
+            cutoff=self.cutoff,
+        )  # -> (n, R*H, Fx), or None without X
         known = encoding.future_features(x_future, series, future_pos)  # (n,R*H,K)
-        has_future = known.shape[-1] > 0
-
-        outputs = []
-        for r in range(rounds):
-            block = known[:, r * horizon : (r + 1) * horizon]  # -> (n, H, K)
-            out = predict_network(
-                self.network_,
-                inputs,
-                block if has_future else None,
-                eager=self.run_eagerly,
-            )  # -> (n, H, T)
-            outputs.append(out)
-            # recursive decoding: forecasts (+ their known features) become
-            # the newest encoder inputs
-            step_rows = np.concatenate([out.astype(np.float32), block], axis=-1)
-            inputs = np.concatenate([inputs, step_rows], axis=1)[:, -window:]
-        path = np.concatenate(outputs, axis=1)  # -> (n, R*H, T)
+        path = decode_recursively(
+            self.network_, inputs, known, rounds, horizon, self.run_eagerly
+        )  # -> (n, R*H, T)
         picked = np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)
         # deseasonalize: the network forecasts departures from the profile
         return picked + encoding.seasonal_term(series, last[:, None] + step * steps)
-
-    def _future_x(self, X, future_pos: np.ndarray, needed: np.ndarray) -> np.ndarray:
-        """Raw X rows at ``future_pos`` (n, S) for every series -> (n, S, Fx).
-
-        X must cover every step from each series' next time point to the last
-        forecast time; decoder steps after the last row of X (when ``fh`` ends
-        before the decoder does) repeat that last row.
-        """
-        if X is None:
-            raise ValueError(
-                "the forecaster was fitted with exogenous X, so predict needs X "
-                "for the forecast period (same columns as in fit)"
-            )
-        panel_x = panel_from_frame(X, grid=self._grid)
-        self._check_x_columns(panel_x.columns)
-        n, span = future_pos.shape
-        out = np.full((n, span, panel_x.values.shape[1]), np.nan)
-        which = self._match_instances(panel_x)
-        for j, i in enumerate(which):
-            rows = slice(panel_x.offsets[j], panel_x.offsets[j + 1])
-            rel = (panel_x.positions[rows] - future_pos[i, 0]) // self._grid.step
-            ok = (rel >= 0) & (rel < span)
-            out[i, rel[ok]] = panel_x.values[rows][ok]
-        for i in range(n):
-            have = ~np.isnan(out[i]).any(axis=1)
-            first_missing = int(np.argmin(have)) if not have.all() else span
-            if first_missing < needed[i]:
-                missing_time = self._time_at(future_pos[i, first_missing])
-                raise ValueError(
-                    f"X for predict has no complete row for {self._label(i)} at "
-                    f"{missing_time}: X must cover every time point from the "
-                    "first step after each series' last observation up to the "
-                    "last time in fh, without NaN"
-                )
-            out[i, first_missing:] = out[i, first_missing - 1]
-        return out
 
     def _to_frame(self, values: np.ndarray, fh, columns=None) -> pd.DataFrame:
         """Frame of (n, K, columns) values at the absolute times of ``fh``."""
@@ -1154,84 +778,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _tail_length(self) -> int:
         return self.window_length + self.output_length_ - 1
 
-    def _remember(self, data) -> None:
-        """Keep what predict and update need: the last observations of each series."""
-        panel = data.panel
-        # rows before a short series' start are NaN (pretrained fits only)
-        tail = tail_rows(data.raw, panel.offsets, self._tail_length)
-        self.tail_ = tail  # -> (n, L, C + Fx), unscaled
-        self.last_positions_ = panel.positions[panel.offsets[1:] - 1]
-        self.first_positions_ = panel.positions[panel.offsets[:-1]]
-        self.instances_ = panel.instances
-        self._grid = panel.grid
-        self._y_columns = panel.columns
-        self._x_columns = None if data.x_names is None else pd.Index(data.x_names)
-        self._index_names = panel.index_names
-
-    def _label(self, i: int) -> str:
-        if self.instances_ is None:
-            return "y"
-        return f"instance {self.instances_[i]!r}"
-
-    def _time_at(self, position: int):
-        """Time stamp of a grid position, for messages."""
-        cutoff_pos = self._grid.positions(pd.Index(self.cutoff))[0]
-        k = int((position - cutoff_pos) // self._grid.step)
-        fh = ForecastingHorizon([k], is_relative=True, freq=self.cutoff)
-        return fh.to_absolute_index(self.cutoff)[0]
-
     def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
         """Return steps ahead of each series' own last observation, shape (n, K)."""
         fh_times = fh.to_absolute_index(self.cutoff)
-        target = self._grid.positions(fh_times)  # -> (K,)
-        cutoff_pos = self._grid.positions(pd.Index(self.cutoff))[0]
-        check_out_of_sample(target - cutoff_pos)
-        delta = target[None, :] - self.last_positions_[:, None]  # -> (n, K)
-        return delta // self._grid.step
-
-    def _match_instances(self, new: Panel) -> np.ndarray:
-        """Fitted series number of every series in ``new``."""
-        if self.instances_ is None:
-            return np.zeros(new.n_series, dtype=np.int64)
-        which = self.instances_.get_indexer(new.instances)
-        if (which < 0).any():
-            unseen = list(new.instances[which < 0][:5])
-            raise ValueError(
-                f"got instances not seen in fit: {unseen}; fit the forecaster on "
-                "a panel that contains them"
-            )
-        return which
-
-    def _extend_tails(self, new: _Data) -> tuple[np.ndarray, np.ndarray]:
-        """Append the rows of ``new`` after each fitted series' tail."""
-        if list(new.panel.columns) != list(self._y_columns):
-            raise ValueError(
-                f"update got columns {list(new.panel.columns)}, but the forecaster "
-                f"was fitted on {list(self._y_columns)}"
-            )
-        panel = new.panel
-        step = self._grid.step
-        tails = list(self.tail_)
-        last = self.last_positions_.copy()
-        for j, i in enumerate(self._match_instances(panel)):
-            rows = slice(panel.offsets[j], panel.offsets[j + 1])
-            pos = panel.positions[rows]
-            keep = pos > last[i]
-            if not keep.any():
-                continue
-            if pos[keep][0] != last[i] + step:
-                raise ValueError(
-                    f"update data for {panel.label(j)} starts at "
-                    f"{panel.times[rows][keep][0]}, leaving a gap after the last "
-                    "observation seen; pass the missing time points too"
-                )
-            tails[i] = np.concatenate([tails[i], new.raw[rows][keep]])
-            last[i] = pos[keep][-1]
-        length = max(len(t) for t in tails)
-        padded = np.full((len(tails), length, self.tail_.shape[2]), np.nan)
-        for i, tail in enumerate(tails):
-            padded[i, length - len(tail) :] = tail
-        return padded, last
+        return steps_ahead(fh_times, self._grid, self.cutoff, self.last_positions_)
 
     def _fine_tune_on_tails(self, tails, last, epochs: int) -> None:
         """Train the fitted network further on windows that contain new data.
@@ -1250,9 +800,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaled = self._encoding.encode(tails, self._series, positions)  # (n, L', F)
         scaled = scaled.reshape(n * length, -1)  # -> (n * L', F), flat rows
         starts = starts[complete_windows(scaled, starts, span)]
-        self._train(
-            self.network_, scaled, starts, starts[:0], horizon, self.seed_ + 1, epochs
-        )
+        windows = (scaled, starts, starts[:0])  # nothing held out
+        train_like(self, self.network_, *windows, horizon, self.seed_ + 1, epochs)
 
     # ---------------------------------------------------------- persistence --
     def save_model(self, path) -> None:
@@ -1331,45 +880,3 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 "trend_damping": 0.9,
             },
         ]
-
-
-def departure_weight(backbone: np.ndarray, trained: np.ndarray) -> float:
-    """Weight in [0, 1] of a network's departure from its backbone.
-
-    ``backbone`` and ``trained`` are residuals ``y - y_hat`` (NaN ignored) of
-    the backbone alone and of the trained network on the same held-back
-    points; the departure is their difference. Returns the least-squares
-    factor ``w`` minimising the squared residuals of ``backbone + w *
-    departure``, clipped to [0, 1].
-    """
-    departure = backbone - trained  # y_hat_trained - y_hat_backbone
-    known = ~np.isnan(departure)
-    denom = float(np.sum(departure[known] ** 2))
-    if denom <= 0:
-        return 0.0
-    return float(np.clip(np.sum(departure[known] * backbone[known]) / denom, 0, 1))
-
-
-def _shrink_departure(network, weight: float) -> None:
-    """Multiply the output layer of ``network`` by ``weight``, in place.
-
-    The head is linear and the backbone is added after it, so this scales
-    the network's departure from the backbone exactly.
-    """
-    if weight == 1.0:
-        return
-    head = network.get_layer("head")
-    for variable in head.weights:
-        variable.assign(variable.numpy() * weight)
-
-
-def _backbone_params(backbone: Backbone | None) -> dict | None:
-    """Return the backbone as plain fitted state (saved by ``save_model``)."""
-    return None if backbone is None else asdict(backbone)
-
-
-def _evenly_at_most(starts: np.ndarray, limit: int) -> np.ndarray:
-    """At most ``limit`` of ``starts``, evenly spaced: every series and period stays."""
-    if len(starts) <= limit:
-        return starts
-    return starts[np.linspace(0, len(starts) - 1, limit).astype(np.int64)]

@@ -14,6 +14,7 @@ from sktime_gru._windowing import (
     split_backtest,
     split_train_validation,
     tail_rows,
+    training_windows,
     window_starts,
 )
 
@@ -147,3 +148,18 @@ def test_gather_partial_windows_repeats_the_last_row_past_the_end():
     block, valid = gather_partial_windows(values, np.array([5]), 3, 4, np.array([10]))
     np.testing.assert_array_equal(block[0, :, 0], [5, 6, 7, 8, 9, 9, 9])
     np.testing.assert_array_equal(valid[0], [1, 1, 1, 1, 1, 0, 0])
+
+
+def test_training_windows_drop_windows_with_nan_and_hold_out_the_latest():
+    values = np.arange(6, dtype=float)[:, None]
+    values[5] = np.nan
+    offsets = np.array([0, 6])
+    train, held_out = training_windows(offsets, values, 2, 1, None)
+    np.testing.assert_array_equal(train, [0, 1, 2])  # start 3 reaches the NaN
+    assert held_out.size == 0
+    train, held_out = training_windows(offsets, values, 2, 1, 0.5)
+    assert set(train).isdisjoint(held_out)
+    with pytest.raises(ValueError, match="no complete training window"):
+        training_windows(offsets, np.full((6, 1), np.nan), 2, 1, None)
+    empty, _ = training_windows(offsets, np.full((6, 1), np.nan), 2, 1, None, False)
+    assert empty.size == 0

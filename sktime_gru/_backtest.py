@@ -1,0 +1,212 @@
+"""Residuals behind the intervals: the backtest and held-out windows.
+
+Owns where ``residuals_`` come from and how much of the network's departure
+from the backbone is kept:
+
+- :func:`backtest_residuals`: one extra network, trained on every series
+  without its held-back end, forecasts that end from every origin that has it
+  (honest, out-of-sample errors); with a backbone, the untrained network (the
+  backbone alone) forecasts the same windows and :func:`departure_weight`
+  weighs the trained network's departure from it;
+- :func:`window_residuals` / :func:`block_residuals`: residuals of given
+  windows (validation, training or new-series windows);
+- :func:`shrink_departure`: apply that weight to a network's head.
+
+The networks are built and trained with the parameters of the forecaster
+passed in (:func:`~sktime_gru._training.build_like`); this module never
+imports the estimator.
+
+Dimension legend: ``R`` rows of the flat panel, ``F`` input features (raw
+columns, then calendar), ``T`` targets, ``N`` windows, ``W`` window (input)
+length, ``H`` decoder steps. Residuals are ``y - y_hat`` in the scaled space,
+shape ``(N, H, T)``, NaN where a window has no target.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from sktime_gru._tails import Data, encode_rows
+from sktime_gru._training import (
+    as_tensors,
+    build_like,
+    predict_network,
+    train_like,
+)
+from sktime_gru._windowing import (
+    complete_windows,
+    evenly_at_most,
+    gather_blocks,
+    gather_partial_windows,
+    partial_window_positions,
+    split_backtest,
+)
+
+__all__ = [
+    "MAX_RESIDUAL_WINDOWS",
+    "backtest_residuals",
+    "block_residuals",
+    "departure_weight",
+    "shrink_departure",
+    "window_residuals",
+]
+
+# residuals kept for intervals: enough for stable tail quantiles, bounded memory
+MAX_RESIDUAL_WINDOWS = 20_000
+
+
+def backtest_residuals(est, data: Data, encoding, horizon, seed):
+    """Out-of-sample residuals (scaled) of a network that never saw them.
+
+    One network with the forecaster's parameters is trained on every series
+    without its last ``held_back`` points (and a climatology of the earlier
+    points only), then forecasts from every origin in the held-back part;
+    targets past a series' end are NaN. Steps with fewer than 3 origins
+    are left NaN: the intervals reuse the last step that has them.
+
+    With a backbone, the same windows are also forecast by the untrained
+    network (the backbone alone), and the trained network's departure
+    from it is weighted by the least-squares factor in [0, 1] that fits
+    the backbone's residuals best: the residuals returned are those of
+    ``backbone + weight * departure``, and the weight is what the
+    members' departures are multiplied by (0: they are not trained).
+
+    Parameters
+    ----------
+    est : GRUEncoderDecoderForecaster
+        Supplies the network's and the training's parameters.
+    data : Data
+        The (padded) training rows.
+    encoding : Encoding
+        The encoding fitted on all of ``data``; restricted here to the rows
+        before the held-back part.
+    horizon : int
+        Decoder steps ``H``.
+    seed : int
+        Seed of the backtest network.
+
+    Returns
+    -------
+    residuals : np.ndarray of float32, shape (N, H, T), or None
+        None, with a warning, when the series are too short.
+    weight : float
+    """
+    panel, window, eager = data.panel, est.window_length, est.run_eagerly
+    held_back = min(2 * horizon, int(panel.lengths.max()) - window - horizon)
+    usable = min(horizon, held_back - 2)  # steps seen from >= 3 origins
+    starts = test = np.empty(0, dtype=np.int64)
+    if usable >= 1:
+        starts, test = split_backtest(panel.offsets, window, horizon, held_back)
+        cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
+        before = np.arange(len(panel.values)) < cut  # rows the backtest may see
+        encoding = encoding.restricted_to(panel, before)
+        scaled = encode_rows(encoding, data)  # -> (R, F)
+        starts = starts[complete_windows(scaled, starts, window + horizon)]
+        test = test[complete_windows(scaled, test, window)]  # inputs complete
+    if usable < 1 or not len(starts) or not len(test):
+        warnings.warn(
+            "interval_calibration='backtest' needs series of at least "
+            f"window_length + output_length + 3 = {window + horizon + 3} time "
+            "points with complete windows; calibrating the intervals on "
+            "training windows instead, which makes them too narrow (see "
+            "calibration_). Use shorter windows, validation_split with "
+            "interval_calibration='windows', or longer series",
+            UserWarning,
+            stacklevel=4,
+        )
+        return None, 1.0
+    network = build_like(est, encoding, horizon, seed, "backtest")
+    block, valid = backtest_block(data, encoding, scaled, test, window, horizon)
+    untrained = None
+    if encoding.backbone is not None:
+        untrained = block_residuals(network, block, window, eager)  # the backbone's
+    tensors = as_tensors(scaled, starts)
+    # from here on read the tensors' memory (views): no second copy
+    scaled, starts = (t.numpy() for t in tensors)
+    train_like(
+        est,
+        network,
+        *tensors,
+        starts[:0],
+        horizon,
+        seed,
+        est.epochs,
+        keep_optimizer=False,
+    )
+    residuals = block_residuals(network, block, window, eager)  # -> (N, H, T)
+    residuals[~valid[:, window:]] = np.nan
+    residuals[:, usable:] = np.nan
+    weight = 1.0
+    if untrained is not None:
+        untrained[np.isnan(residuals)] = np.nan
+        weight = departure_weight(untrained, residuals)
+        residuals = untrained - weight * (untrained - residuals)
+    return residuals.astype(np.float32), weight  # -> (N, H, T)
+
+
+def backtest_block(data: Data, encoding, scaled, test, window, horizon):
+    """Windows of the backtest's forecast origins, (N, W + H, F) and validity."""
+    panel = data.panel
+    test = evenly_at_most(test, MAX_RESIDUAL_WINDOWS)
+    series = np.searchsorted(panel.offsets, test, side="right") - 1
+    ends = panel.offsets[1:][series]
+    block, valid = gather_partial_windows(scaled, test, window, horizon, ends)
+    if encoding.n_calendar:
+        # calendar of the steps past a series' end, as predict makes it
+        pos = partial_window_positions(
+            panel.positions, test, window + horizon, ends, panel.grid.step
+        )  # -> (N, W + H)
+        block[..., -encoding.n_calendar :] = encoding.calendar(pos)
+    return block, valid
+
+
+def window_residuals(network, scaled, starts, window, horizon, eager) -> np.ndarray:
+    """Held-out residuals ``y - y_hat`` (scaled), at most 20,000 windows."""
+    starts = evenly_at_most(starts, MAX_RESIDUAL_WINDOWS)
+    block = gather_blocks(scaled, starts, window + horizon)
+    return block_residuals(network, block, window, eager).astype(np.float32)
+
+
+def block_residuals(network, block: np.ndarray, window: int, eager) -> np.ndarray:
+    """``y - y_hat`` of windows ``block`` (N, W + H, F) -> (N, H, T), scaled.
+
+    The first ``window`` rows are the encoder input; the later rows give the
+    targets and the known-ahead (decoder) inputs.
+    """
+    n_targets = int(network.output_shape[-1])
+    ahead = block[:, window:]
+    future = ahead[..., n_targets:] if block.shape[2] > n_targets else None
+    predicted = predict_network(network, block[:, :window], future, eager=eager)
+    return ahead[..., :n_targets] - predicted
+
+
+def departure_weight(backbone: np.ndarray, trained: np.ndarray) -> float:
+    """Weight in [0, 1] of a network's departure from its backbone.
+
+    ``backbone`` and ``trained`` are residuals ``y - y_hat`` (NaN ignored) of
+    the backbone alone and of the trained network on the same held-back
+    points; the departure is their difference. Returns the least-squares
+    factor ``w`` minimising the squared residuals of ``backbone + w *
+    departure``, clipped to [0, 1].
+    """
+    departure = backbone - trained  # y_hat_trained - y_hat_backbone
+    known = ~np.isnan(departure)
+    denom = float(np.sum(departure[known] ** 2))
+    if denom <= 0:
+        return 0.0
+    return float(np.clip(np.sum(departure[known] * backbone[known]) / denom, 0, 1))
+
+
+def shrink_departure(network, weight: float) -> None:
+    """Multiply the output layer of ``network`` by ``weight``, in place.
+
+    The head is linear and the backbone is added after it, so this scales
+    the network's departure from the backbone exactly.
+    """
+    if weight == 1.0:
+        return
+    head = network.get_layer("head")
+    for variable in head.weights:
+        variable.assign(variable.numpy() * weight)

@@ -1,0 +1,85 @@
+"""The ensemble: ``ensemble_size`` networks trained apart, then averaged.
+
+Members differ only by seed (``seed + MEMBER_SEED_STRIDE * k``: initial
+weights, dropout, window order); their departures from the backbone are
+scaled by the backtest's departure weight (:mod:`sktime_gru._backtest`), and
+more than one member become one Keras model averaging them all
+(:func:`~sktime_gru._network.average_networks`). Never imports the estimator:
+its parameters come in with the instance passed.
+
+Dimension legend: ``R`` rows of the flat panel, ``F`` encoded features,
+``N`` windows.
+"""
+
+from __future__ import annotations
+
+from sktime_gru._backtest import shrink_departure
+from sktime_gru._network import average_networks
+from sktime_gru._training import build_like, train_like
+
+__all__ = ["MEMBER_SEED_STRIDE", "combine", "train_ensemble"]
+
+# member k is seeded seed + stride * k; the backtest network takes the next
+# multiple (k = ensemble_size)
+MEMBER_SEED_STRIDE = 7919
+
+
+def train_ensemble(est, encoding, shared, horizon, seed, weight):
+    """Build and train ``est.ensemble_size`` members; return ``(network, history)``.
+
+    Parameters
+    ----------
+    est : GRUEncoderDecoderForecaster
+        Supplies the network's and the training's parameters.
+    encoding : Encoding
+        The fitted encoding of the inputs.
+    shared : tuple of tensors
+        ``(scaled (R, F), train (N,), held_out (N',))``, one copy for all
+        members.
+    horizon : int
+        Decoder steps.
+    seed : int
+        Seed of the first member.
+    weight : float
+        The backtest's departure weight; 0: the backtest found no departure
+        from the backbone worth keeping, so one untrained network (the
+        backbone) is the forecaster.
+
+    Returns
+    -------
+    network : keras.Model
+        The single member, or a model averaging all members.
+    history : dict
+        Training history of the first member.
+    """
+    n_members = est.ensemble_size if weight > 0 else 1
+    epochs = est.epochs if weight > 0 else 0
+    members, history = [], {}
+    for m in range(n_members):
+        # members differ only by seed: initial weights, dropout, window order
+        member_seed = seed + MEMBER_SEED_STRIDE * m
+        member = build_like(est, encoding, horizon, member_seed, m, epochs > 0)
+        member_history = train_like(
+            est,
+            member,
+            *shared,
+            horizon,
+            member_seed,
+            epochs,
+            keep_optimizer=n_members == 1,
+        )
+        history = history or member_history
+        shrink_departure(member, weight)
+        members.append(member)
+    return combine(members), history
+
+
+def combine(members):
+    """Return the single member, or a model averaging all members.
+
+    The average is compiled only when it is trained (``update``), so that
+    no empty optimizer state is stored with it.
+    """
+    if len(members) == 1:
+        return members[0]
+    return average_networks(members)

@@ -1,0 +1,31 @@
+"""Known-value tests of the backtest's pure helpers (no Keras)."""
+
+import numpy as np
+
+from sktime_gru._backtest import departure_weight
+from sktime_gru._windowing import evenly_at_most
+
+
+def test_departure_weight_is_the_clipped_least_squares_factor():
+    backbone = np.array([2.0, -2.0, np.nan])
+    # departure = backbone - trained = [1, -1]; w = sum(d * b) / sum(d^2) = 2
+    trained = np.array([1.0, -1.0, 5.0])
+    assert departure_weight(backbone, trained) == 1.0  # clipped from 2
+    trained = np.array([0.0, 0.0, 5.0])  # departure = backbone: w = 1
+    assert departure_weight(backbone, trained) == 1.0
+    trained = np.array([4.0, -4.0, 5.0])  # departure = -backbone: w < 0 -> 0
+    assert departure_weight(backbone, trained) == 0.0
+    trained = backbone.copy()  # no departure
+    assert departure_weight(backbone, trained) == 0.0
+
+
+def test_departure_weight_between_zero_and_one():
+    backbone = np.array([1.0, 1.0])
+    trained = np.array([-3.0, -3.0])  # departure 4: w = 4 / 16
+    assert departure_weight(backbone, trained) == 0.25
+
+
+def test_evenly_at_most_keeps_first_and_last():
+    starts = np.arange(10)
+    assert evenly_at_most(starts, 20) is starts
+    np.testing.assert_array_equal(evenly_at_most(starts, 4), [0, 3, 6, 9])
