@@ -162,7 +162,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     update_epochs : int, default=5
         Fine-tuning epochs when ``update(..., update_params=True)`` is called;
         the network is trained further (warm start) on the windows that include
-        the new data. ``update_params=False`` only moves the input window.
+        the new data. ``update_params=False`` only moves the input window, and
+        so does ``update_params=True`` when the backtest in ``fit`` kept none
+        of the network (``departure_weight_ == 0``): the forecaster is then its
+        statistical backbone, which ``update`` does not refit.
     fine_tune_epochs : int, default=0
         After ``pretrain``, the epochs ``fit`` trains the pretrained network on
         the new series (0: use the pretrained weights as they are).
@@ -524,7 +527,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             instances=self.instances_,
             step=self._grid.step,
         )
-        if update_params and self.update_epochs > 0:
+        # a backtest that kept none of the network's departure from the
+        # backbone (departure_weight_ 0) left nothing to fine-tune
+        keeps_network = getattr(self, "departure_weight_", 1.0) > 0
+        if update_params and self.update_epochs > 0 and keeps_network:
             self._fine_tune_on_tails(tails, last, self.update_epochs)
         self.tail_ = tails[:, -self._tail_length :]
         self.last_positions_ = last

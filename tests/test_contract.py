@@ -340,3 +340,14 @@ def test_ensemble_pretrain_then_fit():
     f.pretrain(y.loc[["s0", "s1"]], fh=[1, 2])
     pred = f.fit(y.loc[["s2"]]).predict(fh=[1, 2])
     assert np.all(np.isfinite(pred.to_numpy()))
+
+
+def test_update_does_not_fine_tune_a_backbone_the_backtest_kept_alone(series):
+    f = tiny_forecaster(epochs=0).fit(series.iloc[:-6], fh=[1, 2, 3])
+    assert f.departure_weight_ == 0.0
+    weights = [w.copy() for w in f.network_.get_weights()]
+    f.update(series.iloc[-6:], update_params=True)
+    for before, after in zip(weights, f.network_.get_weights()):
+        np.testing.assert_array_equal(before, after)
+    assert f.cutoff[0] == series.index[-1]  # the cutoff moved all the same
+    assert f.predict().index[0] == series.index[-1] + 1
