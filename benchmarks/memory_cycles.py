@@ -177,7 +177,7 @@ def _markdown(summaries, machine, command, data) -> str:
         "`keras.backend.clear_session()`. RSS (psutil) after `gc.collect()` at the "
         "end of each cycle; peak growth is measured from the end of cycle 1 (after "
         "TensorFlow's one-off start-up). Networks are trained through one cached, "
-        "compiled trainer model per network structure (`sktime_gru._trainer`): "
+        "compiled trainer model per network structure (`sktime_gru._graph_cache`): "
         "TensorFlow never frees a traced train step, which cost ~54 MB per fit "
         "(5377 MB over 100 graph-mode cycles) when every new network was trained "
         "itself. The remaining growth (growth/cycle below, graph and eager alike) "

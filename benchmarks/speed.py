@@ -841,7 +841,7 @@ def render_markdown(results: dict, command: str, wall_s: float) -> str:
             "network call: the Keras model called eagerly on inputs of the same "
             "shape (`network_(x, training=False)`), as `predict` did before it "
             "went through one traced function per network structure "
-            "(`sktime_gru._trainer.predict_traced`; 362 ms for the panel then).",
+            "(`sktime_gru._graph_cache.predict_traced`; 362 ms for the panel then).",
         ]
     return "\n".join(lines)
 
