@@ -104,7 +104,7 @@ from sktime_gru.benchmarking import (  # noqa: E402
     fill_output_paths,
     fold_cutoffs,
     gru_params,
-    machine_info,
+    machine_line,
     make_model,
     markdown_table,
     missing_dependencies,
@@ -571,25 +571,16 @@ def _kwargs(params: dict) -> str:
     )
 
 
-def _machine_line() -> str:
-    info = machine_info()
-    v = info["versions"]
-    tf = v.get("tensorflow-cpu", v.get("tensorflow", "?"))
-    return (
-        f"{info['usable_cpus']} CPUs ({info['cpu']}), {info['memory_gib']} GiB; "
-        f"sktime {v.get('sktime')}, TensorFlow {tf}, Keras {v.get('keras')}, "
-        f"pandas {v.get('pandas')}, statsforecast {v.get('statsforecast', '-')}; "
-        f"source {info['git']}"
-    )
-
-
 def main(argv: list[str] | None = None) -> dict:
     """Run the benchmark; return the long results, summary and written files."""
     args = parse_args(argv)
     command = "python benchmarks/accuracy.py " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
-    machine = _machine_line()  # at the start: the source revision that runs
+    machine = machine_line(  # at the start: the source revision that runs
+        ["sktime", "tensorflow", "keras", "pandas", "statsforecast"],
+        memory=True,
+    )
     start = time.perf_counter()
     long, context = run(args)
     wall_s = time.perf_counter() - start

@@ -59,7 +59,7 @@ import pandas as pd  # noqa: E402
 from sktime_gru.benchmarking import (  # noqa: E402
     ModelSpec,
     fill_output_paths,
-    machine_info,
+    machine_line,
     markdown_table,
     update_markdown_section,
 )
@@ -310,25 +310,15 @@ def render_markdown(summary: pd.DataFrame, context: dict, runs: pd.DataFrame) ->
     )
 
 
-def machine_line() -> str:
-    """Machine and versions in one line."""
-    info = machine_info()
-    v = info["versions"]
-    return (
-        f"{info['usable_cpus']} CPUs ({info['cpu']}), load {info['load_average']}; "
-        f"sktime {v.get('sktime')}, statsforecast {v.get('statsforecast', '-')}, "
-        f"statsmodels {v.get('statsmodels', '-')}, TensorFlow "
-        f"{v.get('tensorflow-cpu', v.get('tensorflow', '?'))}; source {info['git']}"
-    )
-
-
 def main(argv: list[str] | None = None) -> dict:
     """Run, merge with saved rows of other models, write CSV / Markdown."""
     args = parse_args(argv)
     command = "python benchmarks/airline.py " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
-    machine = machine_line()  # at the start: the source revision that runs
+    machine = machine_line(  # at the start: the source revision that runs
+        ["sktime", "statsforecast", "statsmodels", "tensorflow"]
+    )
     runs, context = run(args)
     runs["machine"] = machine
     runs["command"] = command.strip()

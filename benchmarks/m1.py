@@ -74,7 +74,7 @@ import pandas as pd  # noqa: E402
 
 from sktime_gru.benchmarking import (  # noqa: E402
     fill_output_paths,
-    machine_info,
+    machine_line,
     make_model,
     markdown_table,
     update_markdown_section,
@@ -344,18 +344,6 @@ def render_markdown(summary, runs, context, command, machine) -> str:
     return "\n".join(lines)
 
 
-def machine_line() -> str:
-    """Machine and versions in one line."""
-    info = machine_info()
-    v = info["versions"]
-    return (
-        f"{info['usable_cpus']} CPUs ({info['cpu']}), load {info['load_average']}; "
-        f"statsforecast {v.get('statsforecast', '-')}, sktime {v.get('sktime')}, "
-        f"TensorFlow {v.get('tensorflow-cpu', v.get('tensorflow', '?'))}, "
-        f"pandas {v.get('pandas')}; source {info['git']}"
-    )
-
-
 def main(argv: list[str] | None = None) -> dict:
     """Run, merge with saved rows of other models, write CSV / Markdown."""
     args = parse_args(argv)
@@ -364,7 +352,9 @@ def main(argv: list[str] | None = None) -> dict:
     )
     if args.model_list and not Path(args.m1_path).exists():
         raise SystemExit(f"no M1 data at {args.m1_path}. {M1_HOWTO}")
-    machine = machine_line()  # at the start: the source revision that runs
+    machine = machine_line(  # at the start: the source revision that runs
+        ["statsforecast", "sktime", "tensorflow", "pandas"]
+    )
     runs, series, context = run(args)
     runs["machine"] = machine
     runs["command"] = command.strip()

@@ -40,6 +40,7 @@ from sktime_gru.benchmarking._models import (
 from sktime_gru.benchmarking._report import (
     fill_output_paths,
     machine_info,
+    machine_line,
     markdown_table,
     update_markdown_section,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "fold_cutoffs",
     "gru_params",
     "machine_info",
+    "machine_line",
     "make_model",
     "markdown_table",
     "missing_dependencies",

@@ -173,3 +173,39 @@ def fill_output_paths(args, standard: bool, benchmarks_dir, name: str = "") -> N
     if args.benchmarks_md is None:
         markdown = benchmarks_dir.parent / "BENCHMARKS.md"
         args.benchmarks_md = str(markdown) if standard else ""
+
+
+_LIBRARY_NAMES = {"tensorflow": "TensorFlow", "keras": "Keras"}
+
+
+def machine_line(packages, memory: bool = False) -> str:
+    """Machine, load (or memory) and library versions of this run, in one line.
+
+    Parameters
+    ----------
+    packages : sequence of str
+        Distribution names, in the order to list them; ``"tensorflow"`` is
+        either ``tensorflow-cpu`` or ``tensorflow``.
+    memory : bool, default=False
+        Give the machine's memory instead of its load average.
+
+    Returns
+    -------
+    str
+    """
+    info = machine_info()
+    versions = info["versions"]
+
+    def version(name):
+        if name == "tensorflow":
+            return versions.get("tensorflow-cpu", versions.get("tensorflow", "?"))
+        return versions.get(name, "-")
+
+    where = f"{info['memory_gib']} GiB" if memory else f"load {info['load_average']}"
+    libraries = ", ".join(
+        f"{_LIBRARY_NAMES.get(name, name)} {version(name)}" for name in packages
+    )
+    return (
+        f"{info['usable_cpus']} CPUs ({info['cpu']}), {where}; {libraries}; "
+        f"source {info['git']}"
+    )
