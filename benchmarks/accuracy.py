@@ -111,6 +111,10 @@ from sktime_gru.benchmarking import (  # noqa: E402
     summarise,
     update_markdown_section,
 )
+from sktime_gru.benchmarking._holdout import (  # noqa: E402
+    format_mean_std,
+    resolve_run_args,
+)
 from sktime_gru.datasets import load_weather_au  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -181,22 +185,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
 
-    args.model_list = [m.strip() for m in args.models.split(",") if m.strip()]
-    unknown = [m for m in args.model_list if m not in MODELS]
-    if unknown:
-        parser.error(f"unknown model(s) {unknown}; choose from {list(MODELS)}")
-    try:
-        args.gru_param_dict = json.loads(args.gru_params)
-    except json.JSONDecodeError as err:
-        parser.error(f"--gru-params is not valid JSON: {err}")
-    if not isinstance(args.gru_param_dict, dict):
-        parser.error("--gru-params must be a JSON object (dict)")
+    resolve_run_args(parser, args, MODELS, DEFAULT_SEEDS)
     if "random_state" in args.gru_param_dict:
         parser.error("set the GRU's random_state with --seeds, not --gru-params")
-    if args.seeds is None:
-        args.seed_list = list(DEFAULT_SEEDS[:1] if args.quick else DEFAULT_SEEDS)
-    else:
-        args.seed_list = [int(s) for s in args.seeds.split(",") if s.strip()]
     if args.quick:
         args.folds = 1
         args.gru_param_dict["epochs"] = QUICK_EPOCHS
@@ -326,15 +317,6 @@ def run(args: argparse.Namespace):
     return long, context
 
 
-def _fmt(mean: float, std: float, digits: int) -> str:
-    if pd.isna(mean):
-        return "n/a"
-    text = f"{mean:.{digits}f}"
-    if not pd.isna(std):
-        text += f" ± {std:.{digits}f}"
-    return text
-
-
 FULL_COLUMNS = {
     "MAE": ("MAE (°C)", 3),
     "RMSE": ("RMSE (°C)", 3),
@@ -366,7 +348,8 @@ def format_summary(
     out = pd.DataFrame(index=summary.index)
     for key, (title, digits) in columns.items():
         out[title] = [
-            _fmt(m, s, digits) for m, s in zip(summary[key], summary[f"{key}_std"])
+            format_mean_std(m, s, digits)
+            for m, s in zip(summary[key], summary[f"{key}_std"])
         ]
     out["seeds"] = (
         summary["n_seeds"]

@@ -65,6 +65,7 @@ from sktime_gru.benchmarking import (  # noqa: E402
 )
 from sktime_gru.benchmarking._holdout import (  # noqa: E402
     format_holdout_table,
+    resolve_run_args,
     runs_provenance,
     save_merged,
     smape,
@@ -141,18 +142,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--output-dir", default=None)
     parser.add_argument("--benchmarks-md", default=None)
     args = parser.parse_args(argv)
-    args.model_list = [m.strip() for m in args.models.split(",") if m.strip()]
-    unknown = [m for m in args.model_list if m not in MODELS]
-    if unknown:
-        parser.error(f"unknown model(s) {unknown}; choose from {list(MODELS)}")
-    try:
-        args.gru_param_dict = json.loads(args.gru_params)
-    except json.JSONDecodeError as err:
-        parser.error(f"--gru-params is not valid JSON: {err}")
-    if args.seeds is None:
-        args.seed_list = list(DEFAULT_SEEDS[:1] if args.quick else DEFAULT_SEEDS)
-    else:
-        args.seed_list = [int(s) for s in args.seeds.split(",") if s.strip()]
+    resolve_run_args(parser, args, MODELS, DEFAULT_SEEDS)
     if args.quick:
         args.gru_param_dict.setdefault("epochs", QUICK_EPOCHS)
     args.standard = not args.quick and args.seeds is None and not args.gru_param_dict

@@ -87,6 +87,7 @@ from sktime_gru.benchmarking._holdout import (  # noqa: E402
     load_m1,
     long_to_panel,
     panel_to_long,
+    resolve_run_args,
     runs_provenance,
     save_merged,
     score_forecasts,
@@ -140,18 +141,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     explicit_models = "--models" in " ".join(argv if argv is not None else sys.argv)
     if args.quick and not explicit_models:
         args.models = ",".join(QUICK_MODELS)
-    args.model_list = [m.strip() for m in args.models.split(",") if m.strip()]
-    unknown = [m for m in args.model_list if m not in ALL_MODELS]
-    if unknown:
-        parser.error(f"unknown model(s) {unknown}; choose from {ALL_MODELS}")
-    try:
-        args.gru_param_dict = json.loads(args.gru_params)
-    except json.JSONDecodeError as err:
-        parser.error(f"--gru-params is not valid JSON: {err}")
-    if args.seeds is None:
-        args.seed_list = list(DEFAULT_SEEDS[:1] if args.quick else DEFAULT_SEEDS)
-    else:
-        args.seed_list = [int(s) for s in args.seeds.split(",") if s.strip()]
+    resolve_run_args(parser, args, ALL_MODELS, DEFAULT_SEEDS)
     if args.quick:
         args.gru_param_dict.setdefault("epochs", QUICK_EPOCHS)
         args.series = args.series or QUICK_SERIES

@@ -442,3 +442,28 @@ def runs_provenance(runs: pd.DataFrame) -> str:
         models = ", ".join(dict.fromkeys(group["model"]))
         lines.append(f"- {models}: `{command}`, finished {when} UTC ({machine})")
     return "\n".join(["Measured by:", "", *lines])
+
+
+def resolve_run_args(parser, args, known_models, default_seeds) -> None:
+    """Check and resolve ``--models``, ``--gru-params`` and ``--seeds``, in place.
+
+    Sets ``args.model_list``, ``args.gru_param_dict`` and ``args.seed_list``
+    (the first default seed only with ``--quick``); wrong values end the
+    script through ``parser.error`` with the reason.
+    """
+    import json
+
+    args.model_list = [m.strip() for m in args.models.split(",") if m.strip()]
+    unknown = [m for m in args.model_list if m not in known_models]
+    if unknown:
+        parser.error(f"unknown model(s) {unknown}; choose from {list(known_models)}")
+    try:
+        args.gru_param_dict = json.loads(args.gru_params)
+    except json.JSONDecodeError as err:
+        parser.error(f"--gru-params is not valid JSON: {err}")
+    if not isinstance(args.gru_param_dict, dict):
+        parser.error("--gru-params must be a JSON object (dict)")
+    if args.seeds is None:
+        args.seed_list = list(default_seeds[:1] if args.quick else default_seeds)
+    else:
+        args.seed_list = [int(s) for s in args.seeds.split(",") if s.strip()]
