@@ -24,7 +24,7 @@ Models (``--models``, comma separated; default all):
 - ``gru``: ``GRUEncoderDecoderForecaster()`` with its defaults, ``random_state``
   set from ``--seeds`` (run once per seed), plus ``--gru-params``; one global
   network for all stations;
-- ``gru_backbone``: the same with ``epochs=0``: the backbone alone, the
+- ``gru_backbone``: the same with ``n_epochs=0``: the backbone alone, the
   untrained network;
 - ``naive_last``: ``NaiveForecaster(strategy="last", sp=12)``, seasonal naive;
 - ``naive_mean``: ``NaiveForecaster(strategy="mean", sp=12)``, per-month mean;
@@ -144,7 +144,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"smoke run: GRU epochs={QUICK_EPOCHS}, last fold only, one seed",
+        help=f"smoke run: GRU n_epochs={QUICK_EPOCHS}, last fold only, one seed",
     )
     parser.add_argument(
         "--folds", type=int, default=DEFAULT_FOLDS, help="default: %(default)s"
@@ -190,7 +190,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("set the GRU's random_state with --seeds, not --gru-params")
     if args.quick:
         args.folds = 1
-        args.gru_param_dict["epochs"] = QUICK_EPOCHS
+        args.gru_param_dict["n_epochs"] = QUICK_EPOCHS
 
     # a subset of the default models is standard too: it merges with the
     # saved rows of the others
@@ -232,7 +232,7 @@ def gru_run_params(name: str, gru_params: dict) -> dict:
     if name == "gru":
         return dict(gru_params)
     if name == "gru_backbone":
-        return {k: v for k, v in gru_params.items() if k != "epochs"}
+        return {k: v for k, v in gru_params.items() if k != "n_epochs"}
     return {}
 
 

@@ -25,7 +25,7 @@ Models (``--models``, comma separated; default all):
 - ``autoarima``: ``StatsForecastAutoARIMA(sp=12)``;
 - ``gru``: ``GRUEncoderDecoderForecaster(random_state=seed)`` (defaults, plus
   ``--gru-params``), seeds ``--seeds`` (default 0, 1, 2);
-- ``gru_backbone``: the same with ``epochs=0`` (the untrained network).
+- ``gru_backbone``: the same with ``n_epochs=0`` (the untrained network).
 
 A model that fails is reported as failed, and the others go on. Results go to
 ``benchmarks/results/airline/`` (``airline_<split>_runs.csv``,
@@ -111,9 +111,9 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec(
             "gru_backbone",
             _GRU,
-            {"epochs": 0},
+            {"n_epochs": 0},
             seeded=True,
-            label="GRU backbone (epochs=0, untrained)",
+            label="GRU backbone (n_epochs=0, untrained)",
         ),
     ]
 }
@@ -144,7 +144,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     resolve_run_args(parser, args, MODELS, DEFAULT_SEEDS)
     if args.quick:
-        args.gru_param_dict.setdefault("epochs", QUICK_EPOCHS)
+        args.gru_param_dict.setdefault("n_epochs", QUICK_EPOCHS)
     args.standard = not args.quick and args.seeds is None and not args.gru_param_dict
     fill_output_paths(args, args.standard, HERE, name="airline")
     return args
@@ -197,7 +197,7 @@ def run_model(name: str, seed, y_train, y_test, gru_params: dict) -> dict:
     if name == "gru":
         params.update(gru_params)
     elif name == "gru_backbone":
-        params.update({k: v for k, v in gru_params.items() if k != "epochs"})
+        params.update({k: v for k, v in gru_params.items() if k != "n_epochs"})
     if spec.seeded:
         params[spec.seed_param] = seed
     forecaster = spec.load_class()(**params)
@@ -289,7 +289,7 @@ def render_markdown(summary: pd.DataFrame, context: dict, runs: pd.DataFrame) ->
             "months inside the central 80% / 95% interval of "
             "`predict_interval(coverage=[0.8, 0.95])` (models without intervals: "
             "n/a). fit / predict s: wall time of `fit` / `predict`. GRU: "
-            f"`GRUEncoderDecoderForecaster({gru})` (backbone: `epochs=0`); "
+            f"`GRUEncoderDecoderForecaster({gru})` (backbone: `n_epochs=0`); "
             "`a ± b`: mean and std (ddof=1) over seeds "
             f"{', '.join(map(str, context['seeds']))}. Rows may come from "
             "different runs (`--models` merges with saved rows): see "

@@ -247,7 +247,7 @@ def main(argv=None):
         help="the 6 rolling origins of accuracy.py, default configuration",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="with --origins: epochs=2, seed 0"
+        "--quick", action="store_true", help="with --origins: n_epochs=2, seed 0"
     )
     parser.add_argument("--splits", nargs="+", default=["ref"], choices=list(SPLITS))
     parser.add_argument(
@@ -305,7 +305,7 @@ def run_origins(args):
     """``--origins``: coverage of the default GRU at the 6 rolling origins."""
     seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
     args.seeds = seeds
-    params = {"epochs": 2} if args.quick else {}
+    params = {"n_epochs": 2} if args.quick else {}
     y = load_weather_au()
     rows = []
     for split in ORIGINS:

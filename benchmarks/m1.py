@@ -29,7 +29,7 @@ Models (``--models``, comma separated; default all):
   series shifted so that all training parts end together, so ``fh=1..18`` is
   every series' own next 18 points); intervals from
   ``predict_interval(coverage=[0.8, 0.95])``.
-- ``gru_backbone``: the same with ``epochs=0``, the untrained network ("the
+- ``gru_backbone``: the same with ``n_epochs=0``, the untrained network ("the
   backbone alone").
 
 A model that fails is reported as failed, and the others go on.
@@ -113,7 +113,7 @@ STATS = {
 }
 GRUS = {
     "gru": "GRU (defaults)",
-    "gru_backbone": "GRU backbone (epochs=0, untrained)",
+    "gru_backbone": "GRU backbone (n_epochs=0, untrained)",
 }
 ALL_MODELS = list(STATS) + list(GRUS)
 
@@ -143,7 +143,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.models = ",".join(QUICK_MODELS)
     resolve_run_args(parser, args, ALL_MODELS, DEFAULT_SEEDS)
     if args.quick:
-        args.gru_param_dict.setdefault("epochs", QUICK_EPOCHS)
+        args.gru_param_dict.setdefault("n_epochs", QUICK_EPOCHS)
         args.series = args.series or QUICK_SERIES
     # a subset of models is still standard: it merges with the saved rows
     args.standard = (
@@ -200,7 +200,7 @@ def run_stats(name: str, train: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 def run_gru(name: str, seed: int, train: pd.DataFrame, params: dict):
     """Fit the GRU on the whole panel; (long forecasts with intervals, timings)."""
     panel = long_to_panel(train)
-    params = {**params, "epochs": 0} if name == "gru_backbone" else dict(params)
+    params = {**params, "n_epochs": 0} if name == "gru_backbone" else dict(params)
     forecaster = make_model(name, seed=seed, params=params)
     start = time.perf_counter()
     forecaster.fit(panel, fh=np.arange(1, HORIZON + 1))
@@ -321,7 +321,7 @@ def render_markdown(summary, runs, context, command, machine) -> str:
         "h=18, level=[80, 95])` on the long frame, season length 12; their "
         '"fit s" is that one call (fit and forecast of all series). GRU: '
         f"`GRUEncoderDecoderForecaster({gru_args})`"
-        " (backbone: `epochs=0`) fitted with sktime's API on a `pd-multiindex` "
+        " (backbone: `n_epochs=0`) fitted with sktime's API on a `pd-multiindex` "
         "panel of all scored series (integer time, each series shifted to end "
         'at the same point), "fit s" / "predict s" are `fit` and `predict` '
         "of the whole panel; `a ± b`: mean and std (ddof=1) over seeds "

@@ -85,7 +85,7 @@ def run_mode(mode: str, cycles: int, data: str, n_series: int) -> dict:
             window_length=12,
             output_length=6,
             units=8,
-            epochs=1,
+            n_epochs=1,
             batch_size=64,
             random_state=i,
             run_eagerly=(mode == "eager"),
@@ -172,7 +172,7 @@ def _markdown(summaries, machine, command, data) -> str:
     return (
         f"\n{HEADING}\n\n"
         f"{summaries[0]['cycles']} consecutive fit + predict cycles of a NEW "
-        f"forecaster (window_length=12, output_length=6, units=8, epochs=1, "
+        f"forecaster (window_length=12, output_length=6, units=8, n_epochs=1, "
         f"batch_size=64) on the {data} panel, in one process per mode, without "
         "`keras.backend.clear_session()`. RSS (psutil) after `gc.collect()` at the "
         "end of each cycle; peak growth is measured from the end of cycle 1 (after "

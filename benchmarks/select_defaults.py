@@ -51,7 +51,7 @@ CANDIDATES = {
         seasonal_period="auto",
         validation_split=0.2,
         patience=10,
-        epochs=200,
+        n_epochs=200,
     ),
     "per_series+cal+mae": dict(
         window_length=18, scaling="per_series", seasonal_period="auto", loss="mae"
@@ -75,7 +75,7 @@ CANDIDATES = {
         deseasonalize=True,
         validation_split=0.2,
         patience=10,
-        epochs=200,
+        n_epochs=200,
     ),
     "deseason+w6": dict(
         window_length=6,
@@ -95,7 +95,7 @@ CANDIDATES = {
     "dropout0.1": {"dropout": 0.1},
     "batch64": {"batch_size": 64},
     "adamw": {"optimizer": "adamw"},
-    "epochs15": {"epochs": 15},
+    "epochs15": {"n_epochs": 15},
     "unidir": {"bidirectional": False},
 }
 

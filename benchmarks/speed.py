@@ -248,9 +248,9 @@ def bench_fit(args, results: dict) -> object:
     """Time default fits and the tutorial's batch_size=1 recipe; return a fit."""
     y = weather_history()
     print("fit: warm-up fit (1 epoch) ...", flush=True)
-    forecaster(epochs=1).fit(y, fh=FH)
+    forecaster(n_epochs=1).fit(y, fh=FH)
 
-    extra = {} if args.default_epochs is None else {"epochs": args.default_epochs}
+    extra = {} if args.default_epochs is None else {"n_epochs": args.default_epochs}
     fits, cpus, epoch_medians, fitted = [], [], [], None
     for r in range(args.repeats):
         timer = timer_callback()
@@ -263,7 +263,7 @@ def bench_fit(args, results: dict) -> object:
         epoch_medians.append(statistics.median(durations[1:] or durations))
         print(f"fit: default fit {r + 1}/{args.repeats}: {fits[-1]:.1f} s", flush=True)
         fitted = f
-    epochs = fitted.epochs
+    epochs = fitted.n_epochs
     default = {
         "params": {
             k: v
@@ -284,7 +284,7 @@ def bench_fit(args, results: dict) -> object:
     timer = timer_callback()
     from sktime_gru.benchmarking import tutorial_params
 
-    recipe = tutorial_params(batch_size=1, epochs=n_ep)
+    recipe = tutorial_params(batch_size=1, n_epochs=n_ep)
     f = forecaster(callbacks=[timer], **recipe)
     print(f"fit: tutorial recipe, batch_size=1, {n_ep} epochs ...", flush=True)
     start, start_cpu = time.perf_counter(), time.process_time()
@@ -301,7 +301,7 @@ def bench_fit(args, results: dict) -> object:
     durations, setup, later, estimate_50 = extrapolate(total, timer.epochs)
     cpu_epochs, _, later_cpu, estimate_50_cpu = extrapolate(total_cpu, timer.epochs_cpu)
     tutorial = {
-        "params": {**recipe, "epochs": 50},
+        "params": {**recipe, "n_epochs": 50},
         "epochs_timed": n_ep,
         "fit_s_timed": total,
         "epoch_s": durations,
@@ -454,7 +454,9 @@ def scale_worker(args) -> dict:
     timer = timer_callback(
         stop_after=None if full else args.scale_steps, first_training_only=True
     )
-    f = forecaster(**{**extra, "epochs": 1, "batch_size": batch, "callbacks": [timer]})
+    f = forecaster(
+        **{**extra, "n_epochs": 1, "batch_size": batch, "callbacks": [timer]}
+    )
     fit_start = time.perf_counter()
     f.fit(y, fh=FH)
     fit_end = time.perf_counter()
@@ -565,10 +567,10 @@ def bench_predict(args, results: dict, fitted) -> None:
     """Latency of predict() for the panel and for one series."""
     y = weather_history()
     if fitted is None:
-        fitted = forecaster(epochs=1).fit(y, fh=FH)
+        fitted = forecaster(n_epochs=1).fit(y, fh=FH)
     calls = args.predict_calls
     one = y.loc["Albury"]  # a single series: plain PeriodIndex frame
-    single = forecaster(epochs=1).fit(one, fh=FH)
+    single = forecaster(n_epochs=1).fit(one, fh=FH)
     out = {}
     for name, f, n in (("panel_44_series", fitted, 44), ("one_series", single, 1)):
         # the network's cost does not depend on the values: zeros of its shapes
@@ -790,7 +792,7 @@ def render_markdown(results: dict, command: str, wall_s: float) -> str:
             "Each size runs in its own subprocess: build the pandas panel "
             "(seasonal sine + noise), then `fit(y, fh=1..18)` with the defaults "
             f"(ensemble_size={rows[0].get('ensemble_size')}) "
-            f"except `epochs=1, batch_size={batch}` (batch 32 would only add "
+            f"except `n_epochs=1, batch_size={batch}` (batch 32 would only add "
             "steps). An ensemble trains its networks one after the other on the "
             "same windows, so the first network is timed and the others are "
             "stopped after one step; s/epoch is the number of networks x the "

@@ -9,7 +9,7 @@ tutorial does not have switched off; see
 ``sktime_gru.benchmarking.tutorial_params``)::
 
     f = GRUEncoderDecoderForecaster(window_length=18, output_length=18,
-                                    scaling="global", epochs=50, batch_size=32,
+                                    scaling="global", n_epochs=50, batch_size=32,
                                     seasonal_period=None, deseasonalize=False,
                                     random_state=seed)
     f.fit(y_2009_01_to_2013_12)
@@ -98,7 +98,7 @@ def run_one(y: pd.DataFrame, seed: int, epochs: int, batch_size: int) -> dict:
     y_test = y[dates > FORECAST_FROM]
 
     forecaster = GRUEncoderDecoderForecaster(
-        **tutorial_params(epochs=epochs, batch_size=batch_size), random_state=seed
+        **tutorial_params(n_epochs=epochs, batch_size=batch_size), random_state=seed
     )
     start = time.perf_counter()
     forecaster.fit(y_fit)
@@ -141,7 +141,7 @@ def render_markdown(results, table, args, command, wall_s) -> str:
             + ", ".join(
                 f"{k}={v!r}"
                 for k, v in tutorial_params(
-                    epochs=args.epochs, batch_size=args.batch_size
+                    n_epochs=args.epochs, batch_size=args.batch_size
                 ).items()
             )
             + ", random_state=seed)` fitted on "

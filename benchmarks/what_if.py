@@ -196,7 +196,7 @@ def main(argv=None) -> dict:
     # warm-up: import TensorFlow and trace once outside the timed fits
     from sktime_gru import GRUEncoderDecoderForecaster
 
-    GRUEncoderDecoderForecaster(epochs=1, random_state=0).fit(
+    GRUEncoderDecoderForecaster(n_epochs=1, random_state=0).fit(
         y[y.index.get_level_values(-1) <= LAST_TRAIN], fh=FH
     )
     # alternate the two configurations, so that both see similar machine load

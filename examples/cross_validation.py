@@ -88,7 +88,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     epochs.add_argument(
         "--quick",
         action="store_true",
-        help=f"smoke run with epochs={QUICK_EPOCHS}",
+        help=f"smoke run with n_epochs={QUICK_EPOCHS}",
     )
     return parser.parse_args(argv)
 
@@ -145,9 +145,9 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
 
     gru_params = {"random_state": 0}
     if args.quick:
-        gru_params["epochs"] = QUICK_EPOCHS
+        gru_params["n_epochs"] = QUICK_EPOCHS
     elif args.epochs is not None:
-        gru_params["epochs"] = args.epochs
+        gru_params["n_epochs"] = args.epochs
     # both metrics score each location on its own and average the locations
     # (multilevel="uniform_average"); evaluate hands MASE each fold's y_train
     scoring = [MeanAbsoluteError(), MeanAbsoluteScaledError(sp=SEASONAL_PERIOD)]

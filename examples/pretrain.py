@@ -30,7 +30,7 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     params = {"random_state": args.random_state}
     if args.quick:
-        params.update(epochs=2, ensemble_size=1)
+        params.update(n_epochs=2, ensemble_size=1)
 
     y = load_weather_au()
     t = y.index.get_level_values("Date")

@@ -32,7 +32,7 @@ def main(argv=None) -> pd.DataFrame:
     args = parser.parse_args(argv)
     params = {"random_state": 0}
     if args.quick:
-        params.update(epochs=2, ensemble_size=1, update_epochs=1)
+        params.update(n_epochs=2, ensemble_size=1, update_epochs=1)
     y = load_weather_au()
     fh = list(range(1, 19))
     splitters = {

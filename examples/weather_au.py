@@ -79,7 +79,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     epochs.add_argument(
         "--quick",
         action="store_true",
-        help=f"smoke run with epochs={QUICK_EPOCHS}",
+        help=f"smoke run with n_epochs={QUICK_EPOCHS}",
     )
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument(
@@ -227,11 +227,11 @@ def main(argv: list[str] | None = None) -> dict:
     # 2. one global forecaster for all stations; only epochs may be overridden
     params = {"random_state": args.random_state}
     if args.quick:
-        params["epochs"] = QUICK_EPOCHS
+        params["n_epochs"] = QUICK_EPOCHS
     elif args.epochs is not None:
-        params["epochs"] = args.epochs
+        params["n_epochs"] = args.epochs
     forecaster = GRUEncoderDecoderForecaster(**params)
-    epochs = forecaster.get_params()["epochs"]
+    epochs = forecaster.get_params()["n_epochs"]
 
     # 3. fit with the full horizon, so the decoder outputs all 18 months at once
     fh = ForecastingHorizon(range(1, HORIZON + 1))
@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> dict:
     return {
         **overall,
         "fit_time_s": fit_time,
-        "epochs": epochs,
+        "n_epochs": epochs,
         "coverage": covered,
         "per_location": per_location,
         "output": args.output,

@@ -132,7 +132,7 @@ def backtest_residuals(est, data: Data, encoding, horizon, seed):
         starts[:0],
         horizon,
         seed,
-        est.epochs,
+        est.n_epochs,
         keep_optimizer=False,
     )
     residuals = block_residuals(network, block, window, eager)  # -> (N, H, T)

@@ -53,7 +53,7 @@ def train_ensemble(est, encoding, shared, horizon, seed, weight):
         Training history of the first member.
     """
     n_members = est.ensemble_size if weight > 0 else 1
-    epochs = est.epochs if weight > 0 else 0
+    epochs = est.n_epochs if weight > 0 else 0
     members, history = [], {}
     for m in range(n_members):
         # members differ only by seed: initial weights, dropout, window order

@@ -97,7 +97,7 @@ def check_params(est) -> None:
     _int("output_length", est.output_length, 1, allow_none=True)
     _int("units", est.units, 1)
     _int("n_layers", est.n_layers, 1)
-    _int("epochs", est.epochs, 0)
+    _int("n_epochs", est.n_epochs, 0)
     _int("update_epochs", est.update_epochs, 0)
     _int("fine_tune_epochs", est.fine_tune_epochs, 0)
     _int("ensemble_size", est.ensemble_size, 1)

@@ -93,7 +93,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         Wrap each GRU in ``keras.layers.Bidirectional``.
     dropout : float in [0, 1), default=0.0
         Input dropout of every GRU layer (keeps the cuDNN kernel eligible).
-    epochs : int, default=10
+    n_epochs : int, default=10
         Training epochs (upper bound when early stopping is on; the reference
         tutorial: 50).
     batch_size : int, default=32
@@ -135,7 +135,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         shape (the profile, from the training data only), optionally on the log
         scale, plus a level (and damped trend) anchored at the end of each
         input window. The output layer starts at zero, so an untrained network
-        (``epochs=0``) forecasts the backbone exactly. ``"auto"`` and True: on;
+        (``n_epochs=0``) forecasts the backbone exactly. ``"auto"`` and True: on;
         False: the network alone, as in the reference tutorial. The components
         are chosen in ``fit`` by the backbone's own forecasts of the last
         ``min(2 * output_length, max(output_length, longest series // 3))``
@@ -240,7 +240,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     BENCHMARKS.md): per-series scaling, a 24-month window, calendar inputs,
     deseasonalised targets, 10 epochs and an average of 3 networks. The
     reference tutorial's configuration is ``window_length=18,
-    scaling="global", seasonal_period=None, deseasonalize=False, epochs=50,
+    scaling="global", seasonal_period=None, deseasonalize=False, n_epochs=50,
     ensemble_size=1``.
 
     Recursive decoding for horizons beyond ``output_length`` feeds forecasts
@@ -255,7 +255,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     >>> from sktime_gru import GRUEncoderDecoderForecaster
     >>> from sktime_gru.datasets import load_weather_au
     >>> y = load_weather_au()
-    >>> forecaster = GRUEncoderDecoderForecaster(epochs=2, random_state=0)
+    >>> forecaster = GRUEncoderDecoderForecaster(n_epochs=2, random_state=0)
     >>> forecaster.fit(y, fh=range(1, 19))  # doctest: +SKIP
     >>> y_pred = forecaster.predict()  # doctest: +SKIP
     """
@@ -306,7 +306,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         n_layers: int = 1,
         bidirectional: bool = True,
         dropout: float = 0.0,
-        epochs: int = 10,
+        n_epochs: int = 10,
         batch_size: int = 32,
         max_steps_per_epoch: int | None = 50,
         optimizer="adam",
@@ -336,7 +336,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.n_layers = n_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
-        self.epochs = epochs
+        self.n_epochs = n_epochs
         self.batch_size = batch_size
         self.max_steps_per_epoch = max_steps_per_epoch
         self.optimizer = optimizer
@@ -553,7 +553,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaled = encode_rows(encoding, data)
         train, held_out = self._split_windows(data, scaled, horizon)
         network, seed = self.pretrained_network_, self.seed_ + 2
-        train_like(self, network, scaled, train, held_out, horizon, seed, self.epochs)
+        train_like(self, network, scaled, train, held_out, horizon, seed, self.n_epochs)
         return self
 
     def _has_pretrained(self) -> bool:
@@ -850,7 +850,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         """
         tiny = {
             "units": 2,
-            "epochs": 1,
+            "n_epochs": 1,
             "batch_size": 64,
             "random_state": 0,
             "run_eagerly": True,
@@ -873,7 +873,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 "output_length": 1,
                 "validation_split": 0.3,
                 "patience": 1,
-                "epochs": 2,
+                "n_epochs": 2,
                 "update_epochs": 1,
                 # an averaged ensemble: pickling, cloning, update of nested models
                 "ensemble_size": 2,

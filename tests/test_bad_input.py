@@ -46,14 +46,14 @@ def _assert_raised_by_us(excinfo):
 @pytest.fixture(scope="module")
 def fitted():
     """Fitted on a univariate series (no X)."""
-    return tiny_forecaster(epochs=1).fit(_series(), fh=[1, 2])
+    return tiny_forecaster(n_epochs=1).fit(_series(), fh=[1, 2])
 
 
 @pytest.fixture(scope="module")
 def fitted_x():
     """Fitted on a series with one exogenous column x."""
     X = pd.DataFrame({"x": np.arange(40.0)}, index=MONTHS)
-    return tiny_forecaster(epochs=1).fit(_series(), X=X, fh=[1, 2])
+    return tiny_forecaster(n_epochs=1).fit(_series(), X=X, fh=[1, 2])
 
 
 def _future_x(periods=2, column="x"):
@@ -337,7 +337,7 @@ class _FailIfTrained:
 
 
 def test_update_with_unseen_instance_names_it():
-    f = tiny_forecaster(epochs=1).fit(panel, fh=[1])
+    f = tiny_forecaster(n_epochs=1).fit(panel, fh=[1])
     new = make_panel(lengths=(5,), start_offsets=(36,)).rename(index={"s0": "s9"})
     with pytest.raises(ValueError, match=r"instances not seen in fit: \['s9'\]"):
         f.update(new)
@@ -362,7 +362,7 @@ def test_nan_rejected_with_position_when_missing_values_unsupported():
 
 
 def test_nan_accepted_when_missing_values_supported():
-    f = tiny_forecaster(epochs=1)
+    f = tiny_forecaster(n_epochs=1)
     assert f.get_tag("capability:missing_values")
     y = _with(_series(), 20, np.nan)
     assert np.isfinite(f.fit(y, fh=[1, 2]).predict()).all()
@@ -373,7 +373,7 @@ def test_tz_aware_hourly_series_across_dst_is_regular(start):
     """Hours count in absolute time: a DST change is neither a gap nor a repeat."""
     index = pd.date_range(start, periods=60, freq="h", tz="Europe/Berlin")
     y = _series(index=index)
-    f = tiny_forecaster(epochs=1).fit(y, fh=[1, 2])
+    f = tiny_forecaster(n_epochs=1).fit(y, fh=[1, 2])
     pred = f.predict()
     assert np.isfinite(pred).all()
     expected = pd.date_range(index[-1], periods=3, freq="h")[1:]
@@ -400,7 +400,7 @@ SEASONAL_STEPS = {"15min": None, "2h": 12, "2D": None, "2M": 6}
 def test_multiplied_frequency_is_regular(index):
     """A 15-minute (2-hour, ...) series is regular: one step is one row."""
     y = _series(index=index)
-    f = tiny_forecaster(epochs=1).fit(y, fh=[1, 2])
+    f = tiny_forecaster(n_epochs=1).fit(y, fh=[1, 2])
     pred = f.predict()
     assert np.isfinite(pred).all()
     assert pred.index.equals(index.shift(2)[-2:])  # the next two steps
@@ -422,7 +422,7 @@ def test_gap_in_a_multiplied_frequency_is_still_refused():
     ]
     y = pd.concat(frames, keys=["s0", "s1"], names=["series", "time"])
     with pytest.raises(ValueError, match=r"instance 's1' has missing time points"):
-        tiny_forecaster(epochs=1).fit(y, fh=[1])
+        tiny_forecaster(n_epochs=1).fit(y, fh=[1])
 
 
 # -------------------------------------------------------------- parameters --
@@ -434,7 +434,7 @@ PARAM_CASES = [
     ("output_length", 0, r"output_length must be an integer >= 1 or None"),
     ("n_layers", 0, r"n_layers must be an integer >= 1"),
     ("batch_size", 0, r"batch_size must be an integer >= 1, got 0"),
-    ("epochs", -1, r"epochs must be an integer >= 0, got -1"),
+    ("n_epochs", -1, r"epochs must be an integer >= 0, got -1"),
     ("update_epochs", -2, r"update_epochs must be an integer >= 0"),
     ("verbose", -1, r"verbose must be an integer >= 0"),
     ("scaling", "robust", r"scaling must be one of 'global', 'per_series' or None"),
@@ -503,7 +503,7 @@ def _calls_on_copies():
             panel,
             None,
             lambda y, X: (
-                tiny_forecaster(epochs=1)
+                tiny_forecaster(n_epochs=1)
                 .fit(y.groupby(level=0).head(20), fh=[1])
                 .update(y.groupby(level=0).tail(5))
             ),

@@ -466,7 +466,7 @@ def test_m1_and_airline_options():
         m1(["--models", "prophet"])
     airline = _script("airline")["parse_args"]
     assert airline([]).output_dir.endswith("results/airline")
-    assert airline(["--quick"]).gru_param_dict == {"epochs": 2}
+    assert airline(["--quick"]).gru_param_dict == {"n_epochs": 2}
 
 
 def test_airline_splits():

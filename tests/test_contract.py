@@ -16,7 +16,7 @@ from tests.conftest import make_panel, tiny_forecaster
 
 def test_quantiles_monotone_and_sktime_format(panel):
     f = tiny_forecaster(
-        validation_split=0.3, epochs=2, interval_calibration="windows"
+        validation_split=0.3, n_epochs=2, interval_calibration="windows"
     ).fit(panel, fh=[1, 2, 3])
     alpha = [0.05, 0.1, 0.5, 0.9, 0.95]
     q = f.predict_quantiles(alpha=alpha)
@@ -29,7 +29,7 @@ def test_quantiles_monotone_and_sktime_format(panel):
 
 def test_backtest_calibration_uses_held_back_windows_only(panel):
     """Default: residuals of a network that never saw the held-back points."""
-    f = tiny_forecaster(epochs=1).fit(panel, fh=[1, 2, 3])
+    f = tiny_forecaster(n_epochs=1).fit(panel, fh=[1, 2, 3])
     assert f.calibration_ == "backtest"
     # longest series 36: held back min(2 * 3, 36 - 4 - 3) = 6 points, one
     # forecast origin per held-back point but the last: 6 per series; the
@@ -44,7 +44,7 @@ def test_backtest_calibration_uses_held_back_windows_only(panel):
 def test_backtest_falls_back_with_a_warning_on_short_series():
     y = make_panel(lengths=(9, 8), start_offsets=(0, 0))  # < 4 + 2 * 3
     with pytest.warns(UserWarning, match="interval_calibration='backtest' needs"):
-        f = tiny_forecaster(epochs=1).fit(y, fh=[1, 2, 3])
+        f = tiny_forecaster(n_epochs=1).fit(y, fh=[1, 2, 3])
     assert f.calibration_ == "training"
     assert np.isfinite(f.predict_interval(coverage=0.9).to_numpy()).all()
 
@@ -94,7 +94,7 @@ def test_intervals_are_roughly_calibrated_on_synthetic_panel(calibration):
         window_length=12,
         output_length=12,
         units=8,
-        epochs=15,
+        n_epochs=15,
         run_eagerly=False,
         scaling="per_series",
         **calibration,
@@ -133,7 +133,7 @@ def test_model_uses_exogenous_x():
         window_length=4,
         output_length=3,
         units=16,
-        epochs=40,
+        n_epochs=40,
         batch_size=16,
         run_eagerly=False,
         learning_rate=3e-3,
@@ -189,7 +189,7 @@ def test_evaluate_strategies(strategy, splitter_cls):
         if (splitter_cls is SlidingWindowSplitter)
         else splitter_cls(fh=[1, 2, 3], initial_window=30, step_length=3)
     )
-    res = evaluate(tiny_forecaster(epochs=1), cv=cv, y=y, strategy=strategy)
+    res = evaluate(tiny_forecaster(n_epochs=1), cv=cv, y=y, strategy=strategy)
     assert len(res) == 3
     assert np.all(np.isfinite(res.filter(like="test_").to_numpy(dtype=float)))
 
@@ -293,7 +293,7 @@ def test_all_nan_last_window_raises_named_error():
 def test_deseasonalize_forecasts_departures_from_profile():
     y = make_panel(lengths=(60, 60), start_offsets=(0, 0))
     f = tiny_forecaster(
-        seasonal_period=12, deseasonalize=True, scaling="per_series", epochs=1
+        seasonal_period=12, deseasonalize=True, scaling="per_series", n_epochs=1
     ).fit(y, fh=[1, 2, 3])
     assert f.profile_.shape == (2, 12, 1)
     pred = f.predict()
@@ -310,7 +310,7 @@ def test_backbone_without_a_period_is_a_level(series):
     f = tiny_forecaster(
         deseasonalize=True,
         seasonal_period=None,
-        epochs=0,
+        n_epochs=0,
         level_smoothing=1.0,
         trend_damping=None,
     ).fit(series, fh=[1, 2, 3])
@@ -343,7 +343,7 @@ def test_ensemble_pretrain_then_fit():
 
 
 def test_update_does_not_fine_tune_a_backbone_the_backtest_kept_alone(series):
-    f = tiny_forecaster(epochs=0).fit(series.iloc[:-6], fh=[1, 2, 3])
+    f = tiny_forecaster(n_epochs=0).fit(series.iloc[:-6], fh=[1, 2, 3])
     assert f.departure_weight_ == 0.0
     weights = [w.copy() for w in f.network_.get_weights()]
     f.update(series.iloc[-6:], update_params=True)

@@ -28,7 +28,7 @@ SCORE = "test_MeanAbsolutePercentageError"
 def _evaluate(**kwargs) -> pd.DataFrame:
     y = make_panel(lengths=(30, 30, 30), start_offsets=(0, 0, 0))
     cv = ExpandingWindowSplitter(initial_window=20, step_length=3, fh=[1, 2])
-    return evaluate(tiny_forecaster(epochs=1, random_state=0), cv, y, **kwargs)
+    return evaluate(tiny_forecaster(n_epochs=1, random_state=0), cv, y, **kwargs)
 
 
 @pytest.fixture(scope="module")

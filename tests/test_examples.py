@@ -27,7 +27,7 @@ def test_weather_au_quick(tmp_path, capsys):
     output = tmp_path / "forecast.png"
     metrics = _example_main("weather_au")(["--quick", "--output", str(output)])
 
-    assert metrics["epochs"] == 2
+    assert metrics["n_epochs"] == 2
     for key in ("mae", "rmse", "mase", "fit_time_s"):
         assert math.isfinite(metrics[key]), key
     assert 0 < metrics["mae"] <= metrics["rmse"] < MAX_MAE

@@ -75,7 +75,7 @@ def _assert_unchanged(f, before):
     [
         {"loss": nan_loss},
         # float32 overflow after the first update; the next batch's loss is inf
-        {"learning_rate": 1e36, "epochs": 3, "batch_size": 64},
+        {"learning_rate": 1e36, "n_epochs": 3, "batch_size": 64},
     ],
     ids=["nan_loss", "huge_learning_rate"],
 )
@@ -101,7 +101,7 @@ def test_diverging_fit_raises_and_keeps_previous_fit(panel_data, params):
 def test_overflow_in_the_last_step_is_caught(panel_data):
     # one batch per epoch, one epoch: the loss is computed before the update
     # that overflows float32, so the recorded loss is finite; the weights are not
-    f = tiny_forecaster(learning_rate=1e39, epochs=1, batch_size=1024)
+    f = tiny_forecaster(learning_rate=1e39, n_epochs=1, batch_size=1024)
     with pytest.raises(FloatingPointError, match="weights became NaN or infinite"):
         f.fit(panel_data, fh=[1])
     assert not f.is_fitted

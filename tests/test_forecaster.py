@@ -131,7 +131,7 @@ def test_same_random_state_same_forecasts_and_global_rng_untouched(panel):
     np.random.seed(123)
     py_state, np_state = random.getstate(), np.random.get_state()
     # "windows" calibration: no backtest that could set the departure to 0
-    kw = dict(epochs=3, interval_calibration="windows")
+    kw = dict(n_epochs=3, interval_calibration="windows")
     a = tiny_forecaster(random_state=7, **kw).fit(panel, fh=[1, 2, 3]).predict()
     assert random.getstate() == py_state
     after = np.random.get_state()
@@ -166,7 +166,7 @@ def test_training_learns_a_seasonal_pattern():
         window_length=12,
         output_length=12,
         units=16,
-        epochs=30,
+        n_epochs=30,
         random_state=0,
         scaling="per_series",
     ).fit(train, fh=range(1, 13))
@@ -183,7 +183,7 @@ def test_training_learns_a_seasonal_pattern():
 
 
 def test_validation_split_and_early_stopping(panel):
-    f = tiny_forecaster(validation_split=0.2, patience=1, epochs=5).fit(panel, fh=[1])
+    f = tiny_forecaster(validation_split=0.2, patience=1, n_epochs=5).fit(panel, fh=[1])
     assert "val_loss" in f.history_
     assert len(f.history_["loss"]) <= 5
 
@@ -247,7 +247,7 @@ def test_short_series_in_a_panel_are_learned_from_and_forecast():
         ("scaling", "robust", "scaling must be one of"),
         ("batch_size", 0, "batch_size must be"),
         ("validation_split", 1.0, r"validation_split must be a number in \[0, 1\)"),
-        ("epochs", -1, "epochs must be"),
+        ("n_epochs", -1, "epochs must be"),
     ],
 )
 def test_invalid_params_raise_named_errors(series, param, value, match):

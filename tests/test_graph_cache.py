@@ -69,11 +69,11 @@ def test_plain_function_losses_are_told_apart_by_identity():
 @pytest.mark.parametrize("eager", [False, True], ids=["graph", "eager"])
 def test_forecasts_do_not_depend_on_earlier_fits_in_the_process(y, eager):
     """Weights, optimizer moments and dropout seeds never leak between fits."""
-    params = dict(run_eagerly=eager, dropout=0.2, epochs=3)
+    params = dict(run_eagerly=eager, dropout=0.2, n_epochs=3)
     first = tiny_forecaster(random_state=0, **params).fit(y, fh=FH).predict()
     # other fits of the same structure (other seeds) train the same trainer
     tiny_forecaster(random_state=1, **params).fit(y, fh=FH)
-    tiny_forecaster(random_state=2, epochs=5, dropout=0.2).fit(y, fh=FH)
+    tiny_forecaster(random_state=2, n_epochs=5, dropout=0.2).fit(y, fh=FH)
     again = tiny_forecaster(random_state=0, **params).fit(y, fh=FH).predict()
     pd.testing.assert_frame_equal(first, again, check_exact=True)
 
@@ -88,7 +88,7 @@ def test_many_fits_of_one_configuration_keep_one_trainer(y):
 
 def test_cache_is_bounded(y):
     for units in range(1, _graph_cache.MAX_TRAINERS + 3):
-        tiny_forecaster(units=units, epochs=1).fit(y, fh=FH)
+        tiny_forecaster(units=units, n_epochs=1).fit(y, fh=FH)
     assert _graph_cache.cached_trainers() == _graph_cache.MAX_TRAINERS
 
 
@@ -108,7 +108,7 @@ def test_failed_training_leaves_the_network_untouched():
 
 def test_concurrent_fits_in_threads_match_sequential_fits(y):
     """A trainer in use by one thread is never lent to another."""
-    params = dict(run_eagerly=False, epochs=3)
+    params = dict(run_eagerly=False, n_epochs=3)
     expected = {
         s: tiny_forecaster(random_state=s, **params).fit(y, fh=FH).predict()
         for s in (0, 1, 2)

@@ -34,7 +34,7 @@ SCRIPT = textwrap.dedent(
     y = make_panel(lengths=(40, 36, 44), start_offsets=(0, 4, 0))
     rss = []
     for i in range({cycles}):
-        f = tiny_forecaster(epochs=1, random_state=i, run_eagerly={eager})
+        f = tiny_forecaster(n_epochs=1, random_state=i, run_eagerly={eager})
         f.fit(y, fh=[1, 2, 3]).predict()
         del f
         gc.collect()

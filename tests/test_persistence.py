@@ -333,7 +333,7 @@ def test_object_params_are_refused_with_a_clear_error(series, tmp_path, param):
         "callbacks": [keras.callbacks.TerminateOnNaN()],
         "optimizer": keras.optimizers.Adam(learning_rate=1e-3),
     }[param]
-    f = tiny_forecaster(epochs=1, **{param: value}).fit(series, fh=[1])
+    f = tiny_forecaster(n_epochs=1, **{param: value}).fit(series, fh=[1])
     with pytest.raises(TypeError, match=rf"cannot save parameter {param}=.*pickle"):
         f.save_model(tmp_path / "a")
 

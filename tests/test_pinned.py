@@ -60,7 +60,7 @@ def _outputs(f, X=None) -> dict:
 
 
 def _case_default():
-    f = GRUEncoderDecoderForecaster(epochs=2, ensemble_size=2, random_state=0)
+    f = GRUEncoderDecoderForecaster(n_epochs=2, ensemble_size=2, random_state=0)
     return _outputs(f.fit(_panel(), fh=FH))
 
 
@@ -69,7 +69,7 @@ def _case_exog():
     full = full[full.index.get_level_values(0).isin(STATIONS)]
     X_all = _exog(full)
     y = _panel(STATIONS)
-    f = GRUEncoderDecoderForecaster(epochs=2, ensemble_size=1, random_state=1)
+    f = GRUEncoderDecoderForecaster(n_epochs=2, ensemble_size=1, random_state=1)
     f.fit(y, X=X_all.loc[y.index], fh=FH)
     future = X_all.index.get_level_values(-1) > CUT
     return _outputs(f, X=X_all[future])
@@ -77,7 +77,7 @@ def _case_exog():
 
 def _case_update():
     f = GRUEncoderDecoderForecaster(
-        epochs=2,
+        n_epochs=2,
         ensemble_size=2,
         scaling="global",
         validation_split=0.2,
@@ -93,7 +93,7 @@ def _case_update():
 
 def _case_pretrain():
     f = GRUEncoderDecoderForecaster(
-        epochs=1,
+        n_epochs=1,
         ensemble_size=1,
         scaling="global",
         fine_tune_epochs=1,
@@ -108,7 +108,7 @@ def _case_pretrain():
 def _case_plain():
     """No calendar, no scaling, recursive decoding past output_length."""
     f = GRUEncoderDecoderForecaster(
-        epochs=2,
+        n_epochs=2,
         ensemble_size=1,
         output_length=6,
         seasonal_period=None,

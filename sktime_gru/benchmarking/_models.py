@@ -74,9 +74,9 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec(
             "gru_backbone",
             "sktime_gru.forecaster:GRUEncoderDecoderForecaster",
-            {"epochs": 0},
+            {"n_epochs": 0},
             seeded=True,
-            label="GRUEncoderDecoderForecaster(epochs=0): the backbone alone",
+            label="GRUEncoderDecoderForecaster(n_epochs=0): the backbone alone",
         ),
         ModelSpec(
             "naive_last",
@@ -211,7 +211,7 @@ _TUTORIAL = {
     "n_layers": 1,
     "bidirectional": True,
     "scaling": "global",
-    "epochs": 50,
+    "n_epochs": 50,
     "batch_size": 32,
     "seasonal_period": None,
     "deseasonalize": False,
