@@ -19,6 +19,7 @@ from sktime_gru._backtest import (
     window_residuals,
 )
 from sktime_gru._decoding import decode_recursively, encoder_inputs
+from sktime_gru._docs import FIT, LOAD_MODEL, PREDICT, PRETRAIN, SAVE_MODEL, UPDATE, doc
 from sktime_gru._encoding import Encoding, resolve_period
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
 from sktime_gru._intervals import residual_offsets, residual_variance
@@ -366,26 +367,17 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self._X = getattr(self, "_X", None)
 
     # ------------------------------------------------------------------ fit --
+    @doc(FIT)
     def fit(self, y, X=None, fh=None):
-        """Fit the forecaster to training data; atomic on failure.
-
-        Same contract as :meth:`sktime.forecasting.base.BaseForecaster.fit`. If
-        fitting raises (or is interrupted), the forecaster is restored to the
-        state it had before the call: a fitted one keeps predicting as before.
-        """
+        """Fit to training data, atomically (numpydoc: ``_docs.FIT``)."""
         check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
         return self._atomic(
             lambda: super(GRUEncoderDecoderForecaster, self).fit(y, X=X, fh=fh)
         )
 
+    @doc(PRETRAIN)
     def pretrain(self, y, X=None, fh=None):
-        """Pre-train the network on a panel; atomic on failure.
-
-        Same contract as :meth:`sktime.forecasting.base.BaseForecaster.pretrain`;
-        ``y`` and ``X`` are checked as in :meth:`fit`. If pretraining raises (or
-        is interrupted), the forecaster and its pretrained network are left as
-        they were.
-        """
+        """Pre-train on a panel, atomically (numpydoc: ``_docs.PRETRAIN``)."""
         check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
         network = getattr(self, "pretrained_network_", None)
         return self._atomic(
@@ -397,13 +389,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         """Run ``call``; on any failure restore attributes and ``network``'s state."""
         return atomic(self, call, network)
 
+    @doc(PREDICT)
     def predict(self, fh=None, X=None):
-        """Forecast time series at future horizon.
-
-        Same contract as :meth:`sktime.forecasting.base.BaseForecaster.predict`;
-        an in-sample ``fh`` raises :class:`InSampleHorizonError` that names the
-        offending steps.
-        """
+        """Forecast at ``fh`` (numpydoc: ``_docs.PREDICT``)."""
         check_not_forked()
         check_horizon(fh)
         if X is not None:
@@ -414,15 +402,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             self._fh_steps(check_fh(fh, freq=self._cutoff))
         return super().predict(fh=fh, X=X)
 
+    @doc(UPDATE)
     def update(self, y, X=None, update_params=True):
-        """Update cutoff value and, optionally, fitted parameters; atomic on failure.
-
-        Same contract as :meth:`sktime.forecasting.base.BaseForecaster.update`;
-        ``y`` and ``X`` are checked first like in :meth:`fit`. If updating raises
-        (or is interrupted), cutoff, tails and network weights stay as they were:
-        sktime moves the cutoff before ``_update`` runs, and fine-tuning changes
-        the network in place.
-        """
+        """Move the cutoff, optionally fine-tune, atomically (``_docs.UPDATE``)."""
         check_not_forked()
         check_y(y, "y", allow_missing=self.get_tag("capability:missing_values"))
         if X is not None:
@@ -810,29 +792,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         train_like(self, self.network_, *windows, horizon, self.seed_ + 1, epochs)
 
     # ---------------------------------------------------------- persistence --
+    @doc(SAVE_MODEL)
     def save_model(self, path) -> None:
-        """Save the fitted forecaster without pickle: JSON state + ``.keras`` network.
-
-        Parameters
-        ----------
-        path : str or os.PathLike
-            Destination (see :func:`sktime_gru._serialization.save_forecaster`).
-        """
+        """Save without pickle (numpydoc: ``_docs.SAVE_MODEL``)."""
         save_forecaster(self, path)
 
     @classmethod
+    @doc(LOAD_MODEL)
     def load_model(cls, path):
-        """Load a forecaster saved by :meth:`save_model`; executes no code from it.
-
-        Parameters
-        ----------
-        path : str or os.PathLike
-
-        Returns
-        -------
-        GRUEncoderDecoderForecaster
-            Fitted, predicting exactly as the saved one.
-        """
+        """Load a saved forecaster (numpydoc: ``_docs.LOAD_MODEL``)."""
         return load_forecaster(cls, path)
 
     # ---------------------------------------------------------- test params --

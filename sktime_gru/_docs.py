@@ -1,0 +1,257 @@
+"""Numpydoc of the forecaster's public methods, kept apart from its story.
+
+``forecaster.py`` reads as fit / predict / update; the full reference of each
+public method (sktime's parameter descriptions, plus what this forecaster adds
+or refuses) lives here and is attached with :func:`doc`, so that
+``help(GRUEncoderDecoderForecaster.fit)`` shows it. The texts follow sktime's
+``BaseForecaster`` docstrings in section order (Parameters, Returns, Raises,
+Notes).
+"""
+
+from __future__ import annotations
+
+__all__ = ["doc", "FIT", "PRETRAIN", "PREDICT", "UPDATE", "SAVE_MODEL", "LOAD_MODEL"]
+
+_Y = """\
+    y : pd.Series, pd.DataFrame, or a panel / hierarchical pd.DataFrame
+        Time series to {what}: one series (``pd.Series`` or ``pd.DataFrame``
+        with one or more numeric columns, forecast jointly), a panel
+        (``pd-multiindex``: row ``MultiIndex`` ``(instance, time)``) or a
+        hierarchy (``pd_multiindex_hier``), or anything sktime converts to
+        them. The time index is a ``pd.PeriodIndex``, a ``pd.DatetimeIndex``
+        with a frequency, or an integer index, regular within each series.
+        ``NaN`` values are allowed: a window with a missing value is not
+        trained on. Series of a panel may start and end at different times."""
+
+_X = """\
+    X : pd.DataFrame or None, default=None
+        Exogenous numeric columns on the same index as ``y`` (same instances
+        and time points), {what}. Categorical (string) columns are refused:
+        encode them as numbers first (e.g. ``OneHotEncoder`` in a
+        ``ForecastingPipeline``). A forecaster fitted with ``X`` needs ``X`` in
+        ``predict`` and ``update`` too."""
+
+FIT = f"""Fit the forecaster to training data; atomic on failure.
+
+    State change: "fitted". Sets the fitted attributes ending in ``_`` (see
+    the class docstring), ``is_fitted``, ``cutoff`` (the last time point of
+    ``y``) and ``fh`` when given.
+
+    Parameters
+    ----------
+{_Y.format(what="fit on")}
+
+        Each series is windowed into ``window_length`` inputs and
+        ``output_length`` targets; a series shorter than that gets
+        ``window_length - 1`` copies of its first observation before its start
+        (inputs only: targets are always observed points, as N-BEATS pads
+        short histories), so a panel can mix long and short series. ``fit``
+        refuses a panel whose longest series has fewer than
+        ``output_length + 1`` points.
+    fh : int, list, pd.Index coercible, ForecastingHorizon or None, default=None
+        The horizon to forecast later. Optional (``requires-fh-in-fit`` is
+        False); when given and ``output_length`` is None, the decoder length is
+        its largest step, so that ``predict`` needs no recursive decoding.
+{_X.format(what="observed with y")}
+
+    Returns
+    -------
+    self : GRUEncoderDecoderForecaster
+        Reference to self.
+
+    Raises
+    ------
+    ValueError
+        Invalid parameters (the message names the parameter, the value and
+        what is allowed); ``y`` or ``X`` that cannot be used (empty, non
+        numeric, all missing, irregular or duplicated time points, series too
+        short, X not aligned with y), naming the series or column.
+    RuntimeError
+        Called in a process forked after TensorFlow started (use the "loky"
+        or "dask" backends of ``evaluate`` instead of "multiprocessing").
+
+    Notes
+    -----
+    Fit is atomic: if it raises or is interrupted, the forecaster is left as it
+    was before the call (a fitted one keeps predicting as before). The same
+    ``random_state`` gives the same network and forecasts on CPU; the global
+    Python, NumPy and TensorFlow random state is left as it was.
+    With ``interval_calibration="backtest"`` one extra network is trained on
+    the series without their last points first; its errors calibrate the
+    intervals and choose how much of the network's departure from the
+    backbone to keep (``departure_weight_``).
+    """
+
+PRETRAIN = f"""Pre-train the network on a panel; atomic on failure.
+
+    State change: "pretrained". A later ``fit`` on other (or the same) series
+    starts from the pretrained network instead of a new one, and trains it
+    ``fine_tune_epochs`` more epochs on the new series (0: the pretrained
+    weights as they are). Calling ``pretrain`` again continues training the
+    same network on the new data.
+
+    Parameters
+    ----------
+{_Y.format(what="pre-train on")}
+    fh : int, list, pd.Index coercible, ForecastingHorizon or None, default=None
+        As in :meth:`fit`: sets the decoder length when ``output_length`` is
+        None.
+{_X.format(what="observed with y")}
+
+    Returns
+    -------
+    self : GRUEncoderDecoderForecaster
+        Reference to self.
+
+    Raises
+    ------
+    ValueError
+        As in :meth:`fit`; also when the columns of ``y`` or ``X`` differ from
+        those of an earlier ``pretrain`` call.
+
+    Notes
+    -----
+    The fitted attributes of pretraining are ``pretrained_network_``,
+    ``pretrain_scaler_``, ``pretrain_output_length_`` and
+    ``pretrain_columns_``. If pretraining raises, the forecaster and its
+    pretrained network are left as they were.
+    """
+
+PREDICT = f"""Forecast time series at the forecasting horizon.
+
+    Parameters
+    ----------
+    fh : int, list, pd.Index coercible, ForecastingHorizon or None, default=None
+        The time points to forecast, relative to the cutoff (``1`` is the next
+        time point) or absolute. Optional if passed to ``fit``. Steps beyond
+        ``output_length_`` are forecast recursively (the network's forecasts
+        are fed back as inputs). In-sample steps (``<= 0``) are refused with
+        :class:`~sktime_gru.forecaster.InSampleHorizonError`, which names them.
+{_X.format(what="known for the forecast period")}
+        For ``predict`` it must cover every step from the cutoff up to the
+        largest step of ``fh`` (recursive decoding needs the steps in between).
+
+    Returns
+    -------
+    y_pred : pd.Series or pd.DataFrame
+        Point forecasts at ``fh``, in the type and columns of the ``y`` seen
+        in ``fit`` (for a panel: one row per instance and time point). Each
+        forecast is the mean of the ``ensemble_size`` networks' forecasts,
+        the backbone plus ``departure_weight_`` times the network's departure.
+
+    Raises
+    ------
+    NotFittedError
+        Called before ``fit``.
+    ValueError
+        ``fh`` with in-sample steps (:class:`InSampleHorizonError`), ``X``
+        missing, short or misaligned for a forecaster fitted with ``X``.
+
+    Notes
+    -----
+    ``predict_interval``, ``predict_quantiles`` and ``predict_var`` (sktime's
+    methods, documented there) are supported: their spread comes from the
+    residuals named by ``calibration_``, centred on the point forecast, so
+    the 50% quantile equals ``predict``.
+    """
+
+UPDATE = f"""Update the cutoff and, optionally, the network; atomic on failure.
+
+    State change: ``cutoff`` moves to the last time point of ``y``; the last
+    ``window_length + output_length_ - 1`` observations of every series
+    (``tail_``) are what the next ``predict`` starts from.
+
+    Parameters
+    ----------
+{_Y.format(what="update with")}
+
+        New time points of the series seen in ``fit`` (a subset of them is
+        fine; instances not seen in ``fit`` are refused: fit again).
+{_X.format(what="observed with the new y")}
+    update_params : bool, default=True
+        True: fine-tune the network ``update_epochs`` epochs (warm start) on
+        the windows that include the new points; the scaler, backbone profile
+        and intervals are kept. Nothing is trained when ``update_epochs`` is 0
+        or when the backtest of ``fit`` kept none of the network
+        (``departure_weight_ == 0``). False: only move the cutoff and the
+        input windows.
+
+    Returns
+    -------
+    self : GRUEncoderDecoderForecaster
+        Reference to self.
+
+    Raises
+    ------
+    ValueError
+        ``y`` or ``X`` that cannot be used (as in :meth:`fit`), instances not
+        seen in ``fit``, time points that do not continue the fitted grid.
+
+    Notes
+    -----
+    If updating raises or is interrupted, cutoff, tails and network weights
+    stay as they were (sktime moves the cutoff before the update itself runs,
+    and fine-tuning changes the network in place: both are rolled back).
+    """
+
+SAVE_MODEL = """Save the fitted forecaster without pickle: JSON state + ``.keras``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A directory: created (parents included) when missing; an empty one is
+        used; one holding an earlier artefact of this format is replaced. It
+        receives ``forecaster.json`` (format version, library versions,
+        parameters, fitted state, checksums) and ``network.keras`` (the
+        trained network in Keras' native format). The artefact is written to
+        a temporary sibling first and moved into place, so an interrupted save
+        leaves no half-written artefact.
+
+    Raises
+    ------
+    NotFittedError
+        Called before ``fit``.
+    FileExistsError
+        ``path`` is a file, or a directory with other content: a mistyped
+        path never deletes user files.
+    TypeError
+        A fitted attribute (e.g. a custom callback's state) that the
+        whitelist codec cannot store; the message names it.
+
+    Notes
+    -----
+    ``pickle`` / ``cloudpickle`` / ``copy.deepcopy`` and sktime's own
+    ``save`` work too; this format is for loading without executing code.
+    """
+
+LOAD_MODEL = """Load a forecaster saved by :meth:`save_model`; executes no code from it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The directory written by :meth:`save_model`.
+
+    Returns
+    -------
+    GRUEncoderDecoderForecaster
+        Fitted, predicting exactly as the saved one.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` or one of the artefact's files does not exist.
+    ValueError
+        (``sktime_gru._serialization.ArtefactError``) The folder is not an
+        artefact of this format, its checksums do not match (corrupted or
+        edited files), or it was written by a newer format version.
+    """
+
+
+def doc(text: str):
+    """Attach ``text`` as the docstring of the decorated function."""
+
+    def attach(function):
+        function.__doc__ = text
+        return function
+
+    return attach
