@@ -189,23 +189,17 @@ def _encode_index(idx: pd.Index, where: str) -> dict:
             "ordinals": _encode_ndarray(idx.asi8, where),
             "name": name,
         }
-    if kind is pd.DatetimeIndex:
-        return {
-            _TAG: "DatetimeIndex",
+    if kind in (pd.DatetimeIndex, pd.TimedeltaIndex):
+        encoded = {
+            _TAG: kind.__name__,
             "unit": idx.unit,
-            "tz": _encode_tz(idx.tz, where),
             "i8": _encode_ndarray(idx.asi8, where),  # UTC epoch when tz-aware
             "freq": None if idx.freq is None else _encode_offset(idx.freq, where),
             "name": name,
         }
-    if kind is pd.TimedeltaIndex:
-        return {
-            _TAG: "TimedeltaIndex",
-            "unit": idx.unit,
-            "i8": _encode_ndarray(idx.asi8, where),
-            "freq": None if idx.freq is None else _encode_offset(idx.freq, where),
-            "name": name,
-        }
+        if kind is pd.DatetimeIndex:
+            encoded["tz"] = _encode_tz(idx.tz, where)
+        return encoded
     if kind is pd.Index:
         return {_TAG: "Index", "name": name, **_encode_values(idx, idx.dtype, where)}
     raise _Unstorable(where, idx, f"index type {kind.__name__} is not storable")

@@ -23,6 +23,13 @@ _Y = """\
         ``NaN`` values are allowed: a window with a missing value is not
         trained on. Series of a panel may start and end at different times."""
 
+_RETURNS_SELF = """\
+    Returns
+    -------
+    self : GRUEncoderDecoderForecaster
+        Reference to self.
+"""
+
 _X = """\
     X : pd.DataFrame or None, default=None
         Exogenous numeric columns on the same index as ``y`` (same instances
@@ -54,11 +61,7 @@ FIT = f"""Fit the forecaster to training data; atomic on failure.
         its largest step, so that ``predict`` needs no recursive decoding.
 {_X.format(what="observed with y")}
 
-    Returns
-    -------
-    self : GRUEncoderDecoderForecaster
-        Reference to self.
-
+{_RETURNS_SELF}
     Raises
     ------
     ValueError
@@ -98,11 +101,7 @@ PRETRAIN = f"""Pre-train the network on a panel; atomic on failure.
         None.
 {_X.format(what="observed with y")}
 
-    Returns
-    -------
-    self : GRUEncoderDecoderForecaster
-        Reference to self.
-
+{_RETURNS_SELF}
     Raises
     ------
     ValueError
@@ -176,11 +175,7 @@ UPDATE = f"""Update the cutoff and, optionally, the network; atomic on failure.
         (``departure_weight_ == 0``). False: only move the cutoff and the
         input windows.
 
-    Returns
-    -------
-    self : GRUEncoderDecoderForecaster
-        Reference to self.
-
+{_RETURNS_SELF}
     Raises
     ------
     ValueError

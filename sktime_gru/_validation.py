@@ -205,22 +205,26 @@ def _check_keras_objects(est) -> None:
     from sktime_gru._network import import_keras
 
     keras = import_keras()
-    if isinstance(est.optimizer, str):
+    names = {
+        "optimizer": (
+            keras.optimizers.get,
+            "'adam', 'rmsprop', 'sgd', 'adamw' or a keras.optimizers.Optimizer "
+            "instance",
+        ),
+        "loss": (
+            keras.losses.get,
+            "'mse', 'mae', 'huber' or a callable loss(y_true, y_pred)",
+        ),
+    }
+    for name, (lookup, examples) in names.items():
+        value = getattr(est, name)
+        if not isinstance(value, str):
+            continue
         try:
-            keras.optimizers.get(est.optimizer)
+            lookup(value)
         except ValueError:
             raise InvalidParameterError(
-                f"optimizer {est.optimizer!r} is not a Keras optimizer name: use "
-                "e.g. 'adam', 'rmsprop', 'sgd', 'adamw' or a "
-                "keras.optimizers.Optimizer instance"
-            ) from None
-    if isinstance(est.loss, str):
-        try:
-            keras.losses.get(est.loss)
-        except ValueError:
-            raise InvalidParameterError(
-                f"loss {est.loss!r} is not a Keras loss name: use e.g. 'mse', "
-                "'mae', 'huber' or a callable loss(y_true, y_pred)"
+                f"{name} {value!r} is not a Keras {name} name: use e.g. {examples}"
             ) from None
     for i, cb in enumerate(est.callbacks or []):
         if not isinstance(cb, keras.callbacks.Callback):

@@ -455,16 +455,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.deseasonalize_ = encoding.deseasonalized
         self.backbone_ = backbone_params(encoding.backbone)
         self.departure_weight_ = float(weight)
+        n_windows, calibrated = len(train) + len(held_out), (residuals, calibration)
         return self._commit(
-            unpadded,
-            network=network,
-            horizon=horizon,
-            encoding=encoding,
-            history=history,
-            n_windows=len(train) + len(held_out),
-            seed=seed,
-            residuals=residuals,
-            calibration=calibration,
+            unpadded, encoding, network, history, seed, horizon, n_windows, calibrated
         )
 
     def _predict(self, fh, X=None):
@@ -564,23 +557,20 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
         else:
             residuals, calibration = self.residuals_, "pretrain"
+        n_windows, calibrated = len(train) + len(held_out), (residuals, calibration)
         return self._commit(
-            data,
-            network=network,
-            horizon=horizon,
-            encoding=encoding,
-            history=history,
-            n_windows=len(train) + len(held_out),
-            seed=seed,
-            residuals=residuals,
-            calibration=calibration,
+            data, encoding, network, history, seed, horizon, n_windows, calibrated
         )
 
     def _commit(
-        self, data, *, network, horizon, encoding, history, n_windows,
-        seed, residuals, calibration,
-    ):  # fmt: skip
-        """Set the fitted state of ``fit`` (called once everything succeeded)."""
+        self, data, encoding, network, history, seed, horizon, n_windows, calibrated
+    ):
+        """Set the fitted state of ``fit`` (called once everything succeeded).
+
+        ``calibrated`` is ``(residuals, calibration)``: the interval residuals
+        and the name of where they come from (``calibration_``).
+        """
+        residuals, calibration = calibrated
         self.network_ = network
         self.output_length_ = horizon
         self.scaler_ = encoding.scaler

@@ -44,34 +44,21 @@ def _git_revision() -> str | None:
     import subprocess
 
     root = Path(__file__).resolve().parents[2]
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True,
+            timeout=10,
+        ).stdout.strip()  # fmt: skip
+
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            # the outputs of the benchmarks are not source: a run that follows
-            # another one in the same checkout is not "dirty" because of them
-            [
-                "git",
-                "status",
-                "--porcelain",
-                "--untracked-files=no",
-                "--",
-                ".",
-                ":!BENCHMARKS.md",
-                ":!benchmarks/results",
-            ],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
+        head = git("rev-parse", "--short", "HEAD")
+        # the outputs of the benchmarks are not source: a run that follows
+        # another one in the same checkout is not "dirty" because of them
+        dirty = git(
+            "status", "--porcelain", "--untracked-files=no", "--", ".",
+            ":!BENCHMARKS.md", ":!benchmarks/results",
+        )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
     return head + ("+dirty" if dirty else "")

@@ -255,13 +255,8 @@ def load_weather_au() -> pd.DataFrame:
     station; each is the mean of the month before and the month after. See
     :func:`build_weather_au_panel` for the full derivation.
 
-    The data are daily observations of the Australian Bureau of Meteorology
-    (Copyright Commonwealth of Australia, Bureau of Meteorology,
-    http://www.bom.gov.au/climate/data), collected by Graham Williams for the
-    R package ``rattle`` (data set ``weatherAUS``) and republished on Kaggle as
-    "Rain in Australia". No open-data license is stated for the compilation:
-    attribute the Bureau of Meteorology, and do not assume redistribution
-    rights beyond research and evaluation use.
+    Source, attribution and terms of use of the data: see
+    :func:`build_weather_au_panel`.
 
     Examples
     --------
