@@ -61,6 +61,8 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sktime_gru.benchmarking import machine_line, markdown_table  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 HORIZON = 18
 WINDOW = 18
@@ -618,234 +620,241 @@ def flatten(results: dict) -> pd.DataFrame:
 
 
 def render_markdown(results: dict, command: str, wall_s: float) -> str:
-    """Markdown section: machine, then a table per section, with the method."""
-    from sktime_gru.benchmarking import markdown_table
-
-    m = results["machine"]
-    v = m["versions"]
+    """Markdown section: the machine, then one table per measured section."""
+    machine = machine_line(results["machine"]["versions"], info=results["machine"])
     lines = [
         "## Speed and scale (`benchmarks/speed.py`)",
         "",
-        f"Machine: {m['cpu']}, {m['usable_cpus']} usable of {m['logical_cpus']} "
-        f"logical CPUs, {m['memory_gib']} GiB RAM, no GPU; {m['platform']}, "
-        f"Python {m['python']}; "
-        + ", ".join(f"{k} {val}" for k, val in v.items())
-        + f"; source {m['git']}. Load average at the start "
-        f"{m['load_average']}, at the end {results.get('load_average_end')} (a "
-        "shared machine: other jobs slow the timings down). Command: "
-        f"`{command}`; wall time {wall_s / 60:.1f} min. Timings are never "
-        "asserted by the tests.",
+        f"Machine: {machine}; no GPU. Load average at the end "
+        f"{results.get('load_average_end')} (a shared machine: other jobs slow "
+        f"the timings down). Command: `{command}`; wall time {wall_s / 60:.1f} "
+        "min. Timings are never asserted by the tests.",
     ]
-    if "fit" in results:
-        fit = results["fit"]
-        d, t = fit["default"], fit["tutorial_batch_size_1"]
-        table = pd.DataFrame(
-            {
-                "configuration": [
-                    f"default ({d['epochs']} epochs, batch "
-                    f"{d['params'].get('batch_size')})",
-                    "tutorial recipe (50 epochs, batch 1)",
-                ],
-                "windows": [d["n_windows"], t["steps_per_epoch"]],
-                "steps/epoch": [d["steps_per_epoch"], t["steps_per_epoch"]],
-                "networks": [
-                    d["params"].get("ensemble_size", 1),
-                    t["params"].get("ensemble_size", 1),
-                ],
-                "s/epoch per network": [
-                    f"{d['epoch_s_median']:.2f}",
-                    f"{t['epoch_s_median_after_first']:.1f}",
-                ],
-                "fit s (wall)": [
-                    f"{d['fit_s_median']:.1f} (median of {len(d['fit_s_runs'])})",
-                    f"{t['fit_s_50_epochs_extrapolated']:.0f} (extrapolated)",
-                ],
-                "fit CPU s": [
-                    f"{d['fit_cpu_s_median']:.1f} (median)",
-                    f"{t['fit_cpu_s_50_epochs_extrapolated']:.0f} (extrapolated)",
-                ],
-            }
-        )
-        ratio, ratio_cpu = (
-            fit["speedup_default_vs_tutorial"],
-            fit["speedup_default_vs_tutorial_cpu"],
-        )
-        lines += [
-            "",
-            f"### Fit time ({fit['data']})",
-            "",
-            markdown_table(table, index=False),
-            "",
-            (
-                "Speed-up of the default over the tutorial's recipe: "
-                f"**{ratio:.1f}x** in wall time, **{ratio_cpu:.1f}x** in CPU time "
-                "(target >= 20x). "
-                if ratio
-                else ""
-            )
-            + "Default: median of "
-            f"{len(d['fit_s_runs'])} complete `fit` calls (wall: "
-            + ", ".join(f"{s:.1f}" for s in d["fit_s_runs"])
-            + " s; CPU: "
-            + ", ".join(f"{s:.1f}" for s in d["fit_cpu_s_runs"])
-            + " s) after a 1-epoch warm-up fit that imports TensorFlow; "
-            "parameters: "
-            + ", ".join(f"{k}={v!r}" for k, v in sorted(d["params"].items()))
-            + ". Tutorial recipe ("
-            + ", ".join(f"{k}={v!r}" for k, v in t["params"].items())
-            + "; `sktime_gru.benchmarking.tutorial_params`): one fit of "
-            f"{t['epochs_timed']} epochs timed per epoch by a Keras callback "
-            "(wall: "
-            + ", ".join(f"{s:.1f}" for s in t["epoch_s"])
-            + " s; CPU: "
-            + ", ".join(f"{s:.1f}" for s in t["epoch_cpu_s"])
-            + f" s; setup outside the epochs {t['setup_s']:.1f} s), extrapolated "
-            "to 50 epochs as setup + first epoch + 49 x median of the later "
-            "epochs. CPU time (`time.process_time`, all threads of the process) "
-            "is less sensitive than wall time to other jobs on a shared machine.",
-        ]
-    if "windowing" in results:
-        w = results["windowing"]
-        a, s = w["weather_au"], w["synthetic"]
-        table = pd.DataFrame(
-            {
-                "data": [a["data"], s["data"]],
-                "windows": [a["n_windows"], s["n_windows"]],
-                "vectorised s": [
-                    f"{a['vectorised_s']:.4f}",
-                    f"{s['vectorised_s']:.2f}",
-                ],
-                "np.append loop s": [
-                    f"{a['np_append_s']:.2f}",
-                    f"{s['np_append_s_extrapolated']:.3g} (extrapolated)",
-                ],
-                "speed-up": [
-                    f"{a['speedup']:.0f}x",
-                    f"{s['speedup_extrapolated']:.3g}x",
-                ],
-            }
-        )
-        lines += [
-            "",
-            "### Windowing",
-            "",
-            markdown_table(table, index=False),
-            "",
-            "Vectorised: `window_starts` + `gather_windows`, materialising every "
-            "window (training never does: it gathers one batch at a time from the "
-            "flat array); median of 20 (weatherAUS) / 3 (synthetic) runs after a "
-            "warm-up. np.append loop: the tutorial's approach, growing the input "
-            "and target arrays one window at a time; weatherAUS: median of 3 runs, "
-            "identical arrays checked. Synthetic: the loop was timed on the first "
-            + ", ".join(
-                f"{m} series ({t:.2f} s)"
-                for m, t in zip(s["np_append_subsets_series"], s["np_append_subsets_s"])
-            )
-            + ", and extrapolated with `t = a N + b N^2` (N windows; least squares "
-            "through those points; measured growth exponent "
-            f"{s['np_append_power_law_exponent']:.2f}). Each append copies the "
-            "whole array, so the cost grows quadratically; at 10,000 series the "
-            "arrays no longer fit in the CPU caches, so the real time is probably "
-            "higher still.",
-        ]
-    if "scale" in results:
-        rows = results["scale"]
-        table = pd.DataFrame(
-            {
-                "series x months": [f"{r['n_series']:,} x 240" for r in rows],
-                "windows": [f"{r['n_windows']:,}" for r in rows],
-                "networks": [str(r.get("networks_trained", 1)) for r in rows],
-                "steps/epoch": [f"{r['steps_per_epoch']:,}" for r in rows],
-                "ms/step": [f"{r['median_step_s'] * 1e3:.0f}" for r in rows],
-                "CPU ms/step": [
-                    f"{r.get('mean_step_cpu_s', float('nan')) * 1e3:.0f}" for r in rows
-                ],
-                "s/epoch": [
-                    f"{r['epoch_s']:.0f}"
-                    + ("" if r["full_epoch"] else " (extrapolated)")
-                    for r in rows
-                ],
-                "s/epoch per 1k series": [
-                    f"{r['epoch_s'] / r['n_series'] * 1000:.1f}" for r in rows
-                ],
-                "CPU s/epoch per 1k series": [
-                    f"{r.get('epoch_cpu_s', float('nan')) / r['n_series'] * 1000:.1f}"
-                    for r in rows
-                ],
-                "fit setup s": [f"{r['fit_setup_s']:.1f}" for r in rows],
-                "predict all s": [f"{r['predict_all_s']:.1f}" for r in rows],
-                "update s": [
-                    f"{r.get('update_one_month_s', float('nan')):.1f}" for r in rows
-                ],
-                "peak RSS MiB": [f"{r['peak_rss_mib']:.0f}" for r in rows],
-            }
-        )
-        batch = rows[0]["batch_size"]
-        lines += [
-            "",
-            f"### Scale (synthetic panels, batch_size={batch}, one epoch"
-            + (f", {rows[0]['extra_params']}" if rows[0].get("extra_params") else "")
-            + ")",
-            "",
-            markdown_table(table, index=False),
-            "",
-            "Each size runs in its own subprocess: build the pandas panel "
-            "(seasonal sine + noise), then `fit(y, fh=1..18)` with the defaults "
-            f"(ensemble_size={rows[0].get('ensemble_size')}) "
-            f"except `n_epochs=1, batch_size={batch}` (batch 32 would only add "
-            "steps). An ensemble trains its networks one after the other on the "
-            "same windows, so the first network is timed and the others are "
-            "stopped after one step; s/epoch is the number of networks x the "
-            "first network's epoch time. networks includes the backtest network "
-            "of `interval_calibration='backtest'` (trained first; on 240 months it "
-            "has 163 of the 199 windows per series, so counting it as a full "
-            "network overstates s/epoch by about 4%). A Keras callback times every "
-            "training step; a panel with more steps per epoch than the "
-            "`--max-full-epoch-steps` limit stops after a fixed number of steps ("
-            + ", ".join(str(r["steps_timed"]) for r in rows if not r["full_epoch"])
-            + ") and its epoch time is extrapolated as first step + (steps - 1) x "
-            "median step (ms/step: median after 5 warm steps; CPU ms/step: process "
-            "CPU time, all threads, averaged over the same steps; the CPU epoch "
-            "time is extrapolated likewise). fit setup: from "
-            "`fit` to the first training step (sktime input checks, conversion to "
-            "the flat array, scaling, window starts, network build). predict all: "
-            "`predict()` of 18 steps for every series. update: `update()` with one "
-            "new month for every series, `update_params=False`. Peak RSS: the "
-            "subprocess's own high-water mark (`VmHWM` in /proc/self/status) at "
-            "its end, so it includes the pandas panel (the process peaked at "
-            + ", ".join(f"{r['peak_rss_mib_after_panel']:.0f}" for r in rows)
-            + " MiB once the panel was built, before `fit`). `ru_maxrss` is not "
-            "used: Linux carries the parent's high-water mark over fork + exec.",
-        ]
-    if "predict" in results:
-        p = results["predict"]
-        table = pd.DataFrame(
-            {
-                "forecaster fitted on": ["weatherAUS panel (44 series)", "one series"],
-                "predict() ms": [
-                    f"{p[k]['predict_s_median'] * 1e3:.1f}"
-                    for k in ("panel_44_series", "one_series")
-                ],
-                "network call ms": [
-                    f"{p[k]['network_call_s_median'] * 1e3:.1f}"
-                    for k in ("panel_44_series", "one_series")
-                ],
-            }
-        )
-        lines += [
-            "",
-            "### Predict latency (fh = 1..18)",
-            "",
-            markdown_table(table, index=False),
-            "",
-            f"Median of {p['one_series']['calls']} calls after 3 warm-up calls. "
-            "`predict()` includes sktime's checks and building the output frame; "
-            "network call: the Keras model called eagerly on inputs of the same "
-            "shape (`network_(x, training=False)`), as `predict` did before it "
-            "went through one traced function per network structure "
-            "(`sktime_gru._graph_cache.predict_traced`; 362 ms for the panel then).",
-        ]
+    for name, render in _SECTIONS.items():
+        if name in results:
+            lines += ["", *render(results[name])]
     return "\n".join(lines)
+
+
+def _render_fit(fit) -> list[str]:
+    """Markdown lines of the fit section."""
+    d, t = fit["default"], fit["tutorial_batch_size_1"]
+    table = pd.DataFrame(
+        {
+            "configuration": [
+                f"default ({d['epochs']} epochs, batch "
+                f"{d['params'].get('batch_size')})",
+                "tutorial recipe (50 epochs, batch 1)",
+            ],
+            "windows": [d["n_windows"], t["steps_per_epoch"]],
+            "steps/epoch": [d["steps_per_epoch"], t["steps_per_epoch"]],
+            "networks": [
+                d["params"].get("ensemble_size", 1),
+                t["params"].get("ensemble_size", 1),
+            ],
+            "s/epoch per network": [
+                f"{d['epoch_s_median']:.2f}",
+                f"{t['epoch_s_median_after_first']:.1f}",
+            ],
+            "fit s (wall)": [
+                f"{d['fit_s_median']:.1f} (median of {len(d['fit_s_runs'])})",
+                f"{t['fit_s_50_epochs_extrapolated']:.0f} (extrapolated)",
+            ],
+            "fit CPU s": [
+                f"{d['fit_cpu_s_median']:.1f} (median)",
+                f"{t['fit_cpu_s_50_epochs_extrapolated']:.0f} (extrapolated)",
+            ],
+        }
+    )
+    ratio, ratio_cpu = (
+        fit["speedup_default_vs_tutorial"],
+        fit["speedup_default_vs_tutorial_cpu"],
+    )
+    return [
+        f"### Fit time ({fit['data']})",
+        "",
+        markdown_table(table, index=False),
+        "",
+        (
+            "Speed-up of the default over the tutorial's recipe: "
+            f"**{ratio:.1f}x** in wall time, **{ratio_cpu:.1f}x** in CPU time "
+            "(target >= 20x). "
+            if ratio
+            else ""
+        )
+        + "Default: median of "
+        f"{len(d['fit_s_runs'])} complete `fit` calls (wall: "
+        + ", ".join(f"{s:.1f}" for s in d["fit_s_runs"])
+        + " s; CPU: "
+        + ", ".join(f"{s:.1f}" for s in d["fit_cpu_s_runs"])
+        + " s) after a 1-epoch warm-up fit that imports TensorFlow; "
+        "parameters: "
+        + ", ".join(f"{k}={v!r}" for k, v in sorted(d["params"].items()))
+        + ". Tutorial recipe ("
+        + ", ".join(f"{k}={v!r}" for k, v in t["params"].items())
+        + "; `sktime_gru.benchmarking.tutorial_params`): one fit of "
+        f"{t['epochs_timed']} epochs timed per epoch by a Keras callback "
+        "(wall: "
+        + ", ".join(f"{s:.1f}" for s in t["epoch_s"])
+        + " s; CPU: "
+        + ", ".join(f"{s:.1f}" for s in t["epoch_cpu_s"])
+        + f" s; setup outside the epochs {t['setup_s']:.1f} s), extrapolated "
+        "to 50 epochs as setup + first epoch + 49 x median of the later "
+        "epochs. CPU time (`time.process_time`, all threads of the process) "
+        "is less sensitive than wall time to other jobs on a shared machine.",
+    ]
+
+
+def _render_windowing(w) -> list[str]:
+    """Markdown lines of the windowing section."""
+    a, s = w["weather_au"], w["synthetic"]
+    table = pd.DataFrame(
+        {
+            "data": [a["data"], s["data"]],
+            "windows": [a["n_windows"], s["n_windows"]],
+            "vectorised s": [
+                f"{a['vectorised_s']:.4f}",
+                f"{s['vectorised_s']:.2f}",
+            ],
+            "np.append loop s": [
+                f"{a['np_append_s']:.2f}",
+                f"{s['np_append_s_extrapolated']:.3g} (extrapolated)",
+            ],
+            "speed-up": [
+                f"{a['speedup']:.0f}x",
+                f"{s['speedup_extrapolated']:.3g}x",
+            ],
+        }
+    )
+    return [
+        "### Windowing",
+        "",
+        markdown_table(table, index=False),
+        "",
+        "Vectorised: `window_starts` + `gather_windows`, materialising every "
+        "window (training never does: it gathers one batch at a time from the "
+        "flat array); median of 20 (weatherAUS) / 3 (synthetic) runs after a "
+        "warm-up. np.append loop: the tutorial's approach, growing the input "
+        "and target arrays one window at a time; weatherAUS: median of 3 runs, "
+        "identical arrays checked. Synthetic: the loop was timed on the first "
+        + ", ".join(
+            f"{m} series ({t:.2f} s)"
+            for m, t in zip(s["np_append_subsets_series"], s["np_append_subsets_s"])
+        )
+        + ", and extrapolated with `t = a N + b N^2` (N windows; least squares "
+        "through those points; measured growth exponent "
+        f"{s['np_append_power_law_exponent']:.2f}). Each append copies the "
+        "whole array, so the cost grows quadratically; at 10,000 series the "
+        "arrays no longer fit in the CPU caches, so the real time is probably "
+        "higher still.",
+    ]
+
+
+def _render_scale(rows) -> list[str]:
+    """Markdown lines of the scale section."""
+    table = pd.DataFrame(
+        {
+            "series x months": [f"{r['n_series']:,} x 240" for r in rows],
+            "windows": [f"{r['n_windows']:,}" for r in rows],
+            "networks": [str(r.get("networks_trained", 1)) for r in rows],
+            "steps/epoch": [f"{r['steps_per_epoch']:,}" for r in rows],
+            "ms/step": [f"{r['median_step_s'] * 1e3:.0f}" for r in rows],
+            "CPU ms/step": [
+                f"{r.get('mean_step_cpu_s', float('nan')) * 1e3:.0f}" for r in rows
+            ],
+            "s/epoch": [
+                f"{r['epoch_s']:.0f}" + ("" if r["full_epoch"] else " (extrapolated)")
+                for r in rows
+            ],
+            "s/epoch per 1k series": [
+                f"{r['epoch_s'] / r['n_series'] * 1000:.1f}" for r in rows
+            ],
+            "CPU s/epoch per 1k series": [
+                f"{r.get('epoch_cpu_s', float('nan')) / r['n_series'] * 1000:.1f}"
+                for r in rows
+            ],
+            "fit setup s": [f"{r['fit_setup_s']:.1f}" for r in rows],
+            "predict all s": [f"{r['predict_all_s']:.1f}" for r in rows],
+            "update s": [
+                f"{r.get('update_one_month_s', float('nan')):.1f}" for r in rows
+            ],
+            "peak RSS MiB": [f"{r['peak_rss_mib']:.0f}" for r in rows],
+        }
+    )
+    batch = rows[0]["batch_size"]
+    return [
+        f"### Scale (synthetic panels, batch_size={batch}, one epoch"
+        + (f", {rows[0]['extra_params']}" if rows[0].get("extra_params") else "")
+        + ")",
+        "",
+        markdown_table(table, index=False),
+        "",
+        "Each size runs in its own subprocess: build the pandas panel "
+        "(seasonal sine + noise), then `fit(y, fh=1..18)` with the defaults "
+        f"(ensemble_size={rows[0].get('ensemble_size')}) "
+        f"except `n_epochs=1, batch_size={batch}` (batch 32 would only add "
+        "steps). An ensemble trains its networks one after the other on the "
+        "same windows, so the first network is timed and the others are "
+        "stopped after one step; s/epoch is the number of networks x the "
+        "first network's epoch time. networks includes the backtest network "
+        "of `interval_calibration='backtest'` (trained first; on 240 months it "
+        "has 163 of the 199 windows per series, so counting it as a full "
+        "network overstates s/epoch by about 4%). A Keras callback times every "
+        "training step; a panel with more steps per epoch than the "
+        "`--max-full-epoch-steps` limit stops after a fixed number of steps ("
+        + ", ".join(str(r["steps_timed"]) for r in rows if not r["full_epoch"])
+        + ") and its epoch time is extrapolated as first step + (steps - 1) x "
+        "median step (ms/step: median after 5 warm steps; CPU ms/step: process "
+        "CPU time, all threads, averaged over the same steps; the CPU epoch "
+        "time is extrapolated likewise). fit setup: from "
+        "`fit` to the first training step (sktime input checks, conversion to "
+        "the flat array, scaling, window starts, network build). predict all: "
+        "`predict()` of 18 steps for every series. update: `update()` with one "
+        "new month for every series, `update_params=False`. Peak RSS: the "
+        "subprocess's own high-water mark (`VmHWM` in /proc/self/status) at "
+        "its end, so it includes the pandas panel (the process peaked at "
+        + ", ".join(f"{r['peak_rss_mib_after_panel']:.0f}" for r in rows)
+        + " MiB once the panel was built, before `fit`). `ru_maxrss` is not "
+        "used: Linux carries the parent's high-water mark over fork + exec.",
+    ]
+
+
+def _render_predict(p) -> list[str]:
+    """Markdown lines of the predict section."""
+    table = pd.DataFrame(
+        {
+            "forecaster fitted on": ["weatherAUS panel (44 series)", "one series"],
+            "predict() ms": [
+                f"{p[k]['predict_s_median'] * 1e3:.1f}"
+                for k in ("panel_44_series", "one_series")
+            ],
+            "network call ms": [
+                f"{p[k]['network_call_s_median'] * 1e3:.1f}"
+                for k in ("panel_44_series", "one_series")
+            ],
+        }
+    )
+    return [
+        "### Predict latency (fh = 1..18)",
+        "",
+        markdown_table(table, index=False),
+        "",
+        f"Median of {p['one_series']['calls']} calls after 3 warm-up calls. "
+        "`predict()` includes sktime's checks and building the output frame; "
+        "network call: the Keras model called eagerly on inputs of the same "
+        "shape (`network_(x, training=False)`), as `predict` did before it "
+        "went through one traced function per network structure "
+        "(`sktime_gru._graph_cache.predict_traced`; 362 ms for the panel then).",
+    ]
+
+
+# the sections of the results, in the order they are rendered
+_SECTIONS = {
+    "fit": _render_fit,
+    "windowing": _render_windowing,
+    "scale": _render_scale,
+    "predict": _render_predict,
+}
 
 
 def main(argv: list[str] | None = None) -> dict:

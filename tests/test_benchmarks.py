@@ -597,3 +597,17 @@ def test_summarise_runs_lists_models_not_run_yet():
     summary = summarise_runs(runs, order=["naive", "gru"], expected=True)
     assert summary.loc["gru", "status"] == "not run yet"
     assert np.isnan(summary.loc["gru", "MASE"]) and summary.loc["gru", "n_seeds"] == 0
+
+
+def test_speed_renders_every_section_of_its_recorded_results():
+    import json
+
+    speed = _script("speed")
+    results = json.loads((BENCHMARKS / "results" / "speed.json").read_text())
+    text = speed["render_markdown"](results, "python benchmarks/speed.py", 60.0)
+    assert text.startswith("## Speed and scale")
+    # the machine line is the shared one of sktime_gru.benchmarking
+    assert f"source {results['machine']['git']}" in text
+    for heading in ("### Fit time", "### Windowing", "### Scale", "### Predict"):
+        assert text.count(heading) == 1, heading
+    assert text.count("\n|---|") == 4  # one table per section

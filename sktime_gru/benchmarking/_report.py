@@ -165,8 +165,8 @@ def fill_output_paths(args, standard: bool, benchmarks_dir, name: str = "") -> N
 _LIBRARY_NAMES = {"tensorflow": "TensorFlow", "keras": "Keras"}
 
 
-def machine_line(packages, memory: bool = False) -> str:
-    """Machine, load (or memory) and library versions of this run, in one line.
+def machine_line(packages, memory: bool = False, info: dict | None = None) -> str:
+    """Machine, load (or memory) and library versions of a run, in one line.
 
     Parameters
     ----------
@@ -175,12 +175,15 @@ def machine_line(packages, memory: bool = False) -> str:
         either ``tensorflow-cpu`` or ``tensorflow``.
     memory : bool, default=False
         Give the machine's memory instead of its load average.
+    info : dict or None, default=None
+        A :func:`machine_info` recorded earlier (e.g. at the start of a run,
+        saved with its results); None: this machine now.
 
     Returns
     -------
     str
     """
-    info = machine_info()
+    info = machine_info() if info is None else info
     versions = info["versions"]
 
     def version(name):
