@@ -28,7 +28,7 @@ windows, ``C`` candidates.
 from __future__ import annotations
 
 import itertools
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -36,6 +36,7 @@ __all__ = [
     "Backbone",
     "anchor_matrix",
     "backbone_params",
+    "choose_per_series",
     "estimate_period",
     "fit_profile",
     "select_backbone",
@@ -46,6 +47,10 @@ __all__ = [
 ALPHAS = (0.05, 0.1, 0.2, 0.4, 0.7, 1.0)
 PHIS = (None, 0.8, 0.9, 1.0)
 HARMONICS = (1, 2, 3)
+# a series gets its own seasonal shape / log scale only when its in-sample
+# error is this much lower than with the panel's choice (shrinkage towards the
+# panel; chosen on the selection splits, BENCHMARKS.md)
+PER_SERIES_MARGIN = 0.05
 # candidate periods for an integer index (seasonal_period="auto")
 PERIOD_CANDIDATES = (4, 5, 6, 7, 12, 24, 52)
 _F_QUANTILE = 0.9
@@ -68,12 +73,30 @@ class Backbone:
         None: no level (the forecast departs from the training mean).
     phi : float or None
         Damping of the window's slope added to the level; None: no trend.
+    series_harmonics : tuple of (int or None), length S, or None
+        Per-series ``harmonics`` chosen by :func:`choose_per_series` (None:
+        ``harmonics`` for every series).
+    series_log : tuple of bool, length S, or None
+        Per-series ``log`` (None: ``log`` for every series).
     """
 
     harmonics: int | None = 2
     log: bool = False
     alpha: float | None = None
     phi: float | None = None
+    series_harmonics: tuple | None = None
+    series_log: tuple | None = None
+
+    def __post_init__(self):
+        # saved state comes back as lists: keep the dataclass hashable
+        for name in ("series_harmonics", "series_log"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, tuple(value))
+
+    def panel_level(self) -> Backbone:
+        """Return the same components without the per-series choices."""
+        return replace(self, series_harmonics=None, series_log=None)
 
     def matrix(self, window: int, horizon: int) -> np.ndarray:
         """Anchor matrix ``(H, W)``: see :func:`anchor_matrix`."""
@@ -241,7 +264,7 @@ def fit_profile(
         Position of every row in the seasonal cycle, in ``range(period)``.
     period : int or None
         None: no seasonal shape, the profile is each series' mean (P = 1).
-    harmonics : int or None
+    harmonics : int, None, or a tuple of them (one per series)
         See :class:`Backbone`.
 
     Returns
@@ -250,6 +273,13 @@ def fit_profile(
         ``profile[s, p, t]``: the backbone's value of series ``s``, column
         ``t`` at phase ``p`` when it has no level: its mean plus its shape.
     """
+    if isinstance(harmonics, tuple):  # per series: each series' own choice
+        profile = None
+        for k in dict.fromkeys(harmonics):
+            part = fit_profile(values, offsets, phase, period, k)
+            mine = np.array([h == k for h in harmonics])[:, None, None]
+            profile = part if profile is None else np.where(mine, part, profile)
+        return profile
     n_series = len(offsets) - 1
     series = np.repeat(np.arange(n_series), np.diff(offsets))
     n_cols = values.shape[1]
@@ -438,6 +468,131 @@ def select_backbone(
     return min(scores, key=scores.get), scores
 
 
+def choose_per_series(
+    raw: np.ndarray,
+    offsets: np.ndarray,
+    phase: np.ndarray | None,
+    period: int | None,
+    backbone: Backbone,
+    *,
+    window: int,
+    harmonics="auto",
+    log="auto",
+    horizon: int = 6,
+    chunk: int = 20_000,
+) -> Backbone:
+    """Choose each series' seasonal shape and log scale by its in-sample errors.
+
+    The level and trend (``backbone.alpha``, ``backbone.phi``) stay the
+    panel's; for every series and every candidate ``(harmonics, log)`` the
+    profile is fitted on all its training points, the backbone forecasts
+    ``horizon`` steps from every origin of the series (windows back-filled
+    before its start), and the candidate with the lowest mean absolute error,
+    scaled by the series' seasonal-naive error, is the series' choice (the
+    way AutoETS picks each series' components on its own fit) when it beats
+    the panel's choice by more than ``PER_SERIES_MARGIN`` (5%); otherwise the
+    series keeps the panel's. Measured on
+    the selection splits of M1, the airline series and weatherAUS
+    (BENCHMARKS.md): better than one choice for the panel; choosing the level
+    and trend per series the same way was not.
+
+    Parameters
+    ----------
+    raw : np.ndarray, shape (R, T)
+        Unscaled target values (NaN where missing); the first column is used.
+    offsets, phase, period
+        As in :func:`fit_profile`.
+    backbone : Backbone
+        The panel's choice (its level and trend are kept).
+    window : int
+    harmonics, log : "auto" or a fixed value
+        The candidates: the grid for ``"auto"``, else the value.
+    horizon : int, default=6
+        Steps ahead scored from every origin.
+    chunk : int
+        Origins scored at once (bounds the memory to ``chunk * window``).
+
+    Returns
+    -------
+    Backbone
+        ``backbone`` with ``series_harmonics`` and ``series_log``.
+    """
+    n_series = len(offsets) - 1
+    lengths = np.diff(offsets)
+    row_series = np.repeat(np.arange(n_series), lengths)
+    target = raw[:, 0].astype(np.float64)
+    positive = np.bincount(row_series, ~(target > 0) & ~np.isnan(target), n_series)
+    positive = positive == 0
+    harmonic_grid = (
+        (0,) if not period else (HARMONICS if harmonics == "auto" else (harmonics,))
+    )
+    log_grid = (False, True) if log == "auto" else (bool(log),)
+    scale = _snaive_scale(target, offsets, period or 1)
+    # every origin of every series with one point before it and one after it
+    starts = offsets[:-1] + 1
+    origins = np.arange(len(raw))
+    origins = origins[
+        (origins >= starts[row_series]) & (origins < offsets[1:][row_series] - 1)
+    ]
+    matrix = anchor_matrix(window, horizon, backbone.alpha, backbone.phi).astype(
+        np.float64
+    )
+    candidates = list(itertools.product(harmonic_grid, log_grid))
+    sums = np.zeros((len(candidates), n_series))
+    counts = np.zeros((len(candidates), n_series))
+    for c, (k, use_log) in enumerate(candidates):
+        logged = use_log & positive[row_series]
+        if use_log and not positive.any():
+            sums[c], counts[c] = np.inf, 1
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(logged, np.log(target), target)
+        profile = fit_profile(z[:, None], offsets, phase, period, k)[..., 0]
+        season = profile[row_series, phase if period else 0]  # -> (R,)
+        for part in np.array_split(origins, max(1, -(-len(origins) // chunk))):
+            series = row_series[part]
+            inputs, _ = _anomaly_windows(
+                z - season, offsets, part, series, window, horizon
+            )
+            future = _future_season(profile, part, offsets, series, horizon, phase)
+            forecast = inputs @ matrix.T + future  # -> (N, H)
+            log_rows = logged[part][:, None]
+            forecast = np.where(
+                log_rows, np.exp(np.where(log_rows, forecast, 0)), forecast
+            )
+            rows = part[:, None] + np.arange(horizon)
+            inside = rows < offsets[1:][series][:, None]
+            actual = target[np.minimum(rows, len(target) - 1)]
+            err = np.abs(actual - forecast) / scale[series][:, None]
+            err = np.where(inside & np.isfinite(err), err, np.nan)
+            known = np.isfinite(err)
+            sums[c] += np.bincount(series, np.where(known, err, 0).sum(1), n_series)
+            counts[c] += np.bincount(series, known.sum(1), n_series)
+        # a log candidate of a series that is not positive is its plain one
+        if use_log:
+            sums[c, ~positive], counts[c, ~positive] = np.inf, 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(counts > 0, sums / counts, np.inf)  # -> (C, S)
+    # a series without any scored origin keeps the panel's choice
+    panel = (
+        candidates.index((backbone.harmonics, backbone.log))
+        if (backbone.harmonics, backbone.log) in candidates
+        else 0
+    )
+    best = np.where(np.isfinite(score).any(0), np.argmin(score, axis=0), panel)
+    # keep the panel's choice unless the series' own is clearly better
+    own = score[best, np.arange(n_series)]
+    clearly = own < (1 - PER_SERIES_MARGIN) * score[panel]
+    best = np.where(clearly | ~np.isfinite(score[panel]), best, panel)
+    return replace(
+        backbone,
+        series_harmonics=tuple(candidates[b][0] for b in best),
+        series_log=tuple(
+            bool(candidates[b][1] and positive[s]) for s, b in enumerate(best)
+        ),
+    )
+
+
 def _future_season(profile, origins, offsets, series, horizon, phase):
     """Profile at the ``horizon`` steps from every origin, (N, H)."""
     period = profile.shape[1]
@@ -491,30 +646,57 @@ def _snaive_scale(values, offsets, lag):
 
 
 def select_for_panel(
-    panel, horizon, seasonal_period, *, window, harmonics, log, alpha, phi
+    panel,
+    horizon,
+    seasonal_period,
+    *,
+    window,
+    harmonics,
+    log,
+    alpha,
+    phi,
+    panel_choice: Backbone | None = None,
 ) -> Backbone:
     """Return the backbone's components for ``panel``: fixed, or chosen.
 
     The components are fixed by the parameters that are not ``"auto"``, the
     others chosen by :func:`select_backbone` on the last ``min(2 * horizon,
-    max(horizon, longest series // 3))`` points of every series.
+    max(horizon, longest series // 3))`` points of every series; then, when
+    ``harmonics`` or ``log`` is ``"auto"``, each series' own by
+    :func:`choose_per_series`. ``panel_choice`` (a pretrained network's
+    backbone) fixes the panel's components: only the per-series choices are
+    made, for the series of ``panel``.
     """
     phase = None
     if seasonal_period:
         phase = (panel.positions // panel.grid.step) % seasonal_period
-    longest = int(panel.lengths.max())
-    held_back = min(2 * horizon, max(horizon, longest // 3))
-    backbone, _ = select_backbone(
+    if panel_choice is not None:
+        backbone = panel_choice.panel_level()
+    else:
+        longest = int(panel.lengths.max())
+        held_back = min(2 * horizon, max(horizon, longest // 3))
+        backbone, _ = select_backbone(
+            panel.values,
+            panel.offsets,
+            phase,
+            seasonal_period,
+            window=window,
+            horizon=horizon,
+            held_back=held_back,
+            harmonics=harmonics,
+            log=log,
+            alpha=alpha,
+            phi=phi,
+        )
+    if harmonics != "auto" and log != "auto":
+        return backbone
+    return choose_per_series(
         panel.values,
         panel.offsets,
         phase,
         seasonal_period,
+        backbone,
         window=window,
-        horizon=horizon,
-        held_back=held_back,
-        harmonics=harmonics,
-        log=log,
-        alpha=alpha,
-        phi=phi,
+        harmonics=backbone.harmonics if harmonics != "auto" else "auto",
+        log=backbone.log if log != "auto" else "auto",
     )
-    return backbone

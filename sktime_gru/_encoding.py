@@ -263,16 +263,19 @@ class Encoding:
             Reuse these statistics instead of fitting them (a pretrained
             network's global scale).
         backbone : Backbone or None
-            See the class attributes; with ``backbone.log`` the targets of
-            every series whose training targets are all positive are modelled
-            as logarithms.
+            See the class attributes; with ``backbone.log`` (or, when given,
+            ``backbone.series_log``, per series) the targets of every series
+            whose training targets are all positive are modelled as
+            logarithms.
         """
         series = panel.series_of_rows()
         flags = None
-        if backbone is not None and backbone.log:
+        if backbone is not None and (backbone.log or backbone.series_log):
             target = panel.values
             bad = ~(target > 0) & ~np.isnan(target)  # NaN are no evidence
             flags = np.bincount(series, bad.any(axis=1), panel.n_series) == 0
+            if backbone.series_log is not None:  # each series' own choice
+                flags &= np.asarray(backbone.series_log, dtype=bool)
         encoding = cls(
             scaler=scaler,
             per_series=scaling == "per_series",
@@ -313,8 +316,9 @@ class Encoding:
         phase = None
         if self.seasonal_period:
             phase = self.cycle(panel.positions) % self.seasonal_period
+        harmonics = self.backbone.series_harmonics or self.backbone.harmonics
         profile = fit_profile(
-            scaled, panel.offsets, phase, self.seasonal_period, self.backbone.harmonics
+            scaled, panel.offsets, phase, self.seasonal_period, harmonics
         )  # -> (n, P, T)
         return replace(self, profile=profile)
 

@@ -619,6 +619,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             seasonal_period = self.seasonal_period_
             deseasonalize = self.deseasonalize_
             backbone = self._fitted_backbone()
+            if backbone is not None and backbone.series_harmonics is not None:
+                # the pretrained level and trend; each new series' own shape
+                backbone = self._select_backbone(
+                    data, horizon, seasonal_period, backbone
+                )
             if self.scaling != "per_series":
                 # the network learned the pretraining panel's global scale
                 scaler = self.pretrain_scaler_
@@ -629,16 +634,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             deseasonalize = self.deseasonalize in ("auto", True)
             backbone = None
             if deseasonalize:
-                backbone = select_for_panel(
-                    data.panel,
-                    horizon,
-                    seasonal_period,
-                    window=self.window_length,
-                    harmonics=self.harmonics,
-                    log=self.log_transform,
-                    alpha=self.level_smoothing,
-                    phi=self.trend_damping,
-                )
+                backbone = self._select_backbone(data, horizon, seasonal_period)
         encoding = Encoding.fit(
             data.raw,
             data.panel,
@@ -649,6 +645,19 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             backbone=backbone,
         )
         return data, horizon, encoding
+
+    def _select_backbone(self, data, horizon, seasonal_period, panel_choice=None):
+        return select_for_panel(
+            data.panel,
+            horizon,
+            seasonal_period,
+            window=self.window_length,
+            harmonics=self.harmonics,
+            log=self.log_transform,
+            alpha=self.level_smoothing,
+            phi=self.trend_damping,
+            panel_choice=panel_choice,
+        )
 
     def _fitted_backbone(self) -> Backbone | None:
         params = getattr(self, "backbone_", None)

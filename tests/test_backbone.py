@@ -6,6 +6,7 @@ import pytest
 from sktime_gru._backbone import (
     Backbone,
     anchor_matrix,
+    choose_per_series,
     estimate_period,
     fit_profile,
     select_backbone,
@@ -156,3 +157,58 @@ def test_select_without_held_back_windows_gives_the_default():
     chosen, scores = _select([np.arange(5.0)], period=None)
     assert scores == {}
     assert chosen == Backbone(0, False, 0.4, None)
+
+
+def test_per_series_choice_finds_each_series_own_season_and_scale():
+    rng = np.random.default_rng(0)
+    t = np.arange(120)
+    angle = 2 * np.pi * t / 12
+    # multiplicative: the seasonal swing grows with the level (exact in logs)
+    growing = np.exp(3 + 0.02 * t + 0.3 * np.sin(angle))
+    # additive, with a sharp three-harmonic shape and noise; it crosses zero
+    sharp = (
+        np.sin(angle) + 0.8 * np.cos(2 * angle) + 0.6 * np.sin(3 * angle)
+        + 0.05 * rng.standard_normal(120)
+    )  # fmt: skip
+    values, offsets = _flat([growing, sharp])
+    phase = _phase(offsets, 12)
+    panel = Backbone(1, False, 0.4, 1.0)
+    chosen = choose_per_series(values, offsets, phase, 12, panel, window=24)
+    assert chosen.series_log == (True, False)  # the second series is not positive
+    assert chosen.series_harmonics[1] == 3
+    # the panel's level and trend are kept
+    assert (chosen.alpha, chosen.phi) == (0.4, 1.0)
+    assert chosen.panel_level() == panel
+
+
+def test_per_series_choice_respects_fixed_components():
+    t = np.arange(60)
+    y = 10 + np.sin(2 * np.pi * t / 12)
+    values, offsets = _flat([y, y + 5])
+    phase = _phase(offsets, 12)
+    chosen = choose_per_series(
+        values, offsets, phase, 12, Backbone(2, False, None, None), window=12,
+        harmonics=2, log=False,
+    )  # fmt: skip
+    assert chosen.series_harmonics == (2, 2)
+    assert chosen.series_log == (False, False)
+
+
+def test_profile_with_per_series_harmonics_is_each_series_own_fit():
+    t = np.arange(48)
+    a = 5 + np.sin(2 * np.pi * t / 12) + 0.5 * np.cos(4 * np.pi * t / 12)
+    values, offsets = _flat([a, a + 1.0])
+    phase = _phase(offsets, 12)
+    mixed = fit_profile(values, offsets, phase, 12, (1, 2))
+    one = fit_profile(values, offsets, phase, 12, 1)
+    two = fit_profile(values, offsets, phase, 12, 2)
+    np.testing.assert_array_equal(mixed[0], one[0])
+    np.testing.assert_array_equal(mixed[1], two[1])
+
+
+def test_backbone_from_saved_lists_is_hashable():
+    saved = {"harmonics": 2, "log": False, "alpha": 0.4, "phi": None,
+             "series_harmonics": [1, 2], "series_log": [True, False]}  # fmt: skip
+    backbone = Backbone(**saved)
+    assert backbone.series_harmonics == (1, 2)
+    assert hash(backbone) == hash(Backbone(**saved))
