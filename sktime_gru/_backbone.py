@@ -7,9 +7,10 @@ data only:
 
 - a **seasonal profile** per series (a row-wise term, subtracted from the flat
   scaled matrix): the series' mean plus a smooth seasonal shape, the first
-  ``harmonics`` Fourier terms of its per-phase means after removing a centred
-  moving-average trend (classical decomposition), kept only where an F-test
-  finds the shape significant at 90%;
+  ``harmonics`` Fourier terms fitted by least squares together with a linear
+  trend, kept only where an F-test finds the shape significant at 90%
+  (``harmonics=None``: the per-phase means after removing a centred
+  moving-average trend, classical decomposition);
 - a **level / trend anchor** (a window-wise term, a fixed linear map of the
   input window inside the network): the forecast of the deseasonalised value
   ``h`` steps ahead is the simple-exponential-smoothing level of the window
@@ -18,7 +19,10 @@ data only:
 
 Which of these apply (harmonics, log transform, level, trend) is chosen in
 :func:`select_backbone` by the backbone's own forecasts on the held-back end
-of the training series, as AutoETS chooses its components.
+of the training series, as AutoETS chooses its components (the simplest
+candidate within 1% of the best); then :func:`choose_per_series` gives a
+series its own harmonics and log scale where its in-sample errors are clearly
+lower with them.
 
 Dimension legend: ``R`` rows of the flat panel, ``T`` target columns, ``S``
 series, ``P`` seasonal period, ``W`` window, ``H`` decoder steps, ``N``
@@ -51,6 +55,9 @@ HARMONICS = (1, 2, 3)
 # error is this much lower than with the panel's choice (shrinkage towards the
 # panel; chosen on the selection splits, BENCHMARKS.md)
 PER_SERIES_MARGIN = 0.05
+# the panel's components: the simplest candidate whose held-back error is
+# within 1% of the best one's
+PARSIMONY = 0.01
 # candidate periods for an integer index (seasonal_period="auto")
 PERIOD_CANDIDATES = (4, 5, 6, 7, 12, 24, 52)
 _F_QUANTILE = 0.9
@@ -201,6 +208,59 @@ def _fourier_basis(period: int, harmonics: int) -> np.ndarray:
     return np.stack(columns, axis=1) if columns else np.zeros((period, 0))
 
 
+def _seasonal_shape_ls(values, offsets, series, phase, period, harmonics):
+    """Smooth, zero-mean seasonal shape of one column, (S, P); 0 if not significant.
+
+    Least squares of each series' known values on ``[1, t, Fourier terms]``
+    (the linear trend keeps a trending series' shape unbiased, and every point
+    counts, where a centred moving average loses half a period at each end);
+    an F-test against ``[1, t]`` alone keeps the shape where it is significant
+    at 90%.
+    """
+    from scipy.stats import f as f_dist
+
+    n_series = len(offsets) - 1
+    basis = _fourier_basis(period, min(harmonics, period // 2))  # -> (P, K')
+    k = basis.shape[1]
+    if k == 0:
+        return np.zeros((n_series, period))
+    known = ~np.isnan(values)
+    local = (np.arange(len(values)) - offsets[:-1][series]) / period
+    design = np.column_stack([np.ones(len(values)), local, basis[phase]])  # (R, D)
+    design = np.where(known[:, None], design, 0.0)
+    target = np.where(known, values, 0.0)
+    d = design.shape[1]
+    gram = np.empty((n_series, d, d))
+    for i in range(d):
+        for j in range(i, d):
+            gram[:, i, j] = gram[:, j, i] = np.bincount(
+                series, design[:, i] * design[:, j], n_series
+            )
+    rhs = np.stack(
+        [np.bincount(series, design[:, i] * target, n_series) for i in range(d)], 1
+    )
+
+    def solve(cols):
+        g = gram[:, cols][:, :, cols] + 1e-9 * np.eye(len(cols))
+        coef = np.linalg.solve(g, rhs[:, cols][..., None])[..., 0]
+        fitted = np.einsum("rd,rd->r", design[:, cols], coef[series])
+        rss = np.bincount(series, np.where(known, values - fitted, 0) ** 2, n_series)
+        return coef, rss
+
+    coef, rss = solve(list(range(d)))
+    _, rss0 = solve([0, 1])
+    shape = coef[:, 2:] @ basis.T  # -> (S, P)
+    shape -= shape.mean(axis=1, keepdims=True)
+    n_obs = np.bincount(series, known, n_series)
+    dof = n_obs - d
+    ok = dof > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = ((rss0 - rss) / k) / (rss / np.where(ok, dof, 1))
+    critical = f_dist.ppf(_F_QUANTILE, k, np.maximum(dof, 1))
+    significant = ok & (stat > critical)
+    return np.where(significant[:, None], shape, 0.0)
+
+
 def _seasonal_shape(values, offsets, series, phase, period, harmonics):
     """Smooth, zero-mean seasonal shape of one column, (S, P); 0 if not significant."""
     from scipy.stats import f as f_dist
@@ -288,7 +348,9 @@ def fit_profile(
     for t in range(n_cols):
         column = values[:, t]
         if period and harmonics != 0:
-            shape = _seasonal_shape(column, offsets, series, phase, period, harmonics)
+            # Fourier terms: least squares; None: detrended per-phase means
+            shaper = _seasonal_shape if harmonics is None else _seasonal_shape_ls
+            shape = shaper(column, offsets, series, phase, period, harmonics)
             column = column - shape[series, phase]
             profile[:, :, t] = shape
         known = ~np.isnan(column)
@@ -465,7 +527,21 @@ def select_backbone(
                 scores[Backbone(k, bool(use_log), a, p)] = score
     if not scores:
         return default, {}
-    return min(scores, key=scores.get), scores
+    # the simplest of the candidates within PARSIMONY of the best: differences
+    # that small are noise of the held-back points
+    best = min(scores.values())
+    near = [c for c, v in scores.items() if v <= best * (1 + PARSIMONY)]
+    return min(near, key=lambda c: (_complexity(c), scores[c])), scores
+
+
+def _complexity(backbone: Backbone) -> int:
+    """Count of the backbone's components: harmonics, log, level, trend."""
+    return (
+        (backbone.harmonics or 0)
+        + backbone.log
+        + (backbone.alpha is not None)
+        + (backbone.phi is not None)
+    )
 
 
 def choose_per_series(

@@ -141,16 +141,21 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         are chosen in ``fit`` by the backbone's own forecasts of the last
         ``min(2 * output_length, max(output_length, longest series // 3))``
         points of every series (profile fitted on the points before them), as
-        AutoETS chooses its components; the four parameters below fix them.
+        AutoETS chooses its components (the simplest candidate within 1% of
+        the best); a series then gets its own harmonics and log scale where its
+        in-sample errors (1-6 steps ahead from every origin) are more than 5%
+        lower with them. The four parameters below fix the components.
     harmonics : int, "auto" or None, default="auto"
-        Fourier terms of the profile's seasonal shape, fitted to each series'
-        per-phase means after removing a centred moving-average trend and kept
-        only where an F-test finds them significant at 90%; ``"auto"``: 1, 2
-        or 3, chosen; 0: no seasonal shape (each series' mean only); None: the
-        raw per-phase means (no smoothing, no test).
+        Fourier terms of the profile's seasonal shape, fitted by least squares
+        on each series together with a linear trend and kept only where an
+        F-test finds them significant at 90%; ``"auto"``: 1, 2 or 3, chosen
+        for the panel and per series; 0: no seasonal shape (each series' mean
+        only); None: the per-phase means after removing a centred
+        moving-average trend (no smoothing, no test).
     log_transform : bool or "auto", default="auto"
         Model the targets of series whose training values are all positive as
-        logarithms (multiplicative seasonality and trend); ``"auto"``: chosen.
+        logarithms (multiplicative seasonality and trend); ``"auto"``: chosen
+        for the panel and per series.
     level_smoothing : float in (0, 1], "auto" or None, default="auto"
         Smoothing parameter of the exponentially weighted level of each input
         window that the forecast is anchored at; None: no level, the forecast
