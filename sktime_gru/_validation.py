@@ -18,6 +18,8 @@ import sys
 import numpy as np
 import pandas as pd
 
+from sktime_gru._distribute import STRATEGIES
+
 __all__ = [
     "InSampleHorizonError",
     "InvalidParameterError",
@@ -144,6 +146,11 @@ def check_params(est) -> None:
     if not isinstance(est.run_eagerly, (bool, np.bool_)):
         raise InvalidParameterError(
             f"run_eagerly must be True or False, got {est.run_eagerly!r}"
+        )
+    strategy = getattr(est, "strategy", None)
+    if strategy not in STRATEGIES:
+        raise InvalidParameterError(
+            f"strategy must be None, 'mirrored' or 'multi_worker', got {strategy!r}"
         )
     if est.patience is not None and not est.validation_split:
         raise InvalidParameterError(
