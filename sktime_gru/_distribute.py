@@ -82,3 +82,60 @@ def is_chief() -> bool:
     if kind is None or kind == "chief":
         return True
     return kind == "worker" and index == 0 and "chief" not in config.get("cluster", {})
+
+
+def build_for_strategy(model) -> None:
+    """Finish building compiled ``model`` in the strategy's scope, before ``fit``.
+
+    Keras 3 builds a model's loss and metrics state in ``fit`` from the first
+    batch, reduced across replicas with ``strategy.reduce`` on the whole
+    ``(inputs, targets)`` structure, which ``MultiWorkerMirroredStrategy``
+    cannot reduce across workers (keras-team/keras#20585,
+    tensorflow/tensorflow#72388). The state is built here from the model's
+    own input and output shapes instead, and this trainer (a private model of
+    the graph cache) skips that step.
+    """
+    import numpy as np
+
+    def zeros(tensor):
+        return np.zeros((1, *tensor.shape[1:]), dtype="float32")
+
+    inputs = [zeros(t) for t in model.inputs]
+    batch = (inputs[0] if len(inputs) == 1 else inputs, zeros(model.outputs[0]))
+    model._symbolic_build(data_batch=batch)
+    model._maybe_symbolic_build = _already_built
+    if _across_workers(model.distribute_strategy):
+        _log_with_batch_axis(model)
+
+
+def _across_workers(strategy) -> bool:
+    """Whether Keras reduces the step's logs across workers (see below)."""
+    import tensorflow as tf
+
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and bool(
+        strategy.extended._in_multi_worker_mode()
+    )
+
+
+def _log_with_batch_axis(model) -> None:
+    """Make ``model``'s train and test steps return logs of shape (1,).
+
+    Across workers Keras 3 averages each replica's logs (the loss: a metric
+    whose state the replicas already share) with ``strategy.reduce("MEAN",
+    value, axis=0)``, which fails for a scalar (keras-team/keras#20585). With
+    a batch axis of one the mean over replicas of the same value is that
+    value; :func:`scalar_logs` turns it back into a number.
+    """
+    import tensorflow as tf
+
+    cls = type(model)
+
+    def with_axis(logs):
+        return {k: tf.reshape(v, (1,)) for k, v in logs.items()}
+
+    model.train_step = lambda data: with_axis(cls.train_step(model, data))
+    model.test_step = lambda data: with_axis(cls.test_step(model, data))
+
+
+def _already_built(iterator=None, data_batch=None) -> None:
+    """Stand-in for Keras' ``_maybe_symbolic_build`` (see build_for_strategy)."""

@@ -31,7 +31,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sktime_gru._distribute import get_strategy
+from sktime_gru._distribute import build_for_strategy, get_strategy
 from sktime_gru._network import copy_structure
 
 __all__ = [
@@ -203,6 +203,8 @@ def _new_trainer(network, strategy=None) -> _Trainer:
             jit_compile=getattr(network, "jit_compile", "auto"),
         )
         model.optimizer.build(model.trainable_variables)
+        if distribute is not None:
+            build_for_strategy(model)
     initial = [v.numpy() for v in model.optimizer.variables]
     return _Trainer(model, initial)
 

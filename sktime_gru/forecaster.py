@@ -51,6 +51,7 @@ from sktime_gru._validation import (
     check_not_forked,
     check_out_of_sample,
     check_params,
+    check_strategy,
     check_training_data,
     check_y,
 )
@@ -451,10 +452,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )
 
     def _fit(self, y, X=None, fh=None):
-        check_params(self)
-        # before TensorFlow runs anything: MultiWorkerMirroredStrategy can
-        # only be created then
+        check_strategy(self)
+        # before TensorFlow runs anything (check_params' Keras checks do):
+        # MultiWorkerMirroredStrategy can only be created then
         get_strategy(getattr(self, "strategy", None))
+        check_params(self)
         if self._has_pretrained():
             return self._fit_pretrained(y, X, fh)
         data, horizon, encoding = self._prologue(y, X, fh)
