@@ -106,7 +106,7 @@ def fit_and_forecast(params: dict, y_train: pd.DataFrame):
 
 def run_worker(args: argparse.Namespace) -> None:
     """One worker of the cluster in ``TF_CONFIG``: fit, save weights (+ forecast)."""
-    from sktime_gru._distribute import is_chief
+    from sktime_gru import is_chief
 
     params = forecaster_params(args.quick, args.epochs, args.random_state)
     y_train, _ = load_split()

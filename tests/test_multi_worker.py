@@ -40,7 +40,8 @@ WORKER = textwrap.dedent(
     index = json.loads(os.environ["TF_CONFIG"])["task"]["index"]
     params = dict(window_length=4, output_length=3, units=4, n_epochs=2,
                   batch_size=8, random_state=0, ensemble_size=1,
-                  interval_calibration="windows",
+                  interval_calibration="windows", validation_split=0.2,
+                  patience=1,
                   update_epochs=1, fine_tune_epochs=1,
                   strategy=os.environ.get("STRATEGY") or None)
     y = make_panel(lengths=(30, 31, 36), start_offsets=(0, 0, 0))
@@ -196,3 +197,56 @@ def test_multi_worker_after_tensorflow_started_says_what_to_do(example):
     assert run.returncode != 0
     assert "RuntimeError: strategy='multi_worker' could not create" in run.stderr
     assert "before TensorFlow runs any operation" in run.stderr
+
+
+@pytest.mark.parametrize("n_windows", [20, 21, 23, 24])
+def test_replicas_share_every_global_batch(n_windows):
+    from sktime_gru._training import make_window_dataset
+
+    values = np.arange(60, dtype="float32")[:, None]  # (rows, 1): start = value
+    starts = np.arange(n_windows)
+    kw = dict(window=1, horizon=1, n_targets=1, batch_size=8, seed=5, epochs=2)
+
+    def first_values(dataset):
+        return [x[:, 0, 0].numpy().astype(int).tolist() for x, _ in dataset]
+
+    whole, steps = make_window_dataset(values, starts, **kw)
+    whole = first_values(whole)
+    # 3 replicas: on 3 workers (one each) or on one worker with all three
+    ones = [
+        make_window_dataset(values, starts, **kw, shard=(r, 1, 3)) for r in range(3)
+    ]
+    replicas = [first_values(d) for d, _ in ones]
+    together, _ = make_window_dataset(values, starts, **kw, shard=(0, 3, 3))
+    together = first_values(together)
+    sharded_steps = ones[0][1]
+    assert sharded_steps == n_windows // 8 + (n_windows % 8 >= 3)
+    assert all(len(r) == 2 * sharded_steps for r in replicas)
+    for epoch in range(2):
+        for step in range(sharded_steps):
+            i = epoch * sharded_steps + step
+            batch = whole[epoch * steps + step]
+            usable = len(batch) // 3 * 3
+            shares = [replicas[r][i] for r in range(3)]
+            # replica r gets windows r, r + 3, ... of the global batch
+            assert shares == [batch[:usable][r::3] for r in range(3)]
+            assert together[3 * i : 3 * i + 3] == shares
+
+
+def test_is_chief_reads_tf_config(monkeypatch):
+    from sktime_gru import is_chief
+
+    def config(task, cluster=None):
+        cluster = cluster or {"worker": ["a:1", "b:1"]}
+        monkeypatch.setenv("TF_CONFIG", json.dumps({"cluster": cluster, "task": task}))
+
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    assert is_chief()
+    config({"type": "worker", "index": 0})
+    assert is_chief()
+    config({"type": "worker", "index": 1})
+    assert not is_chief()
+    config({"type": "worker", "index": 0}, {"chief": ["c:1"], "worker": ["a:1"]})
+    assert not is_chief()
+    config({"type": "chief", "index": 0}, {"chief": ["c:1"], "worker": ["a:1"]})
+    assert is_chief()
