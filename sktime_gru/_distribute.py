@@ -120,11 +120,11 @@ def _across_workers(strategy) -> bool:
 def _log_with_batch_axis(model) -> None:
     """Make ``model``'s train and test steps return logs of shape (1,).
 
-    Across workers Keras 3 averages each replica's logs (the loss: a metric
-    whose state the replicas already share) with ``strategy.reduce("MEAN",
-    value, axis=0)``, which fails for a scalar (keras-team/keras#20585). With
-    a batch axis of one the mean over replicas of the same value is that
-    value; :func:`scalar_logs` turns it back into a number.
+    Across workers Keras 3 averages the replicas' logs (the running mean
+    loss) with ``strategy.reduce("MEAN", value, axis=0)``, which fails for a
+    scalar (keras-team/keras#20585). With a batch axis of one it is the mean
+    over the replicas, the same on every worker (a number again in
+    :func:`sktime_gru._training.train_like`).
     """
     import tensorflow as tf
 

@@ -266,7 +266,10 @@ def train_like(
             verbose=est.verbose,
             strategy=get_strategy(strategy_name),
         )
-    return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    # under a multi-worker strategy the logs have shape (1,): see _distribute
+    return {
+        k: [float(np.squeeze(v)) for v in vals] for k, vals in history.history.items()
+    }
 
 
 def clone_network(network, est):
