@@ -2,7 +2,8 @@
 
 ``"multi_worker"`` runs in two local worker processes (TF_CONFIG on free
 loopback ports), as a cluster of machines would: the workers must end with
-exactly the same weights, and the fitted forecaster is an ordinary one.
+exactly the same weights, and the fitted forecaster is an ordinary one (the
+example examples/distributed_training.py is run in tests/test_examples.py).
 ``"mirrored"`` runs in this process (on CPU: one replica).
 """
 
@@ -121,19 +122,6 @@ def test_two_workers_train_the_same_network(example, tmp_path):
     assert r0["cached"][0] == r0["cached"][1] >= 1
     assert all(isinstance(v, float) for v in r0["history"]["loss"])
     assert np.isfinite(r0["predict"]).all() and np.isfinite(r0["predict_updated"]).all()
-
-
-@pytest.mark.slow
-def test_distributed_training_example_quick(example, capsys):
-    result = example["main"](["--workers", "2", "--quick"])
-    assert result["workers"] == 2 and result["epochs"] == 1
-    assert result["max_weight_diff_between_workers"] == 0.0
-    assert 0 < result["mae_multi_worker"] < 10
-    assert 0 < result["mae_single_process"] < 10
-    assert result["mae_between_forecasts"] < 0.5
-    assert result["fit_seconds"] > 0
-    line = capsys.readouterr().out.strip().splitlines()[-1]
-    assert json.loads(line) == result
 
 
 def test_mirrored_on_cpu_gives_an_ordinary_forecaster():
