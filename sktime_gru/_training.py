@@ -304,17 +304,19 @@ def train_network(
 
     ``strategy``: the ``tf.distribute.Strategy`` that ``model`` was built
     under, or None; each worker then reads its share of every batch.
+
     Early stopping on validation loss (best weights restored) is added when
     ``patience`` is set and validation windows exist. Training that produces a
     NaN or infinite loss is stopped and reported by raising ``FloatingPointError``.
     """
     keras = import_keras()
-    windows = dict(window=window, horizon=horizon, n_targets=n_targets)
     train_ds, steps = _windows(
         strategy,
         values,
         train_starts,
-        **windows,
+        window=window,
+        horizon=horizon,
+        n_targets=n_targets,
         batch_size=batch_size,
         seed=seed,
         epochs=epochs,
@@ -327,7 +329,9 @@ def train_network(
             strategy,
             values,
             val_starts,
-            **windows,
+            window=window,
+            horizon=horizon,
+            n_targets=n_targets,
             batch_size=max(batch_size, 256),
             seed=None,
             epochs=1,
