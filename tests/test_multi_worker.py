@@ -145,6 +145,9 @@ def test_mirrored_on_cpu_gives_an_ordinary_forecaster():
     np.testing.assert_array_equal(copy.predict(), mirrored.predict())
     mirrored.update(make_panel(lengths=(2, 2, 2), start_offsets=(30, 30, 36)))
     assert np.isfinite(mirrored.predict().to_numpy()).all()
+    # the eager train step runs under the strategy too
+    eager = tiny_forecaster(strategy="mirrored").fit(y, fh=[1, 2, 3])
+    assert np.isfinite(eager.predict().to_numpy()).all()
 
 
 @pytest.mark.parametrize("value", ["tpu", "Mirrored", 1, ["mirrored"]])
