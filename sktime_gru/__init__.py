@@ -1,6 +1,7 @@
 """sktime-gru: a global bidirectional GRU encoder-decoder forecaster for sktime.
 
-Public API: :class:`GRUEncoderDecoderForecaster` and :mod:`sktime_gru.datasets`.
+Public API: :class:`GRUEncoderDecoderForecaster`, :mod:`sktime_gru.datasets` and
+:func:`is_chief` (whether this process writes files under ``strategy="multi_worker"``).
 Importing the package is cheap: sktime is imported on first access of the
 forecaster, TensorFlow only when a forecaster is fitted or predicts.
 """
@@ -8,7 +9,7 @@ forecaster, TensorFlow only when a forecaster is fitted or predicts.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["GRUEncoderDecoderForecaster", "__version__"]
+__all__ = ["GRUEncoderDecoderForecaster", "__version__", "is_chief"]
 
 
 def __getattr__(name: str):
@@ -16,6 +17,10 @@ def __getattr__(name: str):
         from sktime_gru.forecaster import GRUEncoderDecoderForecaster
 
         return GRUEncoderDecoderForecaster
+    if name == "is_chief":
+        from sktime_gru._distribute import is_chief
+
+        return is_chief
     raise AttributeError(f"module 'sktime_gru' has no attribute {name!r}")
 
 

@@ -31,6 +31,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from sktime_gru._distribute import build_for_strategy, get_strategy
 from sktime_gru._network import copy_structure
 
 __all__ = [
@@ -132,7 +133,7 @@ def structure_key(network) -> str:
 
 
 @contextlib.contextmanager
-def borrowed_trainer(network, keep_optimizer: bool = True):
+def borrowed_trainer(network, keep_optimizer: bool = True, strategy=None):
     """Yield a compiled model holding ``network``'s state; copy it back on success.
 
     ``network`` must be compiled (its optimizer says how to train it). With
@@ -141,9 +142,15 @@ def borrowed_trainer(network, keep_optimizer: bool = True):
     without, training starts from a fresh optimizer state and the network gets
     none (its optimizer stays unbuilt: every built optimizer variable costs
     native memory that TensorFlow does not give back).
+
+    ``strategy`` (a name of :data:`sktime_gru._distribute.STRATEGIES`): the
+    trainer is built in that ``tf.distribute`` strategy's scope, and cached
+    apart from the plain one; ``network`` itself stays a plain model.
     """
     key = structure_key(network)
-    trainer, cached = _acquire(key, network)
+    if strategy is not None:
+        key = f"{strategy}:{key}"
+    trainer, cached = _acquire(key, network, strategy)
     try:
         _load_into(trainer, network, keep_optimizer)
         yield trainer.model
@@ -159,7 +166,7 @@ def cached_trainers() -> int:
         return len(_CACHE)
 
 
-def _acquire(key: str, network) -> tuple[_Trainer, bool]:
+def _acquire(key: str, network, strategy=None) -> tuple[_Trainer, bool]:
     """Return (trainer, cached); a cached trainer comes locked."""
     with _CACHE_LOCK:
         trainer = _CACHE.get(key)
@@ -170,7 +177,7 @@ def _acquire(key: str, network) -> tuple[_Trainer, bool]:
             keep = False  # in use by another thread: train a private one
         else:
             keep = True
-    fresh = _new_trainer(network)
+    fresh = _new_trainer(network, strategy)
     if not keep:
         return fresh, False
     with _CACHE_LOCK:
@@ -183,16 +190,21 @@ def _acquire(key: str, network) -> tuple[_Trainer, bool]:
     return fresh, True
 
 
-def _new_trainer(network) -> _Trainer:
-    model = copy_structure(network)
-    source = network.optimizer
-    model.compile(
-        optimizer=type(source).from_config(source.get_config()),
-        loss=network.loss,
-        run_eagerly=network.run_eagerly,
-        jit_compile=getattr(network, "jit_compile", "auto"),
-    )
-    model.optimizer.build(model.trainable_variables)
+def _new_trainer(network, strategy=None) -> _Trainer:
+    distribute = get_strategy(strategy)
+    scope = contextlib.nullcontext() if distribute is None else distribute.scope()
+    with scope:
+        model = copy_structure(network)
+        source = network.optimizer
+        model.compile(
+            optimizer=type(source).from_config(source.get_config()),
+            loss=network.loss,
+            run_eagerly=network.run_eagerly,
+            jit_compile=getattr(network, "jit_compile", "auto"),
+        )
+        model.optimizer.build(model.trainable_variables)
+        if distribute is not None:
+            build_for_strategy(model)
     initial = [v.numpy() for v in model.optimizer.variables]
     return _Trainer(model, initial)
 

@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from sktime_gru._distribute import get_strategy
 from sktime_gru._graph_cache import borrowed_trainer, predict_traced
 from sktime_gru._network import build_network, copy_structure, import_keras
 
@@ -47,6 +48,7 @@ def make_window_dataset(
     seed: int | None,
     epochs: int,
     max_steps: int | None = None,
+    shard: tuple[int, int, int] | None = None,
 ):
     """``tf.data`` pipeline of (inputs, targets) batches gathered on the fly.
 
@@ -67,6 +69,17 @@ def make_window_dataset(
         on the first ``max_steps * batch_size`` of its shuffled order (a
         different sample every pass), so that the training budget stops
         growing with the number of windows.
+    shard : (first, count, n_replicas) or None
+        Under a distribution strategy: the pipeline of one worker, whose
+        ``count`` replicas have global indices ``first, ..., first + count -
+        1`` of ``n_replicas``. Every worker draws the same shuffled order
+        (stateless seed) and cuts the same global batches of ``batch_size``
+        windows; replica ``r`` gathers windows ``r, r + n_replicas, ...`` of
+        each, so the replicas together train on the global batch and no worker
+        gathers another's windows. Each batch is cut to a multiple of
+        ``n_replicas`` windows (equal shares, so the mean of the replicas'
+        losses is the loss of the batch), and a last batch with fewer windows
+        than replicas is dropped.
 
     Returns
     -------
@@ -82,9 +95,9 @@ def make_window_dataset(
     start_t = starts if tf.is_tensor(starts) else tf.constant(starts, tf.int64)
     n = len(starts)
     offsets = tf.range(window + horizon, dtype=start_t.dtype)  # (W + H,)
-    steps = math.ceil(n / batch_size)
-    if max_steps is not None:
-        steps = min(steps, max_steps)
+    if shard is not None:
+        first, count, n_replicas = shard
+    steps = window_steps(n, batch_size, max_steps, shard[2] if shard else None)
 
     def one_epoch(epoch):
         if seed is None:
@@ -93,7 +106,18 @@ def make_window_dataset(
             order = tf.random.experimental.stateless_shuffle(
                 start_t, seed=tf.stack([tf.constant(seed, tf.int64), epoch])
             )
-        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size).take(steps)
+        batches = tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+        batches = batches.take(steps)
+        if shard is None:
+            return batches
+        return batches.flat_map(this_workers_share)
+
+    def this_workers_share(batch_starts):
+        usable = tf.shape(batch_starts)[0] // n_replicas * n_replicas
+        per_replica = tf.reshape(batch_starts[:usable], (-1, n_replicas))
+        # -> (count, B / n_replicas): one row per replica of this worker
+        mine = tf.transpose(per_replica)[first : first + count]
+        return tf.data.Dataset.from_tensor_slices(mine)
 
     with_future = values.shape[1] > n_targets
 
@@ -113,6 +137,26 @@ def make_window_dataset(
         .prefetch(tf.data.AUTOTUNE)
     )
     return dataset, steps
+
+
+def window_steps(
+    n: int, batch_size: int, max_steps: int | None, n_replicas: int | None = None
+) -> int:
+    """Batches per epoch of ``n`` windows (see :func:`make_window_dataset`).
+
+    ``n_replicas`` (under a strategy): only batches that give every replica at
+    least one window count.
+    """
+    if n_replicas is None:
+        steps = math.ceil(n / batch_size)
+    else:
+        if batch_size < n_replicas or n < n_replicas:
+            raise ValueError(
+                f"batch_size={batch_size} and the {n} training windows must each "
+                f"be at least the number of replicas training in sync ({n_replicas})"
+            )
+        steps = n // batch_size + int(n % batch_size >= n_replicas)
+    return steps if max_steps is None else min(steps, max_steps)
 
 
 def as_tensors(values: np.ndarray, *starts: np.ndarray):
@@ -201,8 +245,10 @@ def train_like(
     if not network.compiled:
         compile_like(network, est)
     # train a cached model of the same structure: TensorFlow never frees a
-    # traced train step, so a new network per fit must not get its own
-    with borrowed_trainer(network, keep_optimizer) as trainer:
+    # traced train step, so a new network per fit must not get its own; under
+    # a strategy it is a distributed copy, built in the strategy's scope
+    strategy_name = getattr(est, "strategy", None)
+    with borrowed_trainer(network, keep_optimizer, strategy_name) as trainer:
         history = train_network(
             trainer,
             scaled,
@@ -218,8 +264,12 @@ def train_like(
             patience=est.patience,
             callbacks=list(est.callbacks) if est.callbacks else None,
             verbose=est.verbose,
+            strategy=get_strategy(strategy_name),
         )
-    return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    # under a multi-worker strategy the logs have shape (1,): see _distribute
+    return {
+        k: [float(np.squeeze(v)) for v in vals] for k, vals in history.history.items()
+    }
 
 
 def clone_network(network, est):
@@ -248,15 +298,20 @@ def train_network(
     max_steps: int | None = None,
     callbacks: list | None,
     verbose: int,
+    strategy=None,
 ):
     """Fit ``model`` on the windows at ``train_starts``; return the Keras History.
+
+    ``strategy``: the ``tf.distribute.Strategy`` that ``model`` was built
+    under, or None; each worker then reads its share of every batch.
 
     Early stopping on validation loss (best weights restored) is added when
     ``patience`` is set and validation windows exist. Training that produces a
     NaN or infinite loss is stopped and reported by raising ``FloatingPointError``.
     """
     keras = import_keras()
-    train_ds, steps = make_window_dataset(
+    train_ds, steps = _windows(
+        strategy,
         values,
         train_starts,
         window=window,
@@ -270,7 +325,8 @@ def train_network(
     fit_kwargs = {}
     cbs = [keras.callbacks.TerminateOnNaN()]
     if val_starts is not None and len(val_starts):
-        val_ds, val_steps = make_window_dataset(
+        val_ds, val_steps = _windows(
+            strategy,
             values,
             val_starts,
             window=window,
@@ -314,6 +370,23 @@ def train_network(
             "values"
         )
     return history
+
+
+def _windows(strategy, values, starts, **kwargs):
+    """:func:`make_window_dataset`, distributed over ``strategy``'s replicas."""
+    if strategy is None:
+        return make_window_dataset(values, starts, **kwargs)
+    n_replicas = int(strategy.num_replicas_in_sync)
+    steps = window_steps(
+        len(starts), kwargs["batch_size"], kwargs.get("max_steps"), n_replicas
+    )
+
+    def per_worker(context):
+        count = context.num_replicas_in_sync // context.num_input_pipelines
+        shard = (context.input_pipeline_id * count, count, n_replicas)
+        return make_window_dataset(values, starts, **kwargs, shard=shard)[0]
+
+    return strategy.distribute_datasets_from_function(per_worker), steps
 
 
 def predict_network(

@@ -18,6 +18,8 @@ import sys
 import numpy as np
 import pandas as pd
 
+from sktime_gru._distribute import STRATEGIES
+
 __all__ = [
     "InSampleHorizonError",
     "InvalidParameterError",
@@ -26,6 +28,7 @@ __all__ = [
     "check_not_forked",
     "check_out_of_sample",
     "check_params",
+    "check_strategy",
     "check_x_aligned",
     "check_training_data",
     "check_x_covers_y",
@@ -145,6 +148,7 @@ def check_params(est) -> None:
         raise InvalidParameterError(
             f"run_eagerly must be True or False, got {est.run_eagerly!r}"
         )
+    check_strategy(est)
     if est.patience is not None and not est.validation_split:
         raise InvalidParameterError(
             f"patience={est.patience!r} (early stopping) needs validation windows: "
@@ -173,6 +177,17 @@ def check_params(est) -> None:
     if _is_int(rs) and not 0 <= rs < 2**32:
         raise InvalidParameterError(f"random_state must be in [0, 2**32), got {rs!r}")
     _check_keras_objects(est)
+
+
+def check_strategy(est) -> None:
+    """Check ``est.strategy`` (fit checks it first, before TensorFlow runs)."""
+    strategy = getattr(est, "strategy", None)
+    if not (strategy is None or isinstance(strategy, str)) or (
+        strategy not in STRATEGIES
+    ):
+        raise InvalidParameterError(
+            f"strategy must be None, 'mirrored' or 'multi_worker', got {strategy!r}"
+        )
 
 
 def _check_backbone(est) -> None:

@@ -19,6 +19,7 @@ from sktime_gru._backtest import (
     window_residuals,
 )
 from sktime_gru._decoding import decode_recursively, encoder_inputs
+from sktime_gru._distribute import get_strategy
 from sktime_gru._docs import FIT, LOAD_MODEL, PREDICT, PRETRAIN, SAVE_MODEL, UPDATE, doc
 from sktime_gru._encoding import Encoding, resolve_period
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
@@ -51,6 +52,7 @@ from sktime_gru._validation import (
     check_not_forked,
     check_out_of_sample,
     check_params,
+    check_strategy,
     check_training_data,
     check_y,
 )
@@ -204,6 +206,18 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     run_eagerly : bool, default=False
         Run the Keras train step eagerly instead of as a traced graph: slower per
         step, but no tracing cost per fit; for tiny models and tests.
+    strategy : {None, "mirrored", "multi_worker"}, default=None
+        Train the network (in ``fit``, ``update(update_params=True)``,
+        ``pretrain`` and the backtest) with a ``tf.distribute`` strategy:
+        ``"mirrored"``, ``MirroredStrategy`` over the local GPUs (the CPU when
+        there is none); ``"multi_worker"``, ``MultiWorkerMirroredStrategy``
+        over the processes of the cluster in the ``TF_CONFIG`` environment
+        variable, every process calling ``fit`` with the same data and
+        parameters. ``batch_size`` is then the global batch: each of the
+        ``R`` replicas trains on ``batch_size / R`` windows of it per step
+        (batches are cut to a multiple of ``R`` windows). The fitted
+        forecaster is the same plain object whatever trained it; predict
+        runs locally. None: no strategy.
 
     Attributes
     ----------
@@ -335,6 +349,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         verbose: int = 0,
         random_state=None,
         run_eagerly: bool = False,
+        strategy: str | None = None,
     ):
         self.window_length = window_length
         self.output_length = output_length
@@ -365,6 +380,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.verbose = verbose
         self.random_state = random_state
         self.run_eagerly = run_eagerly
+        self.strategy = strategy
         super().__init__()
         # the base class only creates these when remember_data is on at
         # construction; a later set_config(remember_data=True) needs them
@@ -423,6 +439,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         )
 
     def _fit(self, y, X=None, fh=None):
+        check_strategy(self)
+        # before TensorFlow runs anything (check_params' Keras checks do):
+        # MultiWorkerMirroredStrategy can only be created then
+        get_strategy(getattr(self, "strategy", None))
         check_params(self)
         if self._has_pretrained():
             return self._fit_pretrained(y, X, fh)
@@ -511,6 +531,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         # backbone (departure_weight_ 0) left nothing to fine-tune
         keeps_network = getattr(self, "departure_weight_", 1.0) > 0
         if update_params and self.update_epochs > 0 and keeps_network:
+            get_strategy(getattr(self, "strategy", None))
             self._fine_tune_on_tails(tails, last, self.update_epochs)
         self.tail_ = tails[:, -self._tail_length :]
         self.last_positions_ = last

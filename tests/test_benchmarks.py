@@ -611,3 +611,19 @@ def test_speed_renders_every_section_of_its_recorded_results():
     for heading in ("### Fit time", "### Windowing", "### Scale", "### Predict"):
         assert text.count(heading) == 1, heading
     assert text.count("\n|---|") == 4  # one table per section
+
+
+@pytest.mark.slow
+def test_gpu_script_quick_runs_without_gpu(tmp_path):
+    record = _script("gpu")["main"](["--quick", "--output-dir", str(tmp_path)])
+    assert (tmp_path / "gpu.json").is_file()
+    cudnn = record["cudnn"]
+    if record["devices"]["gpus"] == "no GPU":
+        # on a CPU the GRU graph holds no cuDNN kernel, and the check says so
+        assert not cudnn["train_uses_cudnn"] and not cudnn["predict_uses_cudnn"]
+        assert "no GPU" in record["note"]
+    assert cudnn["train_graph_op_types"] > 0
+    assert 0 < record["fit_default"]["mae"] < 10
+    runs = record["epoch_large"]
+    assert [r["strategy"] for r in runs[:2]] == [None, "mirrored"]
+    assert all("error" not in r and np.isfinite(r["loss"]) for r in runs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import runpy
 from pathlib import Path
@@ -91,3 +92,20 @@ def test_update_strategies_example_quick():
     table = runpy.run_path(str(path))["main"](["--quick"])
     assert len(table) == 6 and (table["folds"] == 3).all()
     assert ((table["mean MAE"] > 0) & (table["mean MAE"] < 10)).all()
+
+
+@pytest.mark.slow
+def test_distributed_training_quick(capsys):
+    """Two local workers (TF_CONFIG) train one network; then one process alone."""
+    result = _example_main("distributed_training")(["--workers", "2", "--quick"])
+
+    assert result["workers"] == 2 and result["epochs"] == 1
+    # the all-reduce keeps the workers' networks identical, bit for bit
+    assert result["max_weight_diff_between_workers"] == 0.0
+    assert 0 < result["mae_multi_worker"] < MAX_MAE
+    assert 0 < result["mae_single_process"] < MAX_MAE
+    # close to the single-process fit: another order of float sums only
+    assert result["mae_between_forecasts"] < 0.5
+    assert result["fit_seconds"] > 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert json.loads(line) == result
