@@ -21,6 +21,7 @@ from sktime_gru._backtest import (
 from sktime_gru._decoding import decode_recursively, encoder_inputs
 from sktime_gru._encoding import Encoding, resolve_period
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
+from sktime_gru._insample import insample_forecasts
 from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import frame_from_forecasts
 from sktime_gru._seeding import resolve_seed
@@ -30,6 +31,7 @@ from sktime_gru._tails import (
     assemble,
     check_pretrain_columns,
     encode_rows,
+    extend_observed,
     extend_tails,
     filled_raw,
     future_x,
@@ -46,9 +48,9 @@ from sktime_gru._training import (
 from sktime_gru._validation import (
     InSampleHorizonError,
     check_horizon,
+    check_in_history,
     check_long_enough,
     check_not_forked,
-    check_out_of_sample,
     check_params,
     check_training_data,
     check_y,
@@ -273,12 +275,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         "X_inner_mtype": _MTYPES,
         "capability:multivariate": True,
         "capability:exogenous": True,
+        # X columns must be numeric: strings / categories are refused in fit
+        "capability:categorical_in_X": False,
         # decoder steps between fh points need X too (recursive decoding)
         "capability:non_contiguous_X": False,
         "X-y-must-have-same-index": True,
-        "capability:insample": False,
+        # in-sample: one step ahead from the window before each point
+        "capability:insample": True,
         "capability:pred_int": True,
-        "capability:pred_int:insample": False,
+        "capability:pred_int:insample": True,
         "capability:missing_values": True,
         "capability:update": True,
         "capability:pretrain": True,
@@ -401,8 +406,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         """Forecast time series at future horizon.
 
         Same contract as :meth:`sktime.forecasting.base.BaseForecaster.predict`;
-        an in-sample ``fh`` raises :class:`InSampleHorizonError` that names the
-        offending steps.
+        in-sample steps are forecast one step ahead (see the class' Notes); a
+        step before the first time point of the training data raises
+        :class:`InSampleHorizonError` that names the offending steps.
         """
         check_not_forked()
         check_horizon(fh)
@@ -411,7 +417,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         if fh is not None and self.is_fitted:
             from sktime.utils.validation.forecasting import check_fh
 
-            self._fh_steps(check_fh(fh, freq=self._cutoff))
+            # before sktime stores fh: a refused fh must not replace the last
+            self._check_in_history(check_fh(fh, freq=self._cutoff))
         return super().predict(fh=fh, X=X)
 
     def update(self, y, X=None, update_params=True):
@@ -487,13 +494,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _predict(self, fh, X=None):
         steps = self._steps_ahead(fh)  # -> (n, K)
-        point = self._point_path(steps, X)  # -> (n, K, T), scaled
+        point = self._point_forecasts(steps, X)  # -> (n, K, T), scaled
         return self._to_frame(self._encoding.decode(point, self._series), fh)
 
     def _predict_quantiles(self, fh, X, alpha):
         steps = self._steps_ahead(fh)
-        point = self._point_path(steps, X)  # -> (n, K, T), scaled
-        offsets = residual_offsets(self.residuals_, alpha, steps)  # (A, n, K, T)
+        point = self._point_forecasts(steps, X)  # -> (n, K, T), scaled
+        # in-sample points are one step ahead: the first step's residuals
+        lead = np.maximum(steps, 1)
+        offsets = residual_offsets(self.residuals_, alpha, lead)  # (A, n, K, T)
         values = self._encoding.decode(point[None] + offsets, self._series)
         # sktime's column order: variable-major, then alpha
         values = np.moveaxis(values, 0, -1)  # -> (n, K, T, A)
@@ -509,9 +518,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             )
         steps = self._steps_ahead(fh)
         encoding = self._encoding
-        variance = residual_variance(self.residuals_, steps)  # (n, K, T), scaled
+        lead = np.maximum(steps, 1)  # in-sample points: one step ahead
+        variance = residual_variance(self.residuals_, lead)  # (n, K, T), scaled
         # logged series: the delta method needs the point forecast
-        point = self._point_path(steps, X) if encoding.log is not None else 0.0
+        point = self._point_forecasts(steps, X) if encoding.log is not None else 0.0
         variance = encoding.decode_variance(variance, point, self._series)
         columns = self._get_columns(method="predict_var")
         return self._to_frame(variance, fh, columns)
@@ -532,6 +542,14 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         keeps_network = getattr(self, "departure_weight_", 1.0) > 0
         if update_params and self.update_epochs > 0 and keeps_network:
             self._fine_tune_on_tails(tails, last, self.update_epochs)
+        if getattr(self, "observed_", None) is not None:
+            self.observed_, self.observed_offsets_ = extend_observed(
+                self.observed_,
+                self.observed_offsets_,
+                self.last_positions_,
+                new,
+                instances=self.instances_,
+            )
         self.tail_ = tails[:, -self._tail_length :]
         self.last_positions_ = last
         return self
@@ -614,6 +632,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         # rows before a short series' start are NaN (pretrained fits only)
         tail = tail_rows(data.raw, panel.offsets, self._tail_length)
         self.tail_ = tail  # -> (n, L, C + Fx), unscaled
+        # what in-sample forecasts read: every row, flat (R, C + Fx), unscaled
+        self.observed_ = data.raw
+        self.observed_offsets_ = panel.offsets
         self.last_positions_ = panel.positions[panel.offsets[1:] - 1]
         self.first_positions_ = panel.positions[panel.offsets[:-1]]
         self.instances_ = panel.instances
@@ -718,11 +739,49 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _n_targets(self) -> int:
         return len(self._y_columns)
 
-    def _point_path(self, steps: np.ndarray, X) -> np.ndarray:
+    def _point_forecasts(self, steps: np.ndarray, X) -> np.ndarray:
+        """Scaled point forecasts at ``steps`` (n, K) -> (n, K, T), in-sample too.
+
+        Steps >= 1 (after a series' last observation) follow
+        :meth:`_point_path`, exactly as without in-sample steps; steps <= 0 are
+        forecast one step ahead from the rows before them, all in one batch
+        (:func:`~sktime_gru._insample.insample_forecasts`).
+        """
+        ahead = steps >= 1
+        if ahead.all():
+            return self._point_path(steps, X)
+        n, k = steps.shape
+        out = np.full((n, k, self._n_targets), np.nan)
+        if ahead.any():
+            # step 1 stands in for the in-sample entries; X is needed only
+            # up to each series' largest real step
+            needed = np.where(ahead, steps, 0).max(axis=1)
+            path = self._point_path(np.where(ahead, steps, 1), X, needed=needed)
+            out[ahead] = path[ahead]
+        series, column = np.nonzero(~ahead)  # -> (N,), (N,)
+        step = self._grid.step
+        out[series, column] = insample_forecasts(
+            self.network_,
+            self._encoding,
+            self.observed_,
+            self.observed_offsets_,
+            self.first_positions_,
+            step,
+            series,
+            self.last_positions_[series] + step * steps[series, column],
+            window=self.window_length,
+            horizon=self.output_length_,
+            eager=self.run_eagerly,
+        )  # -> (N, T)
+        return out
+
+    def _point_path(self, steps: np.ndarray, X, needed=None) -> np.ndarray:
         """Scaled point forecasts at ``steps`` (n, K) -> (n, K, T).
 
         The decoder forecasts ``output_length_`` steps at once; further steps
         are reached recursively, feeding forecasts back as the newest inputs.
+        ``needed`` (n,): the steps of every series that X must cover (default:
+        its largest step).
         """
         horizon, window = self.output_length_, self.window_length
         encoding, series = self._encoding, self._series
@@ -744,7 +803,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         x_future = future_x(
             X,
             future_pos,
-            steps.max(axis=1),
+            steps.max(axis=1) if needed is None else needed,
             grid=self._grid,
             x_columns=self._x_columns,
             instances=self.instances_,
@@ -772,22 +831,36 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             return int(self.output_length)
         if fh is None:
             return int(self.window_length)
-        return int(self._fh_steps(fh).max())
-
-    def _fh_steps(self, fh) -> np.ndarray:
-        """Return the steps of ``fh`` after the cutoff; raise for in-sample steps."""
+        # in-sample steps are forecast one step ahead: they need 1
         steps = np.asarray(fh.to_relative(self.cutoff), dtype=np.int64)
-        check_out_of_sample(steps)
-        return steps
+        return max(1, int(steps.max()))
 
     @property
     def _tail_length(self) -> int:
         return self.window_length + self.output_length_ - 1
 
     def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
-        """Return steps ahead of each series' own last observation, shape (n, K)."""
+        """Return steps ahead of each series' own last observation, shape (n, K).
+
+        Steps ``<= 0`` are in-sample. Raises for times before the first time
+        point held.
+        """
+        self._check_in_history(fh)
         fh_times = fh.to_absolute_index(self.cutoff)
-        return steps_ahead(fh_times, self._grid, self.cutoff, self.last_positions_)
+        return steps_ahead(fh_times, self._grid, self.last_positions_)
+
+    def _check_in_history(self, fh: ForecastingHorizon) -> None:
+        """Raise for times of ``fh`` before the first time point held."""
+        relative = np.asarray(fh.to_relative(self.cutoff), dtype=np.int64)
+        check_in_history(relative, self._earliest_step())
+
+    def _earliest_step(self) -> int | None:
+        """Step of the first time point held, relative to the cutoff (None: none)."""
+        first = getattr(self, "first_positions_", None)
+        if first is None or getattr(self, "observed_", None) is None:
+            return None
+        cutoff_pos = self._grid.positions(pd.Index(self.cutoff))[0]
+        return int((first.min() - cutoff_pos) // self._grid.step)
 
     def _fine_tune_on_tails(self, tails, last, epochs: int) -> None:
         """Train the fitted network further on windows that contain new data.
