@@ -120,7 +120,7 @@ def assemble(y, X, *, grid=None, x_columns=None, for_update=False) -> Data:
         )
     if X is None:
         return Data(panel, panel.values, None)
-    panel_x = panel_from_frame(X, grid=panel.grid)
+    panel_x = panel_from_frame(X, grid=panel.grid, name="X")
     check_x_aligned(panel, panel_x)
     if for_update or x_columns is not None:
         check_x_columns(panel_x.columns, x_columns)
@@ -331,7 +331,7 @@ def future_x(
             "the forecaster was fitted with exogenous X, so predict needs X "
             "for the forecast period (same columns as in fit)"
         )
-    panel_x = panel_from_frame(X, grid=grid)
+    panel_x = panel_from_frame(X, grid=grid, name="X")
     check_x_columns(panel_x.columns, x_columns)
     n, span = future_pos.shape
     out = np.full((n, span, panel_x.values.shape[1]), np.nan)
