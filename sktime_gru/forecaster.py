@@ -78,7 +78,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     each GRU wrapped in ``Bidirectional`` by default. ``predict`` feeds the last
     ``window_length`` observations of every series to the network; horizons
     beyond ``output_length`` are reached by feeding the network its own
-    forecasts (recursive decoding).
+    forecasts (recursive decoding). In-sample steps (``fh <= 0``) are forecast
+    one step ahead from the data before each time point (see Notes).
 
     Parameters
     ----------
@@ -222,6 +223,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         ``update``.
     last_positions_ : np.ndarray of int, shape (n_series,)
         Grid position of the last observation of every series.
+    observed_ : np.ndarray, shape (n_rows, n_y_columns + n_X_columns)
+        Every row of ``fit`` and ``update`` (y and X columns, unscaled, float64),
+        series after series: what in-sample forecasts and
+        ``predict_residuals()`` read. One copy of the training data: 8 bytes
+        per value of y and X.
+    observed_offsets_ : np.ndarray of int, shape (n_series + 1,)
+        Series ``i`` is ``observed_[observed_offsets_[i]:observed_offsets_[i + 1]]``.
     n_windows_ : int
         Number of training windows.
 
@@ -230,7 +238,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     ValueError
         In ``fit``: invalid parameters, series shorter than
         ``window_length + output_length``, irregular or duplicated time points.
-        In ``predict``: in-sample forecasting horizons.
+        In ``predict``: ``fh`` time points before the first time point of the
+        training data (:class:`InSampleHorizonError`, naming the steps).
 
     See Also
     --------
@@ -249,6 +258,29 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     Recursive decoding for horizons beyond ``output_length`` feeds forecasts
     back as inputs; errors can compound, so set ``output_length`` (or pass the
     full ``fh`` to ``fit``) to cover the horizon you need.
+
+    In-sample forecasts (``fh <= 0``, alone or mixed with future steps, as the
+    fitted values of sktime's statistical forecasters): a time point ``t`` at or
+    before a series' last observation is forecast ONE step ahead, as
+    ``predict`` would have forecast it had the series ended at ``t - 1``: the
+    encoder reads the ``window_length`` rows before ``t`` (gaps interpolated;
+    before the series' first observation the window repeats that
+    observation, as ``predict`` does for short series), the decoder's first
+    step is ``t`` with its calendar and its X from the data kept (X passed to
+    ``predict`` serves the future steps only). The network, scaling and
+    backbone are those fitted on all the data, so in-sample errors are
+    smaller than out-of-sample ones. NaN: before a series' first
+    observation, at it (nothing before it), where a column of the input window
+    has no value, or where X of ``t`` is missing. A series that ends before the
+    cutoff is forecast at the later in-sample times from its last window, as
+    for future steps. A time point before the first one of the training data
+    raises :class:`InSampleHorizonError`. Intervals and variances of in-sample
+    points are those of the first decoder step (the same residuals as step 1
+    out of sample). All in-sample points are forecast in one batch. ``update``
+    appends its rows, so in-sample steps follow the new cutoff.
+    ``predict_residuals()`` without ``y`` returns the in-sample residuals of
+    all the data seen (also with ``remember_data=False``); with a panel ``y``
+    it forecasts at the times of its time level.
 
     The network is always built in ``fit`` from the shapes of the data; no
     TensorFlow is imported before ``fit`` or ``predict`` is called.
