@@ -194,3 +194,17 @@ def test_evaluate_with_in_sample_fh_and_metrics():
         assert np.isfinite(results[column]).all()
     assert np.isfinite(results["test_PinballLoss"]).all()
     assert len(results["y_pred"].iloc[0]) == 2 * 4
+
+
+def test_forecaster_without_kept_rows_refuses_in_sample_clearly(series):
+    # as one saved by an older version: future steps work, in-sample cannot
+    from sktime_gru.forecaster import InSampleHorizonError
+
+    f = tiny_forecaster(**FAST).fit(series, fh=[1, 2])
+    expected = f.predict()
+    del f.observed_, f.observed_offsets_
+    pd.testing.assert_series_equal(f.predict(), expected)
+    with pytest.raises(InSampleHorizonError, match=r"in-sample steps \[-1, 0\].*fit"):
+        f.predict(fh=[-1, 0, 1])
+    with pytest.raises(ValueError, match="pass y to predict_residuals"):
+        f.predict_residuals()
