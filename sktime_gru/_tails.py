@@ -10,7 +10,8 @@ Owns what ``fit``, ``update`` and ``predict`` read of the data itself:
   to the fitted ones (:func:`match_instances`);
 - the fitted tails (``tail_``: the last ``L`` raw rows of every series,
   aligned at their end) and their extension by ``update``
-  (:func:`extend_tails`);
+  (:func:`extend_tails`); likewise every row held for in-sample forecasts
+  (``observed_``, flat, :func:`extend_observed`);
 - what ``predict`` needs besides the network: the steps ahead of every
   series' last observation (:func:`steps_ahead`) and the future X rows
   (:func:`future_x`).
