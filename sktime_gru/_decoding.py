@@ -25,7 +25,9 @@ from sktime_gru._windowing import fill_window_gaps
 __all__ = ["decode_recursively", "encoder_inputs"]
 
 
-def encoder_inputs(encoding, tail, series, past_pos, first, labels) -> np.ndarray:
+def encoder_inputs(
+    encoding, tail, series, past_pos, first, labels, fill=fill_window_gaps
+) -> np.ndarray:
     """Return the encoder inputs of every series from its last raw rows (n, W, F).
 
     Parameters
@@ -43,12 +45,15 @@ def encoder_inputs(encoding, tail, series, past_pos, first, labels) -> np.ndarra
         every row is history).
     labels : callable
         ``labels(i)`` names series ``i`` for messages.
+    fill : callable, default=fill_window_gaps
+        ``fill(tail, labels)`` fills the NaN of the raw rows (in-sample
+        forecasts pass one that leaves a column without any value NaN).
     """
     history = None if first is None else past_pos >= first[:, None]
     if history is not None and not history.all():
         # a short series: no gap to fill before its start (see below)
         tail = np.where(history[..., None], tail, 0.0)
-    tail = fill_window_gaps(tail, labels)  # -> (n, W, C)
+    tail = fill(tail, labels)  # -> (n, W, C)
     inputs = encoding.encode(tail, series, past_pos)  # -> (n, W, F)
     if history is not None and not history.all():
         # before a series' start the inputs repeat its first observed row,

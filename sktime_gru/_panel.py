@@ -225,7 +225,9 @@ class Panel:
         return np.repeat(np.arange(self.n_series, dtype=dtype), self.lengths)
 
 
-def panel_from_frame(y: pd.DataFrame, grid: TimeGrid | None = None) -> Panel:
+def panel_from_frame(
+    y: pd.DataFrame, grid: TimeGrid | None = None, name: str = "y"
+) -> Panel:
     """Convert a single-series or multi-index DataFrame to a :class:`Panel`.
 
     Parameters
@@ -234,6 +236,8 @@ def panel_from_frame(y: pd.DataFrame, grid: TimeGrid | None = None) -> Panel:
         Plain time index (one series) or MultiIndex whose last level is time.
     grid : TimeGrid, optional
         Reuse the grid of the training data (for update and exogenous data).
+    name : str, default="y"
+        What ``y`` is called in messages ("X" for exogenous data).
 
     Raises
     ------
@@ -280,11 +284,11 @@ def panel_from_frame(y: pd.DataFrame, grid: TimeGrid | None = None) -> Panel:
         index_names=list(y.index.names),
         grid=grid,
     )
-    _check_regular(panel)
+    _check_regular(panel, name)
     return panel
 
 
-def _check_regular(panel: Panel) -> None:
+def _check_regular(panel: Panel, name: str = "y") -> None:
     """Raise if a series has duplicate or missing time points."""
     pos = panel.positions
     if len(pos) < 2:
@@ -302,8 +306,11 @@ def _check_regular(panel: Panel) -> None:
         problem = f"duplicate time stamp {before}"
     else:
         problem = f"missing time points between {before} and {after}"
+    where = panel.label(series)
+    if name != "y":  # say that X is the problem
+        where = name if panel.instances is None else f"{where} of {name}"
     raise ValueError(
-        f"{panel.label(series)} has {problem}; sktime_gru needs regular series "
+        f"{where} has {problem}; sktime_gru needs regular series "
         "without duplicates or gaps: drop duplicates, and reindex to the full "
         "range with NaN filled (or resample) before fitting"
     )

@@ -10,7 +10,8 @@ Owns what ``fit``, ``update`` and ``predict`` read of the data itself:
   to the fitted ones (:func:`match_instances`);
 - the fitted tails (``tail_``: the last ``L`` raw rows of every series,
   aligned at their end) and their extension by ``update``
-  (:func:`extend_tails`);
+  (:func:`extend_tails`); likewise every row held for in-sample forecasts
+  (``observed_``, flat, :func:`extend_observed`);
 - what ``predict`` needs besides the network: the steps ahead of every
   series' last observation (:func:`steps_ahead`) and the future X rows
   (:func:`future_x`).
@@ -35,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sktime_gru._panel import Panel, panel_from_frame
-from sktime_gru._validation import check_out_of_sample, check_x_aligned
+from sktime_gru._validation import check_x_aligned
 from sktime_gru._windowing import front_padding
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "check_pretrain_columns",
     "check_x_columns",
     "encode_rows",
+    "extend_observed",
     "extend_tails",
     "filled_raw",
     "future_x",
@@ -119,7 +121,7 @@ def assemble(y, X, *, grid=None, x_columns=None, for_update=False) -> Data:
         )
     if X is None:
         return Data(panel, panel.values, None)
-    panel_x = panel_from_frame(X, grid=panel.grid)
+    panel_x = panel_from_frame(X, grid=panel.grid, name="X")
     check_x_aligned(panel, panel_x)
     if for_update or x_columns is not None:
         check_x_columns(panel_x.columns, x_columns)
@@ -178,14 +180,12 @@ def time_at(position: int, grid, cutoff):
     return fh.to_absolute_index(cutoff)[0]
 
 
-def steps_ahead(fh_times, grid, cutoff, last_positions: np.ndarray) -> np.ndarray:
+def steps_ahead(fh_times, grid, last_positions: np.ndarray) -> np.ndarray:
     """Return steps of ``fh_times`` (K,) ahead of each last observation -> (n, K).
 
-    Raises for times at or before the cutoff.
+    Steps ``<= 0`` are in-sample: at or before the series' last observation.
     """
     target = grid.positions(fh_times)  # -> (K,)
-    cutoff_pos = grid.positions(pd.Index(cutoff))[0]
-    check_out_of_sample(target - cutoff_pos)
     delta = target[None, :] - last_positions[:, None]  # -> (n, K)
     return delta // grid.step
 
@@ -263,6 +263,56 @@ def extend_tails(
     return out, last
 
 
+def extend_observed(
+    observed: np.ndarray,
+    offsets: np.ndarray,
+    last_positions: np.ndarray,
+    new: Data,
+    *,
+    instances,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Append the rows of ``new`` after each series' observed rows.
+
+    The counterpart of :func:`extend_tails` for all rows held (call it after
+    that, which checks columns and gaps): rows of ``new`` at or before a
+    series' last observation are ignored, as there.
+
+    Parameters
+    ----------
+    observed : np.ndarray, shape (R, C + Fx)
+        Every row held, series after series.
+    offsets : np.ndarray of int, shape (n + 1,)
+        Series ``i`` is ``observed[offsets[i]:offsets[i + 1]]``.
+    last_positions : np.ndarray of int, shape (n,)
+        Grid position of every series' last row (before ``new``).
+    new : Data
+        The rows of ``update``, on the fitted grid.
+    instances : pd.Index or None
+        The fitted instance labels.
+
+    Returns
+    -------
+    observed : np.ndarray, shape (R', C + Fx)
+    offsets : np.ndarray of int64, shape (n + 1,)
+    """
+    panel = new.panel
+    which = match_instances(instances, panel)[panel.series_of_rows()]  # (R_new,)
+    keep = panel.positions > last_positions[which]
+    which, rows = which[keep], new.raw[keep]
+    order = np.argsort(which, kind="stable")  # by fitted series, time kept
+    which, rows = which[order], rows[order]
+    n = len(offsets) - 1
+    lengths = np.diff(offsets)
+    added = np.bincount(which, minlength=n)  # -> (n,)
+    new_offsets = np.concatenate([[0], np.cumsum(lengths + added)]).astype(np.int64)
+    out = np.empty((new_offsets[-1], observed.shape[1]))
+    shift = np.repeat(new_offsets[:-1] - offsets[:-1], lengths)  # -> (R,)
+    out[np.arange(len(observed)) + shift] = observed
+    rank = np.arange(len(which)) - (np.cumsum(added) - added)[which]
+    out[new_offsets[which] + lengths[which] + rank] = rows
+    return out, new_offsets
+
+
 def future_x(
     X, future_pos: np.ndarray, needed: np.ndarray, *, grid, x_columns, instances, cutoff
 ) -> np.ndarray | None:
@@ -282,7 +332,7 @@ def future_x(
             "the forecaster was fitted with exogenous X, so predict needs X "
             "for the forecast period (same columns as in fit)"
         )
-    panel_x = panel_from_frame(X, grid=grid)
+    panel_x = panel_from_frame(X, grid=grid, name="X")
     check_x_columns(panel_x.columns, x_columns)
     n, span = future_pos.shape
     out = np.full((n, span, panel_x.values.shape[1]), np.nan)

@@ -26,7 +26,7 @@ __all__ = [
     "check_horizon",
     "check_long_enough",
     "check_not_forked",
-    "check_out_of_sample",
+    "check_in_history",
     "check_params",
     "check_strategy",
     "check_x_aligned",
@@ -45,10 +45,13 @@ class InvalidParameterError(ValueError, TypeError):
 
 
 class InSampleHorizonError(NotImplementedError, ValueError):
-    """The forecasting horizon asks for in-sample forecasts, which are not supported.
+    """The forecasting horizon asks for time points that cannot be forecast in-sample.
 
-    A ``NotImplementedError`` as sktime's contract for ``capability:insample=False``
-    requires, and a ``ValueError`` since the value of ``fh`` is the problem.
+    In-sample forecasts read the data the forecaster holds; a time point before
+    the first one it holds has none before it (and a forecaster saved by an
+    older version holds none at all). A ``ValueError`` since the value of
+    ``fh`` is the problem, and a ``NotImplementedError`` as sktime raises for
+    horizons a forecaster cannot serve.
     """
 
 
@@ -481,8 +484,9 @@ def check_horizon(fh) -> None:
     """Validate a forecasting horizon given as plain values, before sktime does.
 
     ``ForecastingHorizon`` objects, ``None``, time-stamp indexes and other
-    valid containers pass through to sktime. Integer steps are relative, so an
-    in-sample step (``<= 0``) is caught here already.
+    valid containers pass through to sktime. Integer steps are relative to the
+    cutoff; in-sample steps (``<= 0``) are checked against the data the
+    forecaster holds in ``predict`` (:func:`check_in_history`).
 
     Raises
     ------
@@ -490,8 +494,6 @@ def check_horizon(fh) -> None:
         An empty ``fh``.
     TypeError
         Strings, booleans or non-integer numbers as steps.
-    InSampleHorizonError
-        Integer steps ``<= 0`` (this forecaster only forecasts ahead).
     """
     if fh is None or type(fh).__name__ == "ForecastingHorizon":
         return
@@ -501,7 +503,6 @@ def check_horizon(fh) -> None:
             "pass e.g. fh=[1, 2, 3] or fh=range(1, 13)"
         )
     if isinstance(fh, numbers.Integral):
-        check_out_of_sample(np.asarray([fh]))
         return
     if isinstance(fh, numbers.Real):
         raise TypeError(
@@ -514,9 +515,7 @@ def check_horizon(fh) -> None:
         raise ValueError("fh is empty: pass at least one step ahead, e.g. fh=[1, 2, 3]")
     values = np.asarray(fh)
     kind = values.dtype.kind
-    if kind in "iu":
-        check_out_of_sample(values)
-    elif kind in "fc" or kind == "b":
+    if kind in "fc" or kind == "b":
         raise TypeError(
             f"fh must be integer steps ahead, got {values.dtype} values "
             f"{values.tolist()[:5]}: pass integers, e.g. fh=[1, 2, 3]"
@@ -531,27 +530,41 @@ def check_horizon(fh) -> None:
         )
 
 
-def check_out_of_sample(steps: np.ndarray) -> None:
-    """Raise unless every step of ``fh`` lies after the cutoff.
+def check_in_history(steps: np.ndarray, earliest: int | None) -> None:
+    """Raise unless every step of ``fh`` is at or after the first time point held.
 
     Parameters
     ----------
     steps : np.ndarray of int
         Steps of ``fh`` relative to the cutoff.
+    earliest : int or None
+        Step (relative to the cutoff, ``<= 0``) of the first time point of the
+        data the forecaster holds; None: it holds no data before the cutoff
+        (saved by an older version), so no in-sample step can be forecast.
 
     Raises
     ------
     InSampleHorizonError
-        Naming the steps at or before the cutoff.
+        Naming the steps before that time point and how to fix it.
     """
     steps = np.asarray(steps)
-    if (steps <= 0).any():
+    if earliest is None:
         bad = sorted(set(steps[steps <= 0].tolist()))
+        if bad:
+            raise InSampleHorizonError(
+                f"fh contains in-sample steps {bad}, but this forecaster holds "
+                "no training data to forecast them from (it was saved by an "
+                "older version): fit it again, or pass steps >= 1"
+            )
+        return
+    bad = sorted(set(steps[steps < earliest].tolist()))
+    if bad:
         raise InSampleHorizonError(
-            f"fh contains in-sample steps {bad} (at or before the cutoff), but "
-            "GRUEncoderDecoderForecaster only forecasts after the cutoff "
-            "(capability:insample is False): pass out-of-sample steps such as "
-            "fh=[1, 2, 3]"
+            f"fh contains steps {bad} before the first time point of the "
+            f"training data (step {earliest} relative to the cutoff): there is "
+            "no data to forecast them from; pass steps >= "
+            f"{earliest + 1} (step {earliest}, the first time point itself, is "
+            "NaN), or fit on data that starts earlier"
         )
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "gather_blocks",
     "gather_partial_windows",
     "gather_windows",
+    "interpolate_gaps",
     "new_row_starts",
     "partial_window_positions",
     "split_backtest",
@@ -389,6 +390,44 @@ def fill_window_gaps(windows: np.ndarray, labels) -> np.ndarray:
         stacklevel=3,
     )
     return out
+
+
+def interpolate_gaps(windows: np.ndarray) -> np.ndarray:
+    """Fill NaN along the window axis, vectorised: linear inside, nearest at the edges.
+
+    The same filling as :func:`fill_window_gaps`, for many windows at once
+    (in-sample forecasts): no warning, and a column without any value in a
+    window stays NaN instead of raising.
+
+    Parameters
+    ----------
+    windows : np.ndarray, shape (N, W, F)
+
+    Returns
+    -------
+    np.ndarray, shape (N, W, F)
+        A filled copy (``windows`` itself when it holds no NaN).
+    """
+    missing = np.isnan(windows)
+    if not missing.any():
+        return windows
+    width = windows.shape[1]
+    steps = np.arange(width)[None, :, None]  # -> (1, W, 1)
+    # the last known step at or before each step, the first at or after it
+    before = np.maximum.accumulate(np.where(missing, -1, steps), axis=1)
+    after = np.where(missing, width, steps)[:, ::-1]
+    after = np.minimum.accumulate(after, axis=1)[:, ::-1]  # -> (N, W, F)
+    at_before = np.take_along_axis(windows, np.clip(before, 0, width - 1), axis=1)
+    at_after = np.take_along_axis(windows, np.clip(after, 0, width - 1), axis=1)
+    inside = (before >= 0) & (after < width)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(inside, (steps - before) / np.maximum(after - before, 1), 0)
+    filled = np.where(
+        inside,
+        at_before + (at_after - at_before) * share,
+        np.where(before >= 0, at_before, at_after),  # NaN: no value at all
+    )
+    return np.where(missing, filled, windows)
 
 
 def evenly_at_most(starts: np.ndarray, limit: int) -> np.ndarray:

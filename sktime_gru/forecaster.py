@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from copy import deepcopy
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from sktime_gru._distribute import get_strategy
 from sktime_gru._docs import FIT, LOAD_MODEL, PREDICT, PRETRAIN, SAVE_MODEL, UPDATE, doc
 from sktime_gru._encoding import Encoding, resolve_period
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
+from sktime_gru._insample import insample_forecasts
 from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import frame_from_forecasts
 from sktime_gru._seeding import resolve_seed
@@ -32,6 +34,7 @@ from sktime_gru._tails import (
     assemble,
     check_pretrain_columns,
     encode_rows,
+    extend_observed,
     extend_tails,
     filled_raw,
     future_x,
@@ -48,9 +51,9 @@ from sktime_gru._training import (
 from sktime_gru._validation import (
     InSampleHorizonError,
     check_horizon,
+    check_in_history,
     check_long_enough,
     check_not_forked,
-    check_out_of_sample,
     check_params,
     check_strategy,
     check_training_data,
@@ -78,7 +81,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     each GRU wrapped in ``Bidirectional`` by default. ``predict`` feeds the last
     ``window_length`` observations of every series to the network; horizons
     beyond ``output_length`` are reached by feeding the network its own
-    forecasts (recursive decoding).
+    forecasts (recursive decoding). In-sample steps (``fh <= 0``) are forecast
+    one step ahead from the data before each time point (see Notes).
 
     Parameters
     ----------
@@ -239,6 +243,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         ``update``.
     last_positions_ : np.ndarray of int, shape (n_series,)
         Grid position of the last observation of every series.
+    observed_ : np.ndarray, shape (n_rows, n_y_columns + n_X_columns)
+        Every row of ``fit`` and ``update`` (y and X columns, unscaled, float64),
+        series after series: what in-sample forecasts and
+        ``predict_residuals()`` read. One copy of the training data: 8 bytes
+        per value of y and X.
+    observed_offsets_ : np.ndarray of int, shape (n_series + 1,)
+        Series ``i`` is ``observed_[observed_offsets_[i]:observed_offsets_[i + 1]]``.
     n_windows_ : int
         Number of training windows.
 
@@ -247,7 +258,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     ValueError
         In ``fit``: invalid parameters, series shorter than
         ``window_length + output_length``, irregular or duplicated time points.
-        In ``predict``: in-sample forecasting horizons.
+        In ``predict``: ``fh`` time points before the first time point of the
+        training data (:class:`InSampleHorizonError`, naming the steps).
 
     See Also
     --------
@@ -266,6 +278,29 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     Recursive decoding for horizons beyond ``output_length`` feeds forecasts
     back as inputs; errors can compound, so set ``output_length`` (or pass the
     full ``fh`` to ``fit``) to cover the horizon you need.
+
+    In-sample forecasts (``fh <= 0``, alone or mixed with future steps, as the
+    fitted values of sktime's statistical forecasters): a time point ``t`` at or
+    before a series' last observation is forecast ONE step ahead, as
+    ``predict`` would have forecast it had the series ended at ``t - 1``: the
+    encoder reads the ``window_length`` rows before ``t`` (gaps interpolated;
+    before the series' first observation the window repeats that
+    observation, as ``predict`` does for short series), the decoder's first
+    step is ``t`` with its calendar and its X from the data kept (X passed to
+    ``predict`` serves the future steps only). The network, scaling and
+    backbone are those fitted on all the data, so in-sample errors are
+    smaller than out-of-sample ones. NaN: before a series' first
+    observation, at it (nothing before it), where a column of the input window
+    has no value, or where X of ``t`` is missing. A series that ends before the
+    cutoff is forecast at the later in-sample times from its last window, as
+    for future steps. A time point before the first one of the training data
+    raises :class:`InSampleHorizonError`. Intervals and variances of in-sample
+    points are those of the first decoder step (the same residuals as step 1
+    out of sample). All in-sample points are forecast in one batch. ``update``
+    appends its rows, so in-sample steps follow the new cutoff.
+    ``predict_residuals()`` without ``y`` returns the in-sample residuals of
+    all the data seen (also with ``remember_data=False``); with a panel ``y``
+    it forecasts at the times of its time level.
 
     The network is always built in ``fit`` from the shapes of the data; no
     TensorFlow is imported before ``fit`` or ``predict`` is called.
@@ -293,12 +328,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         "X_inner_mtype": _MTYPES,
         "capability:multivariate": True,
         "capability:exogenous": True,
+        # X columns must be numeric: strings / categories are refused in fit
+        "capability:categorical_in_X": False,
         # decoder steps between fh points need X too (recursive decoding)
         "capability:non_contiguous_X": False,
         "X-y-must-have-same-index": True,
-        "capability:insample": False,
+        # in-sample: one step ahead from the window before each point
+        "capability:insample": True,
         "capability:pred_int": True,
-        "capability:pred_int:insample": False,
+        "capability:pred_int:insample": True,
         "capability:missing_values": True,
         "capability:update": True,
         "capability:pretrain": True,
@@ -420,8 +458,87 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         if fh is not None and self.is_fitted:
             from sktime.utils.validation.forecasting import check_fh
 
-            self._fh_steps(check_fh(fh, freq=self._cutoff))
+            # before sktime stores fh: a refused fh must not replace the last
+            self._check_in_history(check_fh(fh, freq=self._cutoff))
         return super().predict(fh=fh, X=X)
+
+    def predict_residuals(self, y=None, X=None):
+        """Return residuals ``y - y_pred`` of forecasts at the time points of ``y``.
+
+        Same contract as
+        :meth:`sktime.forecasting.base.BaseForecaster.predict_residuals`, with
+        two additions: without ``y``, the residuals are those of the data seen
+        in ``fit`` and ``update`` (which the forecaster keeps, ``observed_``,
+        also with ``remember_data=False``): in-sample, one step ahead (see the
+        class' Notes); and ``y`` may be a panel or hierarchy (forecast at the
+        times of its time level; sktime 1.2's default fails on them).
+        """
+        self.check_is_fitted()
+        if y is None:
+            remember = self.get_config()["remember_data"] and self._y is not None
+            y = self._y if remember else self._observed_y()
+        if not isinstance(getattr(y, "index", None), pd.MultiIndex):
+            return super().predict_residuals(y=y, X=X)
+        fh_before = deepcopy(self._fh)
+        try:
+            times = y.index.get_level_values(-1).unique().sort_values()
+            fh = ForecastingHorizon(times, is_relative=False, freq=self._cutoff)
+            if self._fh is not None and self.fh.is_relative:
+                fh = fh.to_relative(self._cutoff)
+            y_pred = self.predict(fh=fh, X=X)
+        finally:
+            self._fh = fh_before  # as sktime: no side effect on fh
+        return y - y_pred.reindex(y.index)
+
+    def _observed_y(self):
+        """Return the y seen in fit and update, as a frame of the type fit got."""
+        from sktime.datatypes import convert_to
+
+        if getattr(self, "observed_", None) is None:
+            raise ValueError(
+                "this forecaster holds no training data (it was saved by an "
+                "older version): pass y to predict_residuals, or fit it again"
+            )
+        offsets, grid = self.observed_offsets_, self._grid
+        lengths = np.diff(offsets)
+        series = np.repeat(np.arange(len(lengths)), lengths)  # -> (R,)
+        local = np.arange(offsets[-1]) - offsets[:-1][series]
+        positions = self.first_positions_[series] + grid.step * local
+        times = self._times_at(positions)
+        if self.instances_ is None:
+            index = pd.Index(times, name=self._index_names[-1])
+        else:
+            instances = self.instances_
+            if isinstance(instances, pd.MultiIndex):
+                levels = [
+                    instances.get_level_values(i) for i in range(instances.nlevels)
+                ]
+            else:
+                levels = [instances]
+            arrays = [level.repeat(lengths) for level in levels] + [times]
+            index = pd.MultiIndex.from_arrays(arrays, names=self._index_names)
+        values = self.observed_[:, : self._n_targets]
+        frame = pd.DataFrame(values, index=index, columns=self._y_columns)
+        return convert_to(
+            frame,
+            self._y_metadata["mtype"],
+            store=self._converter_store_y,
+            store_behaviour="freeze",
+        )
+
+    def _times_at(self, positions: np.ndarray) -> pd.Index:
+        """Time stamps of grid ``positions`` (R,), through relative steps."""
+        grid = self._grid
+        if grid.kind == "int":
+            return pd.Index(positions)
+        if grid.kind == "period":
+            return pd.PeriodIndex.from_ordinals(positions, freq=grid.freq)
+        cutoff_pos = grid.positions(pd.Index(self.cutoff))[0]
+        steps, where = np.unique(
+            (positions - cutoff_pos) // grid.step, return_inverse=True
+        )
+        fh = ForecastingHorizon(steps, is_relative=True, freq=self._cutoff)
+        return fh.to_absolute_index(self.cutoff)[where]
 
     @doc(UPDATE)
     def update(self, y, X=None, update_params=True):
@@ -487,13 +604,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _predict(self, fh, X=None):
         steps = self._steps_ahead(fh)  # -> (n, K)
-        point = self._point_path(steps, X)  # -> (n, K, T), scaled
+        point = self._point_forecasts(steps, X)  # -> (n, K, T), scaled
         return self._to_frame(self._encoding.decode(point, self._series), fh)
 
     def _predict_quantiles(self, fh, X, alpha):
         steps = self._steps_ahead(fh)
-        point = self._point_path(steps, X)  # -> (n, K, T), scaled
-        offsets = residual_offsets(self.residuals_, alpha, steps)  # (A, n, K, T)
+        point = self._point_forecasts(steps, X)  # -> (n, K, T), scaled
+        # in-sample points are one step ahead: the first step's residuals
+        lead = np.maximum(steps, 1)
+        offsets = residual_offsets(self.residuals_, alpha, lead)  # (A, n, K, T)
         values = self._encoding.decode(point[None] + offsets, self._series)
         # sktime's column order: variable-major, then alpha
         values = np.moveaxis(values, 0, -1)  # -> (n, K, T, A)
@@ -509,9 +628,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             )
         steps = self._steps_ahead(fh)
         encoding = self._encoding
-        variance = residual_variance(self.residuals_, steps)  # (n, K, T), scaled
+        lead = np.maximum(steps, 1)  # in-sample points: one step ahead
+        variance = residual_variance(self.residuals_, lead)  # (n, K, T), scaled
         # logged series: the delta method needs the point forecast
-        point = self._point_path(steps, X) if encoding.log is not None else 0.0
+        point = self._point_forecasts(steps, X) if encoding.log is not None else 0.0
         variance = encoding.decode_variance(variance, point, self._series)
         columns = self._get_columns(method="predict_var")
         return self._to_frame(variance, fh, columns)
@@ -533,6 +653,14 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         if update_params and self.update_epochs > 0 and keeps_network:
             get_strategy(getattr(self, "strategy", None))
             self._fine_tune_on_tails(tails, last, self.update_epochs)
+        if getattr(self, "observed_", None) is not None:
+            self.observed_, self.observed_offsets_ = extend_observed(
+                self.observed_,
+                self.observed_offsets_,
+                self.last_positions_,
+                new,
+                instances=self.instances_,
+            )
         self.tail_ = tails[:, -self._tail_length :]
         self.last_positions_ = last
         return self
@@ -612,6 +740,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         # rows before a short series' start are NaN (pretrained fits only)
         tail = tail_rows(data.raw, panel.offsets, self._tail_length)
         self.tail_ = tail  # -> (n, L, C + Fx), unscaled
+        # what in-sample forecasts read: every row, flat (R, C + Fx), unscaled
+        self.observed_ = data.raw
+        self.observed_offsets_ = panel.offsets
         self.last_positions_ = panel.positions[panel.offsets[1:] - 1]
         self.first_positions_ = panel.positions[panel.offsets[:-1]]
         self.instances_ = panel.instances
@@ -725,11 +856,49 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _n_targets(self) -> int:
         return len(self._y_columns)
 
-    def _point_path(self, steps: np.ndarray, X) -> np.ndarray:
+    def _point_forecasts(self, steps: np.ndarray, X) -> np.ndarray:
+        """Scaled point forecasts at ``steps`` (n, K) -> (n, K, T), in-sample too.
+
+        Steps >= 1 (after a series' last observation) follow
+        :meth:`_point_path`, exactly as without in-sample steps; steps <= 0 are
+        forecast one step ahead from the rows before them, all in one batch
+        (:func:`~sktime_gru._insample.insample_forecasts`).
+        """
+        ahead = steps >= 1
+        if ahead.all():
+            return self._point_path(steps, X)
+        n, k = steps.shape
+        out = np.full((n, k, self._n_targets), np.nan)
+        if ahead.any():
+            # step 1 stands in for the in-sample entries; X is needed only
+            # up to each series' largest real step
+            needed = np.where(ahead, steps, 0).max(axis=1)
+            path = self._point_path(np.where(ahead, steps, 1), X, needed=needed)
+            out[ahead] = path[ahead]
+        series, column = np.nonzero(~ahead)  # -> (N,), (N,)
+        step = self._grid.step
+        out[series, column] = insample_forecasts(
+            self.network_,
+            self._encoding,
+            self.observed_,
+            self.observed_offsets_,
+            self.first_positions_,
+            step,
+            series,
+            self.last_positions_[series] + step * steps[series, column],
+            window=self.window_length,
+            horizon=self.output_length_,
+            eager=self.run_eagerly,
+        )  # -> (N, T)
+        return out
+
+    def _point_path(self, steps: np.ndarray, X, needed=None) -> np.ndarray:
         """Scaled point forecasts at ``steps`` (n, K) -> (n, K, T).
 
         The decoder forecasts ``output_length_`` steps at once; further steps
         are reached recursively, feeding forecasts back as the newest inputs.
+        ``needed`` (n,): the steps of every series that X must cover (default:
+        its largest step).
         """
         horizon, window = self.output_length_, self.window_length
         encoding, series = self._encoding, self._series
@@ -751,7 +920,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         x_future = future_x(
             X,
             future_pos,
-            steps.max(axis=1),
+            steps.max(axis=1) if needed is None else needed,
             grid=self._grid,
             x_columns=self._x_columns,
             instances=self.instances_,
@@ -779,22 +948,44 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             return int(self.output_length)
         if fh is None:
             return int(self.window_length)
-        return int(self._fh_steps(fh).max())
-
-    def _fh_steps(self, fh) -> np.ndarray:
-        """Return the steps of ``fh`` after the cutoff; raise for in-sample steps."""
+        # in-sample steps are forecast one step ahead: they need 1
         steps = np.asarray(fh.to_relative(self.cutoff), dtype=np.int64)
-        check_out_of_sample(steps)
-        return steps
+        return max(1, int(steps.max()))
 
     @property
     def _tail_length(self) -> int:
         return self.window_length + self.output_length_ - 1
 
     def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
-        """Return steps ahead of each series' own last observation, shape (n, K)."""
+        """Return steps ahead of each series' own last observation, shape (n, K).
+
+        Steps ``<= 0`` are in-sample. Raises for times before the first time
+        point held.
+        """
+        self._check_in_history(fh)
         fh_times = fh.to_absolute_index(self.cutoff)
-        return steps_ahead(fh_times, self._grid, self.cutoff, self.last_positions_)
+        return steps_ahead(fh_times, self._grid, self.last_positions_)
+
+    def _check_in_history(self, fh: ForecastingHorizon) -> None:
+        """Raise for times of ``fh`` before the first time point held."""
+        try:
+            relative = np.asarray(fh.to_relative(self.cutoff), dtype=np.int64)
+        except ValueError:
+            # an absolute fh without frequency (e.g. made from a time index,
+            # as ReconcilerForecaster does): count steps on the fitted grid
+            grid = self._grid
+            cutoff_pos = grid.positions(pd.Index(self.cutoff))[0]
+            times = fh.to_absolute_index(self.cutoff)
+            relative = (grid.positions(times) - cutoff_pos) // grid.step
+        check_in_history(relative, self._earliest_step())
+
+    def _earliest_step(self) -> int | None:
+        """Step of the first time point held, relative to the cutoff (None: none)."""
+        first = getattr(self, "first_positions_", None)
+        if first is None or getattr(self, "observed_", None) is None:
+            return None
+        cutoff_pos = self._grid.positions(pd.Index(self.cutoff))[0]
+        return int((first.min() - cutoff_pos) // self._grid.step)
 
     def _fine_tune_on_tails(self, tails, last, epochs: int) -> None:
         """Train the fitted network further on windows that contain new data.

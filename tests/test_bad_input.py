@@ -186,16 +186,12 @@ DATA_CASES = [
     ),
     # ----------------------------------------------------------------- fh --
     (
-        "in_sample_fh_in_fit",
-        lambda f, fx: tiny_forecaster().fit(_series(), fh=[-1, 0, 1]),
+        # 40 months: step -39 is the first one, -40 lies before the data
+        "fh_before_the_training_data",
+        lambda f, fx: f.predict(fh=[-41, -40, -2, 0]),
         InSampleHorizonError,
-        r"in-sample steps \[-1, 0\].*pass out-of-sample steps",
-    ),
-    (
-        "in_sample_fh_in_predict",
-        lambda f, fx: f.predict(fh=0),
-        InSampleHorizonError,
-        r"in-sample steps \[0\]",
+        r"fh contains steps \[-41, -40\] before the first time point of the "
+        r"training data \(step -39 relative to the cutoff\).*pass steps >= -38",
     ),
     (
         "empty_fh",
@@ -273,12 +269,6 @@ DATA_CASES = [
         lambda f, fx: tiny_forecaster().pretrain(_with(_series(), 3, np.inf)),
         ValueError,
         r"y contains an infinite value \(inf\) at column 'y', time 2000-04",
-    ),
-    (
-        "pretrain_in_sample_fh",
-        lambda f, fx: tiny_forecaster().pretrain(_series(), fh=[0, 1]),
-        InSampleHorizonError,
-        r"in-sample steps \[0\]",
     ),
     # ------------------------------------------------------------- update --
     (

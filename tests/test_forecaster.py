@@ -11,7 +11,6 @@ import pytest
 from sktime.forecasting.base import ForecastingHorizon
 
 from sktime_gru import GRUEncoderDecoderForecaster
-from sktime_gru.forecaster import InSampleHorizonError
 from tests.conftest import make_panel, seasonal, tiny_forecaster
 
 
@@ -118,12 +117,6 @@ def test_absolute_fh(series):
     )
     pred = f.predict(fh=fh)
     assert list(pred.index.astype(str)) == ["2003-06", "2003-08"]
-
-
-def test_in_sample_fh_raises_our_error(series):
-    f = tiny_forecaster().fit(series)
-    with pytest.raises(InSampleHorizonError, match=r"in-sample steps \[-1, 0\]"):
-        f.predict(fh=[-1, 0, 1])
 
 
 def test_same_random_state_same_forecasts_and_global_rng_untouched(panel):

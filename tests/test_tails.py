@@ -11,6 +11,7 @@ from sktime_gru._tails import (
     check_pretrain_columns,
     check_x_columns,
     encode_rows,
+    extend_observed,
     extend_tails,
     filled_raw,
     label,
@@ -122,3 +123,21 @@ def test_data_is_frozen():
     data = Data(None, np.zeros((1, 1)), None)
     with pytest.raises(AttributeError):
         data.raw = None
+
+
+def test_extend_observed_appends_new_rows_after_each_series():
+    fitted = assemble(_panel_frame({"a": 3, "b": 2}), None)
+    panel = fitted.panel
+    last = panel.positions[panel.offsets[1:] - 1]  # a: 2, b: 1
+    # b gets 2 new rows, a gets 1 (and one row it already has: ignored)
+    new = _panel_frame({"a": 4, "b": 4}).drop(index=[("b", 0), ("b", 1)]) + 10
+    new = new.drop(index=[("a", 0), ("a", 1)])
+    rows, offsets = extend_observed(
+        fitted.raw,
+        panel.offsets,
+        last,
+        assemble(new, None, grid=panel.grid),
+        instances=panel.instances,
+    )
+    np.testing.assert_array_equal(offsets, [0, 4, 8])
+    np.testing.assert_array_equal(rows[:, 0], [0, 1, 2, 13, 0, 1, 12, 13])

@@ -9,6 +9,7 @@ from sktime_gru._windowing import (
     gather_blocks,
     gather_partial_windows,
     gather_windows,
+    interpolate_gaps,
     new_row_starts,
     partial_window_positions,
     split_backtest,
@@ -163,3 +164,24 @@ def test_training_windows_drop_windows_with_nan_and_hold_out_the_latest():
         training_windows(offsets, np.full((6, 1), np.nan), 2, 1, None)
     empty, _ = training_windows(offsets, np.full((6, 1), np.nan), 2, 1, None, False)
     assert empty.size == 0
+
+
+def test_interpolate_gaps_known_values_and_equal_to_predicts_filling():
+    nan = np.nan
+    windows = np.array(
+        [
+            [[nan, 1.0], [2.0, nan], [nan, nan], [6.0, 4.0], [nan, nan]],
+            [[nan, 5.0], [nan, 5.0], [nan, 5.0], [nan, 5.0], [nan, 5.0]],
+        ]
+    )
+    out = interpolate_gaps(windows)
+    # linear inside, nearest at the edges; a column without values stays NaN
+    np.testing.assert_allclose(out[0, :, 0], [2, 2, 4, 6, 6])
+    np.testing.assert_allclose(out[0, :, 1], [1, 2, 3, 4, 4])
+    assert np.isnan(out[1, :, 0]).all()
+    np.testing.assert_array_equal(out[1, :, 1], 5.0)
+    with pytest.warns(UserWarning, match="filled by linear interpolation"):
+        filled = fill_window_gaps(windows[:1], lambda i: f"s{i}")
+    np.testing.assert_allclose(out[:1], filled)
+    clean = np.ones((2, 3, 1))
+    assert interpolate_gaps(clean) is clean
