@@ -31,7 +31,9 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sktime_gru._network import copy_structure
+import numpy as np
+
+from sktime_gru._network import copy_structure, import_keras
 
 __all__ = [
     "MAX_TRAINERS",
@@ -118,6 +120,10 @@ def structure_key(network) -> str:
     optimizer = network.optimizer
     opt_config = dict(optimizer.get_config())
     opt_config.pop("name", None)  # "adam_3": an automatic, unique name
+    if _variable_learning_rate(optimizer):
+        # read from a variable by the traced step: the trainer takes the
+        # network's value (_load_into), so a grid over learning rates traces once
+        opt_config.pop("learning_rate", None)
     return json.dumps(
         {
             "network": _layers_key(network),
@@ -206,6 +212,14 @@ def _load_into(trainer: _Trainer, network, keep_optimizer: bool) -> None:
     else:  # a freshly compiled network: start from a fresh optimizer
         values = trainer.initial_optimizer
     _assign(model.optimizer.variables, values, network)
+    if _variable_learning_rate(opt):
+        model.optimizer.learning_rate.assign(np.asarray(opt.learning_rate))
+
+
+def _variable_learning_rate(optimizer) -> bool:
+    """Whether ``optimizer``'s learning rate is a plain variable (no schedule)."""
+    keras = import_keras()
+    return isinstance(getattr(optimizer, "_learning_rate", None), keras.Variable)
 
 
 def _copy_back(model, network, keep_optimizer: bool) -> None:
@@ -247,7 +261,7 @@ def _layers_key(network) -> str:
 
 
 def _canonical(config):
-    """``config`` with seeds dropped and names replaced by their first-seen order."""
+    """``config`` without seeds and compile configs, names in first-seen order."""
     names: dict[str, str] = {}
 
     def collect(obj):
@@ -262,7 +276,13 @@ def _canonical(config):
 
     def rewrite(obj):
         if isinstance(obj, dict):
-            return {k: None if k == "seed" else rewrite(v) for k, v in obj.items()}
+            # a trained member nested in an ensemble carries its compile
+            # config (optimizer, learning rate): no part of the forward pass
+            return {
+                k: None if k == "seed" else rewrite(v)
+                for k, v in obj.items()
+                if k != "compile_config"
+            }
         if isinstance(obj, (list, tuple)):
             return [rewrite(v) for v in obj]
         if isinstance(obj, str):
