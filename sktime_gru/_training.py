@@ -21,6 +21,7 @@ import numpy as np
 
 from sktime_gru._graph_cache import borrowed_trainer, predict_traced
 from sktime_gru._network import build_network, copy_structure, import_keras
+from sktime_gru._progress import keras_verbose, progress_callback
 
 __all__ = [
     "as_tensors",
@@ -186,20 +187,25 @@ def build_like(est, encoding, horizon, seed, member=0, compile=True):
 
 
 def train_like(
-    est, network, scaled, train, held_out, horizon, seed, epochs, keep_optimizer=True
-):
+    est, network, scaled, train, held_out, horizon, seed, epochs, keep_optimizer=True,
+    stage="network",
+):  # fmt: skip
     """Train ``network`` in place with ``est``'s parameters; return its history.
 
     ``scaled`` (R, F) are the encoded rows, ``train`` and ``held_out`` window
     starts. ``keep_optimizer``: keep the optimizer state, only worth its memory
     for a network that may be trained again (``update``, fine-tuning): not for
     ensemble members, whose average is what is kept, nor for the backtest
-    network.
+    network. ``stage`` names the network in the lines ``verbose`` prints.
     """
     if epochs == 0 or not len(train):
         return {}
     if not network.compiled:
         compile_like(network, est)
+    callbacks = list(est.callbacks) if est.callbacks else []
+    progress = progress_callback(est.verbose, stage, epochs)
+    if progress is not None:
+        callbacks.append(progress)
     # train a cached model of the same structure: TensorFlow never frees a
     # traced train step, so a new network per fit must not get its own
     with borrowed_trainer(network, keep_optimizer) as trainer:
@@ -216,8 +222,8 @@ def train_like(
             epochs=epochs,
             seed=seed,
             patience=est.patience,
-            callbacks=list(est.callbacks) if est.callbacks else None,
-            verbose=est.verbose,
+            callbacks=callbacks or None,
+            verbose=keras_verbose(est.verbose),
         )
     return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
