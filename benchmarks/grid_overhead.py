@@ -123,13 +123,15 @@ def instrumented(record: dict):
 
     def fit(self, y, X=None, fh=None):
         current.clear()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = saved["fit"](self, y, X=X, fh=fh)
         row = {
             "units": self.units,
             "learning_rate": self.learning_rate,
             "n_rows": len(y),
             "fit_s": time.perf_counter() - start,
+            "fit_cpu_s": time.process_time() - start_cpu,
+            "departure_weight": float(self.departure_weight_),
             **{k: v for k, v in current.items()},
         }
         record["fits"].append(row)
@@ -232,6 +234,9 @@ def summarise(record: dict) -> dict:
         "fit_s_median": median(fits, "fit_s"),
         "first_fit_s_median": median(first, "fit_s"),
         "later_fit_s_median": median(later, "fit_s"),
+        "later_fit_cpu_s_median": median(later, "fit_cpu_s")
+        if all("fit_cpu_s" in f for f in later)
+        else None,
         "predict_s_median": statistics.median(record["predicts"])
         if record["predicts"]
         else None,
@@ -265,11 +270,12 @@ def render_markdown(results: dict) -> str:
         s = summarise(run["record"])
         rows.append(
             {
-                "run": f"{label} ({run['git']})",
+                "run": label + (f" ({run['git']})" if run["git"] else ""),
                 "fits": s["n_fits"],
                 "s/fit median": _fmt(s["fit_s_median"]),
                 "first fit of a structure s": _fmt(s["first_fit_s_median"]),
                 "later fits s": _fmt(s["later_fit_s_median"]),
+                "later fits CPU s": _fmt(s.get("later_fit_cpu_s_median")),
                 "of which backtest s": _fmt(s.get("later_backtest_s_median")),
                 "members s": _fmt(s.get("later_members_s_median")),
                 "prologue s": _fmt(s.get("later_prologue_s_median")),
@@ -302,8 +308,10 @@ def render_markdown(results: dict) -> str:
             "selection, encoding) and other (sktime's checks, residuals, "
             "bookkeeping). predict: one `predict` of the grid's scoring (slowest: "
             "one that traced a new predictor). "
-            "Tracing: median first fit - median later fit. Timings on a shared "
-            "2-core machine with other jobs running: noisy, medians only.",
+            "Tracing: median first fit - median later fit. CPU: process CPU "
+            "time, all threads. Timings on a shared 2-core machine with other "
+            "jobs running: noisy, medians only; runs that are compared ran "
+            "alternately, the source of each in its label.",
             "",
             "; ".join(
                 f"{label}: {run['machine']}" for label, run in results["runs"].items()
