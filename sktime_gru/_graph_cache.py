@@ -10,9 +10,10 @@ benchmarks) that trains a new network each time grows without bound.
 
 So networks are never trained themselves. :func:`borrowed_trainer` lends a
 cached, compiled model of the same structure (same layers and shapes, same
-optimizer configuration, loss and execution mode; seeds and layer names do
-not matter), loaded with the network's variables (weights and random-seed
-state) and optimizer state; after training succeeds both are copied back into
+optimizer configuration, loss and execution mode; seeds, layer names and a
+plain learning rate, which the traced step reads from a variable, do not
+matter), loaded with the network's variables (weights and random-seed state),
+optimizer state and learning rate; after training succeeds both are copied back into
 the network. The train step is traced once per structure and process. If
 training fails or is interrupted, nothing is copied back: the network is left
 exactly as it was.
@@ -114,8 +115,9 @@ def structure_key(network) -> str:
     """Return what decides the traced train step: config minus seeds and names.
 
     Two networks built with different seeds, or whose layers got different
-    automatic names, share a key; a different shape, layer, optimizer
-    configuration, loss or execution mode gives another key.
+    automatic names, or compiled with different (plain) learning rates, share
+    a key; a different shape, layer, other optimizer configuration, loss or
+    execution mode gives another key.
     """
     optimizer = network.optimizer
     opt_config = dict(optimizer.get_config())
