@@ -197,8 +197,25 @@ def test_ensembles_of_any_learning_rate_share_one_predictor(y):
         tiny_forecaster(
             run_eagerly=False, units=6, ensemble_size=2, learning_rate=learning_rate
         ).fit(y, fh=FH).predict()
-    # the backtest network's structure and the ensemble's
-    assert _graph_cache.cached_predictors() - before <= 2
+    # the members' structure only: an ensemble traces no predictor of its own
+    assert _graph_cache.cached_predictors() - before <= 1
+
+
+def test_an_ensemble_predicts_through_its_members_bit_for_bit(y):
+    """Members through their own predictor, averaged: as the traced ensemble."""
+    f = tiny_forecaster(
+        run_eagerly=False, ensemble_size=3, interval_calibration="windows"
+    ).fit(y, fh=FH)
+    network = f.network_
+    rng = np.random.default_rng(0)
+    x = [rng.normal(size=(7, *t.shape[1:])).astype(np.float32) for t in network.inputs]
+    x = x[0] if len(x) == 1 else x
+    whole = _graph_cache._new_predictor(network)  # the ensemble traced as one
+    whole.model.set_weights(network.get_weights())
+    expected = np.asarray(whole.call(x))
+    np.testing.assert_array_equal(
+        np.asarray(_graph_cache.predict_traced(network, x)), expected
+    )
 
 
 def test_a_grid_search_over_learning_rates_triggers_no_retracing_warning():
