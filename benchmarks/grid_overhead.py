@@ -232,6 +232,8 @@ def summarise(record: dict) -> dict:
         "n_fits": len(fits),
         "n_first_fits": len(first),
         "fit_s_median": median(fits, "fit_s"),
+        "fit_s_mean": statistics.mean(f["fit_s"] for f in fits) if fits else None,
+        "predicts_total_s": sum(record["predicts"]),
         "first_fit_s_median": median(first, "fit_s"),
         "later_fit_s_median": median(later, "fit_s"),
         "later_fit_cpu_s_median": median(later, "fit_cpu_s")
@@ -273,6 +275,7 @@ def render_markdown(results: dict) -> str:
                 "run": label + (f" ({run['git']})" if run["git"] else ""),
                 "fits": s["n_fits"],
                 "s/fit median": _fmt(s["fit_s_median"]),
+                "s/fit mean": _fmt(s["fit_s_mean"]),
                 "first fit of a structure s": _fmt(s["first_fit_s_median"]),
                 "later fits s": _fmt(s["later_fit_s_median"]),
                 "later fits CPU s": _fmt(s.get("later_fit_cpu_s_median")),
@@ -283,6 +286,7 @@ def render_markdown(results: dict) -> str:
                 "predict s": _fmt(s["predict_s_median"], 3),
                 "slowest predict s": _fmt(s["predict_s_max"]),
                 "tracing s (est.)": _fmt(s.get("tracing_s_estimate")),
+                "all predicts s": _fmt(s["predicts_total_s"], 1),
                 "grid total s": _fmt(s["total_s"], 1),
                 "retracing warnings": s["retracing_warnings"],
             }
