@@ -4,10 +4,12 @@ TensorFlow is imported inside the functions only (``import sktime_gru`` and
 creating a forecaster do not import it); the cache of traced steps these
 functions go through is :mod:`sktime_gru._graph_cache`.
 
-Training windows are never materialised: a ``tf.data`` pipeline shuffles window
+Training windows are not materialised: a ``tf.data`` pipeline shuffles window
 *start positions* with a stateless, seeded permutation per epoch and gathers
 each batch from the flat series array, so memory stays at one copy of the data
-plus one permutation, whatever the number of windows.
+plus one permutation, whatever the number of windows. Small data (all epochs'
+windows within :data:`MATERIALISE_BYTES`) is gathered up front instead, into
+the same batches: building the lazy pipeline costs more than training on it.
 
 Dimension legend: ``B`` batch, ``W`` window, ``H`` horizon, ``F`` features,
 ``T`` targets, ``N`` windows.
@@ -37,6 +39,12 @@ __all__ = [
 ]
 
 
+#: training data gathered up front when all epochs' windows take at most this
+#: many bytes (small panels: tuning, cross-validation, tests); larger data
+#: gathers each batch on the fly
+MATERIALISE_BYTES = 16 * 2**20
+
+
 def make_window_dataset(
     values: np.ndarray,
     starts: np.ndarray,
@@ -50,6 +58,9 @@ def make_window_dataset(
     max_steps: int | None = None,
 ):
     """``tf.data`` pipeline of (inputs, targets) batches gathered on the fly.
+
+    Training data of at most :data:`MATERIALISE_BYTES` (all epochs) is
+    gathered up front into the same batches (:func:`_materialised_dataset`).
 
     Parameters
     ----------
@@ -86,6 +97,15 @@ def make_window_dataset(
     steps = math.ceil(n / batch_size)
     if max_steps is not None:
         steps = min(steps, max_steps)
+    used = min(n, steps * batch_size)  # windows per epoch
+    size = epochs * used * (window + horizon) * int(flat.shape[1]) * 4  # bytes
+    if seed is not None and size <= MATERIALISE_BYTES:
+        dataset = _materialised_dataset(
+            flat, start_t, seed=seed, epochs=epochs, used=used,
+            batch_size=batch_size, window=window, horizon=horizon,
+            n_targets=n_targets,
+        )  # fmt: skip
+        return dataset, steps
 
     def one_epoch(epoch):
         if seed is None:
@@ -114,6 +134,43 @@ def make_window_dataset(
         .prefetch(tf.data.AUTOTUNE)
     )
     return dataset, steps
+
+
+def _materialised_dataset(
+    flat, start_t, *, seed, epochs, used, batch_size, window, horizon, n_targets
+):
+    """Return the batches of :func:`make_window_dataset`, gathered up front.
+
+    Building and iterating the lazy pipeline costs 0.1-0.4 s per training (it
+    traces its functions and starts its threads), more than an epoch of a
+    small network. Here: the same shuffles (``(seed, epoch)``) and the same
+    batches, epoch by epoch (a short last batch stays in its epoch), gathered
+    with numpy from the flat rows into arrays in memory.
+    """
+    import tensorflow as tf
+
+    values = flat.numpy()  # (R, F), a view of a CPU tensor
+    span = np.arange(window + horizon)
+    blocks = []
+    for epoch in range(epochs):
+        order = tf.random.experimental.stateless_shuffle(
+            start_t, seed=tf.constant([seed, epoch], tf.int64)
+        )
+        rows = order.numpy()[:used]  # the first `used` of this epoch's order
+        blocks.append(values[rows[:, None] + span])  # -> (used, W + H, F)
+
+    def batches(block):
+        inputs, targets = block[:, :window], block[:, window:, :n_targets]
+        if block.shape[2] > n_targets:  # known-ahead columns of the targets
+            inputs = (inputs, block[:, window:, n_targets:])
+        return tf.data.Dataset.from_tensor_slices((inputs, targets)).batch(batch_size)
+
+    if used % batch_size == 0:  # epochs end on a batch boundary
+        return batches(np.concatenate(blocks))
+    dataset = batches(blocks[0])
+    for block in blocks[1:]:
+        dataset = dataset.concatenate(batches(block))
+    return dataset
 
 
 def as_tensors(values: np.ndarray, *starts: np.ndarray):
