@@ -134,6 +134,7 @@ def backtest_residuals(est, data: Data, encoding, horizon, seed):
         seed,
         est.n_epochs,
         keep_optimizer=False,
+        stage="backtest network",
     )
     residuals = block_residuals(network, block, window, eager)  # -> (N, H, T)
     residuals[~valid[:, window:]] = np.nan

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sktime_gru._backtest import shrink_departure
 from sktime_gru._network import average_networks
+from sktime_gru._progress import say
 from sktime_gru._training import build_like, train_like
 
 __all__ = ["MEMBER_SEED_STRIDE", "combine", "train_ensemble"]
@@ -55,6 +56,12 @@ def train_ensemble(est, encoding, shared, horizon, seed, weight):
     n_members = est.ensemble_size if weight > 0 else 1
     epochs = est.n_epochs if weight > 0 else 0
     members, history = [], {}
+    if weight <= 0 and est.n_epochs:
+        say(
+            est.verbose,
+            "the backtest kept none of the network (departure_weight_ 0): "
+            "the members are not trained, the forecast is the backbone",
+        )
     for m in range(n_members):
         # members differ only by seed: initial weights, dropout, window order
         member_seed = seed + MEMBER_SEED_STRIDE * m
@@ -67,6 +74,7 @@ def train_ensemble(est, encoding, shared, horizon, seed, weight):
             member_seed,
             epochs,
             keep_optimizer=n_members == 1,
+            stage=f"member {m + 1}/{n_members}",
         )
         history = history or member_history
         shrink_departure(member, weight)

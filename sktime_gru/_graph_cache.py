@@ -10,9 +10,10 @@ benchmarks) that trains a new network each time grows without bound.
 
 So networks are never trained themselves. :func:`borrowed_trainer` lends a
 cached, compiled model of the same structure (same layers and shapes, same
-optimizer configuration, loss and execution mode; seeds and layer names do
-not matter), loaded with the network's variables (weights and random-seed
-state) and optimizer state; after training succeeds both are copied back into
+optimizer configuration, loss and execution mode; seeds, layer names and a
+plain learning rate, which the traced step reads from a variable, do not
+matter), loaded with the network's variables (weights and random-seed state),
+optimizer state and learning rate; after training succeeds both are copied back into
 the network. The train step is traced once per structure and process. If
 training fails or is interrupted, nothing is copied back: the network is left
 exactly as it was.
@@ -31,8 +32,10 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from sktime_gru._distribute import build_for_strategy, get_strategy
-from sktime_gru._network import copy_structure
+from sktime_gru._network import copy_structure, import_keras
 
 __all__ = [
     "MAX_TRAINERS",
@@ -74,7 +77,23 @@ def predict_traced(network, inputs):
     network structure is traced once (any number of rows) and reused: it gets
     the network's weights copied in before every call. Returns None when the
     structure's predictor is busy in another thread (call eagerly instead).
+
+    An ensemble (:func:`~sktime_gru._network.average_networks`) traces no
+    predictor of its own (several seconds for three GRU networks): its
+    members go through their structure's predictor, which the backtest
+    network traced already, and are averaged as its ``Average`` layer does.
     """
+    members = _ensemble_members(network)
+    if members:
+        outputs = [predict_traced(member, inputs) for member in members]
+        if any(out is None for out in outputs):
+            return None
+        total = outputs[0]
+        for out in outputs[1:]:  # the order of keras' Average
+            total = total + out
+        # the traced Average divides by multiplying with the float32
+        # reciprocal (TensorFlow's graph optimiser): the same, bit for bit
+        return total * (np.float32(1) / np.float32(len(outputs)))
     key = _layers_key(network)
     with _CACHE_LOCK:
         predictor = _PREDICTORS.get(key)
@@ -91,6 +110,15 @@ def predict_traced(network, inputs):
         return predictor.call(inputs)
     finally:
         predictor.lock.release()
+
+
+def _ensemble_members(network) -> list:
+    """Return the member networks of an averaged ensemble, in order; [] otherwise."""
+    layers = getattr(network, "layers", ())
+    if not any(layer.name == "ensemble_mean" for layer in layers):
+        return []
+    keras = import_keras()
+    return [layer for layer in layers if isinstance(layer, keras.Model)]
 
 
 def cached_predictors() -> int:
@@ -113,12 +141,17 @@ def structure_key(network) -> str:
     """Return what decides the traced train step: config minus seeds and names.
 
     Two networks built with different seeds, or whose layers got different
-    automatic names, share a key; a different shape, layer, optimizer
-    configuration, loss or execution mode gives another key.
+    automatic names, or compiled with different (plain) learning rates, share
+    a key; a different shape, layer, other optimizer configuration, loss or
+    execution mode gives another key.
     """
     optimizer = network.optimizer
     opt_config = dict(optimizer.get_config())
     opt_config.pop("name", None)  # "adam_3": an automatic, unique name
+    if _variable_learning_rate(optimizer):
+        # read from a variable by the traced step: the trainer takes the
+        # network's value (_load_into), so a grid over learning rates traces once
+        opt_config.pop("learning_rate", None)
     return json.dumps(
         {
             "network": _layers_key(network),
@@ -218,6 +251,14 @@ def _load_into(trainer: _Trainer, network, keep_optimizer: bool) -> None:
     else:  # a freshly compiled network: start from a fresh optimizer
         values = trainer.initial_optimizer
     _assign(model.optimizer.variables, values, network)
+    if _variable_learning_rate(opt):
+        model.optimizer.learning_rate.assign(np.asarray(opt.learning_rate))
+
+
+def _variable_learning_rate(optimizer) -> bool:
+    """Whether ``optimizer``'s learning rate is a plain variable (no schedule)."""
+    keras = import_keras()
+    return isinstance(getattr(optimizer, "_learning_rate", None), keras.Variable)
 
 
 def _copy_back(model, network, keep_optimizer: bool) -> None:
@@ -259,7 +300,7 @@ def _layers_key(network) -> str:
 
 
 def _canonical(config):
-    """``config`` with seeds dropped and names replaced by their first-seen order."""
+    """``config`` without seeds and compile configs, names in first-seen order."""
     names: dict[str, str] = {}
 
     def collect(obj):
@@ -274,7 +315,13 @@ def _canonical(config):
 
     def rewrite(obj):
         if isinstance(obj, dict):
-            return {k: None if k == "seed" else rewrite(v) for k, v in obj.items()}
+            # a trained member nested in an ensemble carries its compile
+            # config (optimizer, learning rate): no part of the forward pass
+            return {
+                k: None if k == "seed" else rewrite(v)
+                for k, v in obj.items()
+                if k != "compile_config"
+            }
         if isinstance(obj, (list, tuple)):
             return [rewrite(v) for v in obj]
         if isinstance(obj, str):

@@ -4,10 +4,12 @@ TensorFlow is imported inside the functions only (``import sktime_gru`` and
 creating a forecaster do not import it); the cache of traced steps these
 functions go through is :mod:`sktime_gru._graph_cache`.
 
-Training windows are never materialised: a ``tf.data`` pipeline shuffles window
+Training windows are not materialised: a ``tf.data`` pipeline shuffles window
 *start positions* with a stateless, seeded permutation per epoch and gathers
 each batch from the flat series array, so memory stays at one copy of the data
-plus one permutation, whatever the number of windows.
+plus one permutation, whatever the number of windows. Small data (all epochs'
+windows within :data:`MATERIALISE_BYTES`) is gathered up front instead, into
+the same batches: building the lazy pipeline costs more than training on it.
 
 Dimension legend: ``B`` batch, ``W`` window, ``H`` horizon, ``F`` features,
 ``T`` targets, ``N`` windows.
@@ -22,6 +24,7 @@ import numpy as np
 from sktime_gru._distribute import get_strategy
 from sktime_gru._graph_cache import borrowed_trainer, predict_traced
 from sktime_gru._network import build_network, copy_structure, import_keras
+from sktime_gru._progress import keras_verbose, progress_callback
 
 __all__ = [
     "as_tensors",
@@ -35,6 +38,12 @@ __all__ = [
     "train_like",
     "train_network",
 ]
+
+
+#: training data gathered up front when all epochs' windows take at most this
+#: many bytes (small panels: tuning, cross-validation, tests); larger data
+#: gathers each batch on the fly
+MATERIALISE_BYTES = 16 * 2**20
 
 
 def make_window_dataset(
@@ -51,6 +60,9 @@ def make_window_dataset(
     shard: tuple[int, int, int] | None = None,
 ):
     """``tf.data`` pipeline of (inputs, targets) batches gathered on the fly.
+
+    Training data of at most :data:`MATERIALISE_BYTES` (all epochs) is
+    gathered up front into the same batches (:func:`_materialised_dataset`).
 
     Parameters
     ----------
@@ -98,6 +110,16 @@ def make_window_dataset(
     if shard is not None:
         first, count, n_replicas = shard
     steps = window_steps(n, batch_size, max_steps, shard[2] if shard else None)
+    used = min(n, steps * batch_size)  # windows per epoch
+    size = epochs * used * (window + horizon) * int(flat.shape[1]) * 4  # bytes
+    # small data: gathered up front (not under a strategy: that pipeline shards)
+    if shard is None and seed is not None and size <= MATERIALISE_BYTES:
+        dataset = _materialised_dataset(
+            flat, start_t, seed=seed, epochs=epochs, used=used,
+            batch_size=batch_size, window=window, horizon=horizon,
+            n_targets=n_targets,
+        )  # fmt: skip
+        return dataset, steps
 
     def one_epoch(epoch):
         if seed is None:
@@ -157,6 +179,43 @@ def window_steps(
             )
         steps = n // batch_size + int(n % batch_size >= n_replicas)
     return steps if max_steps is None else min(steps, max_steps)
+
+
+def _materialised_dataset(
+    flat, start_t, *, seed, epochs, used, batch_size, window, horizon, n_targets
+):
+    """Return the batches of :func:`make_window_dataset`, gathered up front.
+
+    Building and iterating the lazy pipeline costs 0.1-0.4 s per training (it
+    traces its functions and starts its threads), more than an epoch of a
+    small network. Here: the same shuffles (``(seed, epoch)``) and the same
+    batches, epoch by epoch (a short last batch stays in its epoch), gathered
+    with numpy from the flat rows into arrays in memory.
+    """
+    import tensorflow as tf
+
+    values = flat.numpy()  # (R, F), a view of a CPU tensor
+    span = np.arange(window + horizon)
+    blocks = []
+    for epoch in range(epochs):
+        order = tf.random.experimental.stateless_shuffle(
+            start_t, seed=tf.constant([seed, epoch], tf.int64)
+        )
+        rows = order.numpy()[:used]  # the first `used` of this epoch's order
+        blocks.append(values[rows[:, None] + span])  # -> (used, W + H, F)
+
+    def batches(block):
+        inputs, targets = block[:, :window], block[:, window:, :n_targets]
+        if block.shape[2] > n_targets:  # known-ahead columns of the targets
+            inputs = (inputs, block[:, window:, n_targets:])
+        return tf.data.Dataset.from_tensor_slices((inputs, targets)).batch(batch_size)
+
+    if used % batch_size == 0:  # epochs end on a batch boundary
+        return batches(np.concatenate(blocks))
+    dataset = batches(blocks[0])
+    for block in blocks[1:]:
+        dataset = dataset.concatenate(batches(block))
+    return dataset
 
 
 def as_tensors(values: np.ndarray, *starts: np.ndarray):
@@ -230,20 +289,25 @@ def build_like(est, encoding, horizon, seed, member=0, compile=True):
 
 
 def train_like(
-    est, network, scaled, train, held_out, horizon, seed, epochs, keep_optimizer=True
-):
+    est, network, scaled, train, held_out, horizon, seed, epochs, keep_optimizer=True,
+    stage="network",
+):  # fmt: skip
     """Train ``network`` in place with ``est``'s parameters; return its history.
 
     ``scaled`` (R, F) are the encoded rows, ``train`` and ``held_out`` window
     starts. ``keep_optimizer``: keep the optimizer state, only worth its memory
     for a network that may be trained again (``update``, fine-tuning): not for
     ensemble members, whose average is what is kept, nor for the backtest
-    network.
+    network. ``stage`` names the network in the lines ``verbose`` prints.
     """
     if epochs == 0 or not len(train):
         return {}
     if not network.compiled:
         compile_like(network, est)
+    callbacks = list(est.callbacks) if est.callbacks else []
+    progress = progress_callback(est.verbose, stage, epochs)
+    if progress is not None:
+        callbacks.append(progress)
     # train a cached model of the same structure: TensorFlow never frees a
     # traced train step, so a new network per fit must not get its own; under
     # a strategy it is a distributed copy, built in the strategy's scope
@@ -262,8 +326,8 @@ def train_like(
             epochs=epochs,
             seed=seed,
             patience=est.patience,
-            callbacks=list(est.callbacks) if est.callbacks else None,
-            verbose=est.verbose,
+            callbacks=callbacks or None,
+            verbose=keras_verbose(est.verbose),
             strategy=get_strategy(strategy_name),
         )
     # under a multi-worker strategy the logs have shape (1,): see _distribute

@@ -115,7 +115,14 @@ def check_params(est) -> None:
     _int("batch_size", est.batch_size, 1)
     _int("max_steps_per_epoch", getattr(est, "max_steps_per_epoch", None), 1, True)
     _int("patience", est.patience, 0, allow_none=True)
-    _int("verbose", est.verbose, 0)
+    verbose = est.verbose
+    is_bool = isinstance(verbose, (bool, np.bool_))
+    if not (is_bool or (_is_int(verbose) and 0 <= verbose <= 2)):
+        raise InvalidParameterError(
+            "verbose must be False or 0 (silent), True or 1 (one labelled line "
+            "per training epoch) or 2 (also Keras' own per-epoch line), got "
+            f"{verbose!r}"
+        )
     _real("learning_rate", est.learning_rate, 0, np.inf, low_open=True)
     _real("dropout", est.dropout, 0, 1)
     _real(

@@ -27,6 +27,7 @@ from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
 from sktime_gru._insample import insample_forecasts
 from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import frame_from_forecasts
+from sktime_gru._progress import task
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
 from sktime_gru._tails import (
@@ -201,8 +202,18 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         ``calibration_`` says which was used.
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training (also of the backtest network).
-    verbose : int, default=0
-        Keras verbosity; 1 shows the progress bar.
+    verbose : bool or int, default=False
+        Training progress. False or 0: silent. True or 1: one labelled line
+        per epoch of every network trained, over the whole call, e.g.
+        ``sktime-gru fit: backtest network epoch 1/10 loss 0.0321 (0.5 s)``,
+        then ``sktime-gru fit: member 1/3 epoch 1/10 loss 0.0298 (0.4 s)``
+        for each member (``val_loss`` too with ``validation_split``; a line
+        says so when the backtest kept none of the network and the members
+        are not trained); ``update`` (fine-tuning) and ``pretrain`` print the
+        same lines labelled ``sktime-gru update:`` / ``sktime-gru
+        pretrain:``. No Keras progress bars. 2: Keras' own per-epoch line
+        after each of these too. Printed to standard output (``print``,
+        flushed), where Keras prints its own, not through :mod:`logging`.
     random_state : int, RandomState or None, default=None
         Seeds weights, dropout and the window order. The same int gives the same
         forecasts on CPU. Global Python, NumPy and TensorFlow random state is
@@ -384,7 +395,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         ensemble_size: int = 3,
         interval_calibration: str = "backtest",
         callbacks: list | None = None,
-        verbose: int = 0,
+        verbose: bool | int = False,
         random_state=None,
         run_eagerly: bool = False,
         strategy: str | None = None,
@@ -430,19 +441,23 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def fit(self, y, X=None, fh=None):
         """Fit to training data, atomically (numpydoc: ``_docs.FIT``)."""
         check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
-        return self._atomic(
-            lambda: super(GRUEncoderDecoderForecaster, self).fit(y, X=X, fh=fh)
-        )
+        with task("fit"):
+            return self._atomic(
+                lambda: super(GRUEncoderDecoderForecaster, self).fit(y, X=X, fh=fh)
+            )
 
     @doc(PRETRAIN)
     def pretrain(self, y, X=None, fh=None):
         """Pre-train on a panel, atomically (numpydoc: ``_docs.PRETRAIN``)."""
         check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
         network = getattr(self, "pretrained_network_", None)
-        return self._atomic(
-            lambda: super(GRUEncoderDecoderForecaster, self).pretrain(y, X=X, fh=fh),
-            network,
-        )
+        with task("pretrain"):
+            return self._atomic(
+                lambda: super(GRUEncoderDecoderForecaster, self).pretrain(
+                    y, X=X, fh=fh
+                ),
+                network,
+            )
 
     def _atomic(self, call, network=None):
         """Run ``call``; on any failure restore attributes and ``network``'s state."""
@@ -548,12 +563,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         if X is not None:
             check_y(X, "X", allow_missing=True)
         network = getattr(self, "network_", None) if update_params else None
-        return self._atomic(
-            lambda: super(GRUEncoderDecoderForecaster, self).update(
-                y, X=X, update_params=update_params
-            ),
-            network,
-        )
+        with task("update"):
+            return self._atomic(
+                lambda: super(GRUEncoderDecoderForecaster, self).update(
+                    y, X=X, update_params=update_params
+                ),
+                network,
+            )
 
     def _fit(self, y, X=None, fh=None):
         check_strategy(self)
@@ -682,7 +698,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaled = encode_rows(encoding, data)
         train, held_out = self._split_windows(data, scaled, horizon)
         network, seed = self.pretrained_network_, self.seed_ + 2
-        train_like(self, network, scaled, train, held_out, horizon, seed, self.n_epochs)
+        train_like(
+            self, network, scaled, train, held_out, horizon, seed, self.n_epochs,
+            stage="pretrained network",
+        )  # fmt: skip
         return self
 
     def _has_pretrained(self) -> bool:
@@ -702,7 +721,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         history, epochs = {}, self.fine_tune_epochs
         if epochs and len(train):
             inputs = (scaled, train, held_out)
-            history = train_like(self, network, *inputs, horizon, seed, epochs)
+            history = train_like(
+                self, network, *inputs, horizon, seed, epochs,
+                stage="fine-tuning the pretrained network",
+            )  # fmt: skip
         windows = held_out if len(held_out) else train
         if len(windows):
             residuals = window_residuals(
@@ -1005,7 +1027,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         scaled = scaled.reshape(n * length, -1)  # -> (n * L', F), flat rows
         starts = starts[complete_windows(scaled, starts, span)]
         windows = (scaled, starts, starts[:0])  # nothing held out
-        train_like(self, self.network_, *windows, horizon, self.seed_ + 1, epochs)
+        train_like(
+            self, self.network_, *windows, horizon, self.seed_ + 1, epochs,
+            stage="fine-tuning",
+        )  # fmt: skip
 
     # ---------------------------------------------------------- persistence --
     @doc(SAVE_MODEL)

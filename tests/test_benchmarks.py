@@ -287,6 +287,23 @@ def test_tutorial_recipe_quick(tmp_path):
     assert (tmp_path / "tutorial_recipe.md").is_file()
 
 
+def test_grid_overhead_quick(tmp_path):
+    """The grid benchmark end to end: its fits, phases and report."""
+    main = _script("grid_overhead")["main"]
+    results = main(["--quick", "--label", "smoke", "--output-dir", str(tmp_path)])
+    run = results["runs"]["smoke"]
+    fits = run["record"]["fits"]
+    assert len(fits) == 2  # 2 candidates x 1 fold, no refit
+    assert all(f["fit_s"] >= f.get("backtest", 0) + f["members"] for f in fits)
+    assert run["summary"]["n_fits"] == 2
+    assert run["record"]["retracing_warnings"] >= 0
+    markdown = (tmp_path / "grid_overhead.md").read_text()
+    assert "| smoke (" in markdown and "later fits s" in markdown
+    # rendering alone measures nothing and keeps the runs recorded
+    rendered = main(["--from-json", "--output-dir", str(tmp_path)])
+    assert list(rendered["runs"]) == ["smoke"]
+
+
 # --- one-split benchmarks (M1, airline): metrics, splits, merging -------------
 
 M1_PATH = Path(

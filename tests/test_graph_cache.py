@@ -48,7 +48,25 @@ def test_structure_key_ignores_seeds_and_names_only():
     assert _graph_cache.structure_key(_network(seed=5, name="b")) == base
     assert _graph_cache.structure_key(_network(units=8)) != base
     assert _graph_cache.structure_key(_network(loss="mae")) != base
-    assert _graph_cache.structure_key(_network(learning_rate=1e-2)) != base
+
+
+def test_learning_rate_is_no_part_of_the_structure():
+    """The traced step reads the learning rate from a variable: one trace for all."""
+    base = _graph_cache.structure_key(_network())
+    assert _graph_cache.structure_key(_network(learning_rate=1e-2)) == base
+
+
+def test_a_shared_trainer_trains_each_fit_with_its_own_learning_rate(y):
+    """Fits that differ only by learning rate share a trainer, not the rate."""
+    alone = tiny_forecaster(run_eagerly=False, learning_rate=1e-2).fit(y, fh=FH)
+    expected = alone.predict()
+    trainers = _graph_cache.cached_trainers()
+    tiny_forecaster(run_eagerly=False, learning_rate=1e-3).fit(y, fh=FH)
+    again = tiny_forecaster(run_eagerly=False, learning_rate=1e-2).fit(y, fh=FH)
+    assert _graph_cache.cached_trainers() == trainers
+    pd.testing.assert_frame_equal(again.predict(), expected)
+    slow = tiny_forecaster(run_eagerly=False, learning_rate=1e-5).fit(y, fh=FH)
+    assert not np.allclose(slow.predict().to_numpy(), expected.to_numpy())
 
 
 def test_plain_function_losses_are_told_apart_by_identity():
@@ -170,3 +188,73 @@ def test_one_traced_predictor_per_structure_whatever_the_fits(y):
         ).predict()
     assert _graph_cache.cached_predictors() - before <= 1
     assert _graph_cache.cached_predictors() <= _graph_cache.MAX_TRAINERS
+
+
+def test_ensembles_of_any_learning_rate_share_one_predictor(y):
+    """Trained members carry their compile config; the predictor ignores it."""
+    before = _graph_cache.cached_predictors()
+    for learning_rate in (1e-3, 1e-2, 3e-2):
+        tiny_forecaster(
+            run_eagerly=False, units=6, ensemble_size=2, learning_rate=learning_rate
+        ).fit(y, fh=FH).predict()
+    # the members' structure only: an ensemble traces no predictor of its own
+    assert _graph_cache.cached_predictors() - before <= 1
+
+
+def test_an_ensemble_predicts_through_its_members_bit_for_bit(y):
+    """Members through their own predictor, averaged: as the traced ensemble."""
+    f = tiny_forecaster(
+        run_eagerly=False, ensemble_size=3, interval_calibration="windows"
+    ).fit(y, fh=FH)
+    network = f.network_
+    rng = np.random.default_rng(0)
+    x = [rng.normal(size=(7, *t.shape[1:])).astype(np.float32) for t in network.inputs]
+    x = x[0] if len(x) == 1 else x
+    whole = _graph_cache._new_predictor(network)  # the ensemble traced as one
+    whole.model.set_weights(network.get_weights())
+    expected = np.asarray(whole.call(x))
+    np.testing.assert_array_equal(
+        np.asarray(_graph_cache.predict_traced(network, x)), expected
+    )
+
+
+def test_a_grid_search_over_learning_rates_triggers_no_retracing_warning():
+    """One traced trainer and predictor serve every candidate of the grid.
+
+    Before, each learning rate traced its own trainer and ensemble predictor,
+    and TensorFlow warned "N out of the last M calls to <function
+    _new_predictor.<locals>.<lambda>> triggered tf.function retracing".
+    """
+    import logging
+
+    from sktime.forecasting.model_selection import ForecastingGridSearchCV
+    from sktime.split import ExpandingWindowSplitter
+    from tensorflow.python.eager.polymorphic_function import polymorphic_function
+
+    # TensorFlow warns at most twice per function and process: forget earlier
+    # tests' tracing, so that this test can see the warning
+    manager = getattr(polymorphic_function, "_frequent_tracing_detector_manager", None)
+    if manager is not None:
+        manager._detectors.clear()
+    messages = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger = logging.getLogger("tensorflow")
+    logger.addHandler(handler)
+    try:
+        search = ForecastingGridSearchCV(
+            tiny_forecaster(
+                run_eagerly=False,
+                n_epochs=1,
+                ensemble_size=2,
+                interval_calibration="windows",
+            ),
+            cv=ExpandingWindowSplitter(fh=FH, initial_window=37),  # one fold
+            param_grid={"learning_rate": [1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2]},
+            backend=None,
+            error_score="raise",
+        )
+        search.fit(make_panel(lengths=(40, 40, 40), start_offsets=(0, 0, 0)), fh=FH)
+    finally:
+        logger.removeHandler(handler)
+    assert not [m for m in messages if "retracing" in m]
