@@ -10,7 +10,16 @@ Notes).
 
 from __future__ import annotations
 
-__all__ = ["doc", "FIT", "PRETRAIN", "PREDICT", "UPDATE", "SAVE_MODEL", "LOAD_MODEL"]
+__all__ = [
+    "doc",
+    "FIT",
+    "PRETRAIN",
+    "PREDICT",
+    "PREDICT_RESIDUALS",
+    "UPDATE",
+    "SAVE_MODEL",
+    "LOAD_MODEL",
+]
 
 _Y = """\
     y : pd.Series, pd.DataFrame, or a panel / hierarchical pd.DataFrame
@@ -124,8 +133,13 @@ PREDICT = f"""Forecast time series at the forecasting horizon.
         The time points to forecast, relative to the cutoff (``1`` is the next
         time point) or absolute. Optional if passed to ``fit``. Steps beyond
         ``output_length_`` are forecast recursively (the network's forecasts
-        are fed back as inputs). In-sample steps (``<= 0``) are refused with
-        :class:`~sktime_gru.forecaster.InSampleHorizonError`, which names them.
+        are fed back as inputs). In-sample steps (``<= 0``, alone or mixed with
+        future ones) are forecast one step ahead: the point at time ``t`` from
+        the ``window_length`` rows before it, as ``predict`` would have
+        forecast it had the series ended at ``t - 1`` (NaN at and before a
+        series' first observation, and where its input window has a column
+        without any value); steps before the first time point of the training
+        data raise :class:`~sktime_gru.forecaster.InSampleHorizonError`.
 {_X.format(what="known for the forecast period")}
         For ``predict`` it must cover every step from the cutoff up to the
         largest step of ``fh`` (recursive decoding needs the steps in between).
@@ -143,15 +157,49 @@ PREDICT = f"""Forecast time series at the forecasting horizon.
     NotFittedError
         Called before ``fit``.
     ValueError
-        ``fh`` with in-sample steps (:class:`InSampleHorizonError`), ``X``
-        missing, short or misaligned for a forecaster fitted with ``X``.
+        ``fh`` with steps before the training data
+        (:class:`InSampleHorizonError`), ``X`` missing, short or misaligned for
+        a forecaster fitted with ``X``.
 
     Notes
     -----
     ``predict_interval``, ``predict_quantiles`` and ``predict_var`` (sktime's
     methods, documented there) are supported: their spread comes from the
     residuals named by ``calibration_``, centred on the point forecast, so
-    the 50% quantile equals ``predict``.
+    the 50% quantile equals ``predict``; in-sample points get the width of
+    the first decoder step (the network was trained on them, so these
+    intervals are wider than its in-sample errors).
+    """
+
+PREDICT_RESIDUALS = """Return the residuals ``y - y_pred`` at the time points of ``y``.
+
+    Parameters
+    ----------
+    y : pd.Series, pd.DataFrame, panel or hierarchy, or None, default=None
+        The actual values, in the type and columns of the ``y`` seen in
+        ``fit``. None: the data seen in ``fit`` and ``update``, which the
+        forecaster keeps (``observed_``, also with ``remember_data=False``),
+        so that the residuals are in-sample, one step ahead (see
+        :meth:`predict`). A panel or hierarchy is forecast at the times of its
+        time level (sktime's default method fails on them).
+    X : pd.DataFrame or None, default=None
+        Exogenous values for the time points of ``y`` after the cutoff, as in
+        :meth:`predict`; in-sample points use the X seen in ``fit``.
+
+    Returns
+    -------
+    residuals : same type as ``y``
+        ``y - y_pred`` on the index of ``y``; NaN where no forecast exists (a
+        series' first observation and the points before a full input window,
+        see :meth:`predict`).
+
+    Raises
+    ------
+    NotFittedError
+        Called before ``fit``.
+    ValueError
+        ``y`` with time points before the training data, or a forecaster saved
+        by an older version (which kept no training rows) and no ``y``.
     """
 
 UPDATE = f"""Update the cutoff and, optionally, the network; atomic on failure.

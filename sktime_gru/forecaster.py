@@ -21,13 +21,23 @@ from sktime_gru._backtest import (
 )
 from sktime_gru._decoding import decode_recursively, encoder_inputs
 from sktime_gru._distribute import get_strategy
-from sktime_gru._docs import FIT, LOAD_MODEL, PREDICT, PRETRAIN, SAVE_MODEL, UPDATE, doc
+from sktime_gru._docs import (
+    FIT,
+    LOAD_MODEL,
+    PREDICT,
+    PREDICT_RESIDUALS,
+    PRETRAIN,
+    SAVE_MODEL,
+    UPDATE,
+    doc,
+)
 from sktime_gru._encoding import Encoding, resolve_period
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
 from sktime_gru._insample import insample_forecasts
 from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import frame_from_forecasts
 from sktime_gru._progress import task
+from sktime_gru._residuals import observed_y
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
 from sktime_gru._tails import (
@@ -477,21 +487,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             self._check_in_history(check_fh(fh, freq=self._cutoff))
         return super().predict(fh=fh, X=X)
 
+    @doc(PREDICT_RESIDUALS)
     def predict_residuals(self, y=None, X=None):
-        """Return residuals ``y - y_pred`` of forecasts at the time points of ``y``.
-
-        Same contract as
-        :meth:`sktime.forecasting.base.BaseForecaster.predict_residuals`, with
-        two additions: without ``y``, the residuals are those of the data seen
-        in ``fit`` and ``update`` (which the forecaster keeps, ``observed_``,
-        also with ``remember_data=False``): in-sample, one step ahead (see the
-        class' Notes); and ``y`` may be a panel or hierarchy (forecast at the
-        times of its time level; sktime 1.2's default fails on them).
-        """
+        """Residuals ``y - y_pred`` (numpydoc: ``_docs.PREDICT_RESIDUALS``)."""
         self.check_is_fitted()
         if y is None:
             remember = self.get_config()["remember_data"] and self._y is not None
-            y = self._y if remember else self._observed_y()
+            y = self._y if remember else observed_y(self)
         if not isinstance(getattr(y, "index", None), pd.MultiIndex):
             return super().predict_residuals(y=y, X=X)
         fh_before = deepcopy(self._fh)
@@ -504,56 +506,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         finally:
             self._fh = fh_before  # as sktime: no side effect on fh
         return y - y_pred.reindex(y.index)
-
-    def _observed_y(self):
-        """Return the y seen in fit and update, as a frame of the type fit got."""
-        from sktime.datatypes import convert_to
-
-        if getattr(self, "observed_", None) is None:
-            raise ValueError(
-                "this forecaster holds no training data (it was saved by an "
-                "older version): pass y to predict_residuals, or fit it again"
-            )
-        offsets, grid = self.observed_offsets_, self._grid
-        lengths = np.diff(offsets)
-        series = np.repeat(np.arange(len(lengths)), lengths)  # -> (R,)
-        local = np.arange(offsets[-1]) - offsets[:-1][series]
-        positions = self.first_positions_[series] + grid.step * local
-        times = self._times_at(positions)
-        if self.instances_ is None:
-            index = pd.Index(times, name=self._index_names[-1])
-        else:
-            instances = self.instances_
-            if isinstance(instances, pd.MultiIndex):
-                levels = [
-                    instances.get_level_values(i) for i in range(instances.nlevels)
-                ]
-            else:
-                levels = [instances]
-            arrays = [level.repeat(lengths) for level in levels] + [times]
-            index = pd.MultiIndex.from_arrays(arrays, names=self._index_names)
-        values = self.observed_[:, : self._n_targets]
-        frame = pd.DataFrame(values, index=index, columns=self._y_columns)
-        return convert_to(
-            frame,
-            self._y_metadata["mtype"],
-            store=self._converter_store_y,
-            store_behaviour="freeze",
-        )
-
-    def _times_at(self, positions: np.ndarray) -> pd.Index:
-        """Time stamps of grid ``positions`` (R,), through relative steps."""
-        grid = self._grid
-        if grid.kind == "int":
-            return pd.Index(positions)
-        if grid.kind == "period":
-            return pd.PeriodIndex.from_ordinals(positions, freq=grid.freq)
-        cutoff_pos = grid.positions(pd.Index(self.cutoff))[0]
-        steps, where = np.unique(
-            (positions - cutoff_pos) // grid.step, return_inverse=True
-        )
-        fh = ForecastingHorizon(steps, is_relative=True, freq=self._cutoff)
-        return fh.to_absolute_index(self.cutoff)[where]
 
     @doc(UPDATE)
     def update(self, y, X=None, update_params=True):

@@ -8,7 +8,15 @@ import pytest
 
 from sktime_gru import GRUEncoderDecoderForecaster
 
-PUBLIC = ["fit", "predict", "update", "pretrain", "save_model", "load_model"]
+PUBLIC = [
+    "fit",
+    "predict",
+    "predict_residuals",
+    "update",
+    "pretrain",
+    "save_model",
+    "load_model",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -22,7 +30,9 @@ def test_help_shows_numpydoc_sections(name):
     assert "_serialization.save_forecaster" not in text  # no private pointer
 
 
-@pytest.mark.parametrize("name", ["fit", "predict", "update", "pretrain"])
+@pytest.mark.parametrize(
+    "name", ["fit", "predict", "predict_residuals", "update", "pretrain"]
+)
 def test_documented_parameters_match_the_signature(name):
     import inspect
 
