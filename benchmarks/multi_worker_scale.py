@@ -23,7 +23,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import argparse  # noqa: E402
 import json  # noqa: E402
 import runpy  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -98,30 +97,11 @@ def run_worker(args: argparse.Namespace) -> None:
 def run_cluster(args: argparse.Namespace, n: int) -> list[dict]:
     """Run ``n`` workers of one local cluster; their records."""
     example = runpy.run_path(str(ROOT / "examples" / "distributed_training.py"))
-    addresses = [f"127.0.0.1:{p}" for p in example["free_ports"](n)]
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, str(Path(__file__).resolve()), "--worker-out", tmp]
         command += ["--series", str(args.series), "--months", str(args.months)]
         command += ["--epochs", str(args.epochs)]
-        processes = []
-        for index in range(n):
-            env = dict(os.environ)
-            task = {"type": "worker", "index": index}
-            env["TF_CONFIG"] = json.dumps(
-                {"cluster": {"worker": addresses}, "task": task}
-            )
-            env["PYTHONPATH"] = os.pathsep.join(
-                p for p in (str(ROOT), env.get("PYTHONPATH")) if p
-            )
-            processes.append(
-                subprocess.Popen(
-                    command,
-                    env=env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-            )
+        processes = example["launch"](command, n)
         example["wait_for"](processes, 3600)
         return [json.loads(Path(tmp, f"worker_{i}.json").read_text()) for i in range(n)]
 

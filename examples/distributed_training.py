@@ -137,16 +137,25 @@ def free_ports(n: int) -> list[int]:
 
 def start_workers(args: argparse.Namespace, folder: Path) -> list[subprocess.Popen]:
     """Start ``args.workers`` processes of one local cluster (TF_CONFIG each)."""
-    workers = [f"127.0.0.1:{port}" for port in free_ports(args.workers)]
     command = [sys.executable, str(Path(__file__).resolve())]
     command += ["--worker-dir", str(folder), "--random-state", str(args.random_state)]
     if args.quick:
         command.append("--quick")
     if args.epochs is not None:
         command += ["--epochs", str(args.epochs)]
+    return launch(command, args.workers)
+
+
+def launch(command: list[str], n: int) -> list[subprocess.Popen]:
+    """Start ``command`` ``n`` times as the workers of one local cluster.
+
+    Each process gets a ``TF_CONFIG`` naming all ``n`` workers on free
+    loopback ports and its own index, and this checkout on ``PYTHONPATH``.
+    """
+    workers = [f"127.0.0.1:{port}" for port in free_ports(n)]
     root = str(Path(__file__).resolve().parents[1])
     processes = []
-    for index in range(args.workers):
+    for index in range(n):
         env = dict(os.environ)
         env["TF_CONFIG"] = json.dumps(
             {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
