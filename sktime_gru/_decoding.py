@@ -1,7 +1,9 @@
 """Forecasting with a fitted network: encoder inputs and recursive decoding.
 
-Owns how ``predict`` turns the fitted tails into network inputs and runs the
-network: :func:`encoder_inputs` encodes the last ``W`` raw rows of every
+Owns how the fitted tails become network inputs and how the network is run
+on them (the predict path around it is :mod:`sktime_gru._predicting`; the
+in-sample forecasts of :mod:`sktime_gru._insample` share the encoder inputs):
+:func:`encoder_inputs` encodes the last ``W`` raw rows of every
 series (gaps filled, rows before a short series' start repeating its first
 observed row, as the padding in training does); :func:`decode_recursively`
 forecasts ``H`` steps at a time and feeds each round's forecasts back as the

@@ -1,5 +1,13 @@
 """Keras/TensorFlow side of training and inference.
 
+Owns how networks are built, compiled and trained with a forecaster's
+parameters (:func:`build_like`, :func:`train_like`, :func:`clone_network`;
+the forecaster is passed in, never imported), the fine-tuning of
+``update(update_params=True)`` on the windows of the extended tails that
+contain new data (:func:`fine_tune_on_tails`), the window pipeline
+(:func:`make_window_dataset`) and running a network on inputs
+(:func:`predict_network`).
+
 TensorFlow is imported inside the functions only (``import sktime_gru`` and
 creating a forecaster do not import it); the cache of traced steps these
 functions go through is :mod:`sktime_gru._graph_cache`.
@@ -25,6 +33,7 @@ from sktime_gru._distribute import get_strategy
 from sktime_gru._graph_cache import borrowed_trainer, predict_traced
 from sktime_gru._network import build_network, copy_structure, import_keras
 from sktime_gru._progress import keras_verbose, progress_callback
+from sktime_gru._windowing import complete_windows, new_row_starts
 
 __all__ = [
     "as_tensors",
@@ -32,6 +41,7 @@ __all__ = [
     "clone_network",
     "compile_like",
     "compile_network",
+    "fine_tune_on_tails",
     "import_keras",
     "make_window_dataset",
     "predict_network",
@@ -334,6 +344,32 @@ def train_like(
     return {
         k: [float(np.squeeze(v)) for v in vals] for k, vals in history.history.items()
     }
+
+
+def fine_tune_on_tails(est, tails, last, epochs: int) -> None:
+    """Train ``est``'s fitted network further on windows that contain new data.
+
+    ``update(update_params=True)``'s training: ``tails`` (n, L', C') are the
+    fitted tails extended by the new rows (see
+    :func:`~sktime_gru._tails.extend_tails`), aligned at their end: the last
+    row of series ``i`` is at grid position ``last[i]``.
+    """
+    horizon, window = est.output_length_, est.window_length
+    n, length, _ = tails.shape
+    span = window + horizon
+    n_new = (last - est.last_positions_) // est._grid.step  # -> (n,)
+    starts = new_row_starts(n, length, n_new, span)
+    if not starts.size:
+        return
+    positions = last[:, None] - est._grid.step * np.arange(length - 1, -1, -1)
+    scaled = est._encoding.encode(tails, est._series, positions)  # (n, L', F)
+    scaled = scaled.reshape(n * length, -1)  # -> (n * L', F), flat rows
+    starts = starts[complete_windows(scaled, starts, span)]
+    windows = (scaled, starts, starts[:0])  # nothing held out
+    train_like(
+        est, est.network_, *windows, horizon, est.seed_ + 1, epochs,
+        stage="fine-tuning",
+    )  # fmt: skip
 
 
 def clone_network(network, est):
