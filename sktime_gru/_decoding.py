@@ -69,18 +69,21 @@ def encoder_inputs(
     return inputs
 
 
-def decode_recursively(network, inputs, known, rounds, horizon, eager) -> np.ndarray:
-    """Forecast ``rounds * horizon`` steps from ``inputs`` (n, W, F) -> (n, R*H, T).
+def decode_recursively(
+    network, inputs, known, rounds, decoder_length, eager
+) -> np.ndarray:
+    """Forecast ``rounds * decoder_length`` steps from ``inputs`` -> (n, R*H, T).
 
-    ``known`` (n, R*H, K) are the known-ahead (decoder) features of every
-    step (``K`` may be 0). Each round's forecasts, with their known features,
-    become the newest encoder inputs of the next round.
+    ``inputs`` (n, W, F) are the encoder inputs, ``known`` (n, R*H, K) the
+    known-ahead (decoder) features of every step (``K`` may be 0). Each
+    round's forecasts, with their known features, become the newest encoder
+    inputs of the next round.
     """
     window = inputs.shape[1]
     has_future = known.shape[-1] > 0
     outputs = []
     for r in range(rounds):
-        block = known[:, r * horizon : (r + 1) * horizon]  # -> (n, H, K)
+        block = known[:, r * decoder_length : (r + 1) * decoder_length]  # -> (n, H, K)
         out = predict_network(
             network, inputs, block if has_future else None, eager=eager
         )  # -> (n, H, T)

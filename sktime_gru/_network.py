@@ -195,12 +195,12 @@ def anchor_kernels(anchor, n_features: int, n_targets: int):
         ``flat_window @ relative`` subtracts the baseline's first step from
         every target value of the window, leaving the other columns as they are.
     """
-    horizon, window = anchor.shape
-    kernel = np.zeros((window * n_features, horizon * n_targets), np.float32)
+    decoder_length, window = anchor.shape
+    kernel = np.zeros((window * n_features, decoder_length * n_targets), np.float32)
     relative = np.eye(window * n_features, dtype=np.float32)
     for t in range(n_targets):
         rows = np.arange(window) * n_features + t  # the window's values of t
-        kernel[rows[:, None], np.arange(horizon) * n_targets + t] = anchor.T
+        kernel[rows[:, None], np.arange(decoder_length) * n_targets + t] = anchor.T
         relative[rows[:, None], rows[None, :]] -= anchor[0][:, None]
     return kernel, relative
 

@@ -107,7 +107,7 @@ def point_forecasts(est, steps: np.ndarray, X) -> np.ndarray:
         series,
         est.last_positions_[series] + step * steps[series, column],
         window=est.window_length,
-        horizon=est.output_length_,
+        decoder_length=est.output_length_,
         eager=est.run_eagerly,
     )  # -> (N, T)
     return out
@@ -121,9 +121,9 @@ def point_path(est, steps: np.ndarray, X, needed=None) -> np.ndarray:
     ``needed`` (n,): the steps of every series that X must cover (default:
     its largest step).
     """
-    horizon, window = est.output_length_, est.window_length
+    decoder_length, window = est.output_length_, est.window_length
     encoding, series = est._encoding, est._series
-    rounds = math.ceil(int(steps.max()) / horizon)
+    rounds = math.ceil(int(steps.max()) / decoder_length)
     last = est.last_positions_
     step = est._grid.step
     # encoder inputs: the last `window` observations, scaled, + calendar
@@ -137,7 +137,7 @@ def point_path(est, steps: np.ndarray, X, needed=None) -> np.ndarray:
         lambda i: label(est.instances_, i),
     )  # -> (n, W, F)
     # known-ahead features for every decoder step of every round
-    future_pos = last[:, None] + step * np.arange(1, rounds * horizon + 1)
+    future_pos = last[:, None] + step * np.arange(1, rounds * decoder_length + 1)
     x_future = future_x(
         X,
         future_pos,
@@ -149,7 +149,7 @@ def point_path(est, steps: np.ndarray, X, needed=None) -> np.ndarray:
     )  # -> (n, R*H, Fx), or None without X
     known = encoding.future_features(x_future, series, future_pos)  # (n,R*H,K)
     path = decode_recursively(
-        est.network_, inputs, known, rounds, horizon, est.run_eagerly
+        est.network_, inputs, known, rounds, decoder_length, est.run_eagerly
     )  # -> (n, R*H, T)
     picked = np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)
     # deseasonalize: the network forecasts departures from the profile

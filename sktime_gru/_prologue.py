@@ -39,7 +39,7 @@ __all__ = [
 def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
     """Assemble, check and encode training data: how every fit starts.
 
-    Returns ``(data, horizon, encoding)``. With ``pretrained``, columns,
+    Returns ``(data, decoder_length, encoding)``. With ``pretrained``, columns,
     decoder length, seasonal settings and (unless scaled per series) the
     scale are the pretrained network's; ``whole_windows=False``: series
     need only one input window.
@@ -48,26 +48,28 @@ def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
     scaler = None
     if pretrained:
         check_pretrain_columns(data, est.pretrain_columns_)
-        horizon = est.pretrain_output_length_
+        decoder_length = est.pretrain_output_length_
         if whole_windows:
-            check_long_enough(data.panel, horizon)
+            check_long_enough(data.panel, decoder_length)
         seasonal_period = est.seasonal_period_
         deseasonalize = est.deseasonalize_
         backbone = fitted_backbone(est)
         if backbone is not None and backbone.series_harmonics is not None:
             # the pretrained level and trend; each new series' own shape
-            backbone = choose_backbone(est, data, horizon, seasonal_period, backbone)
+            backbone = choose_backbone(
+                est, data, decoder_length, seasonal_period, backbone
+            )
         if est.scaling != "per_series":
             # the network learned the pretraining panel's global scale
             scaler = est.pretrain_scaler_
     else:
-        horizon = resolve_output_length(est, fh)
-        check_long_enough(data.panel, horizon)
+        decoder_length = resolve_output_length(est, fh)
+        check_long_enough(data.panel, decoder_length)
         seasonal_period = resolve_period(est.seasonal_period, data.panel)
         deseasonalize = est.deseasonalize in ("auto", True)
         backbone = None
         if deseasonalize:
-            backbone = choose_backbone(est, data, horizon, seasonal_period)
+            backbone = choose_backbone(est, data, decoder_length, seasonal_period)
     encoding = Encoding.fit(
         data.raw,
         data.panel,
@@ -77,16 +79,16 @@ def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
         scaler=scaler,
         backbone=backbone,
     )
-    return data, horizon, encoding
+    return data, decoder_length, encoding
 
 
 def choose_backbone(
-    est, data: Data, horizon, seasonal_period, panel_choice=None
+    est, data: Data, decoder_length, seasonal_period, panel_choice=None
 ) -> Backbone:
     """Return the backbone's components for ``data`` with ``est``'s parameters."""
     return select_for_panel(
         data.panel,
-        horizon,
+        decoder_length,
         seasonal_period,
         window=est.window_length,
         harmonics=est.harmonics,

@@ -519,25 +519,27 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         check_params(self)
         if self._has_pretrained():
             return self._fit_pretrained(y, X, fh)
-        data, horizon, encoding = prologue(self, y, X, fh)
+        data, decoder_length, encoding = prologue(self, y, X, fh)
         seed = resolve_seed(self.random_state)
-        unpadded, data = data, pad_short(data, self.window_length, horizon)
+        unpadded, data = data, pad_short(data, self.window_length, decoder_length)
         # encoding keeps NaN where it is (and adds none): the windows of the
         # raw values, so that data without a whole window fails before the
         # backtest network trains
-        train, held_out = self._split_windows(data, filled_raw(data), horizon)
+        train, held_out = self._split_windows(data, filled_raw(data), decoder_length)
         # the backtest first: its arrays are freed before the members' are made
         backtest, weight = None, 1.0
         if self.interval_calibration == "backtest":
             backtest_seed = seed + MEMBER_SEED_STRIDE * self.ensemble_size
             backtest, weight = backtest_residuals(
-                self, data, encoding, horizon, backtest_seed
+                self, data, encoding, decoder_length, backtest_seed
             )
         scaled = encode_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (t.numpy() for t in shared)
-        network, history = train_ensemble(self, encoding, shared, horizon, seed, weight)
+        network, history = train_ensemble(
+            self, encoding, shared, decoder_length, seed, weight
+        )
         if backtest is not None:
             residuals, calibration = backtest, "backtest"
         else:
@@ -545,8 +547,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             calibration = "held-out" if len(held_out) else "training"
             windows = held_out if len(held_out) else train
             residuals = window_residuals(
-                network, scaled, windows, self.window_length, horizon, self.run_eagerly
-            )
+                network, scaled, windows, self.window_length, decoder_length,
+                self.run_eagerly,
+            )  # fmt: skip
 
         # commit fitted state only once everything has succeeded
         self.seasonal_period_ = encoding.seasonal_period
@@ -555,8 +558,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.departure_weight_ = float(weight)
         n_windows, calibrated = len(train) + len(held_out), (residuals, calibration)
         return self._commit(
-            unpadded, encoding, network, history, seed, horizon, n_windows, calibrated
-        )
+            unpadded, encoding, network, history, seed, decoder_length, n_windows,
+            calibrated,
+        )  # fmt: skip
 
     def _predict(self, fh, X=None):
         steps = self._steps_ahead(fh)  # -> (n, K)
@@ -634,13 +638,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _pretrain_update(self, y, X=None, fh=None):
         """Continue training the pretrained network on more panel data."""
-        data, horizon, encoding = prologue(self, y, X, fh, pretrained=True)
-        data = pad_short(data, self.window_length, horizon)
+        data, decoder_length, encoding = prologue(self, y, X, fh, pretrained=True)
+        data = pad_short(data, self.window_length, decoder_length)
         scaled = encode_rows(encoding, data)
-        train, held_out = self._split_windows(data, scaled, horizon)
+        train, held_out = self._split_windows(data, scaled, decoder_length)
         network, seed = self.pretrained_network_, self.seed_ + 2
         train_like(
-            self, network, scaled, train, held_out, horizon, seed, self.n_epochs,
+            self, network, scaled, train, held_out, decoder_length, seed, self.n_epochs,
             stage="pretrained network",
         )  # fmt: skip
         return self
@@ -651,37 +655,42 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _fit_pretrained(self, y, X, fh):
         """Fit on new series starting from the pretrained network (fine-tuning)."""
         # series only need one input window: the network is already trained
-        data, horizon, encoding = prologue(
+        data, decoder_length, encoding = prologue(
             self, y, X, fh, pretrained=True, whole_windows=False
         )
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
-        padded = pad_short(data, self.window_length, horizon)
+        padded = pad_short(data, self.window_length, decoder_length)
         scaled = encode_rows(encoding, padded)
-        train, held_out = self._split_windows(padded, scaled, horizon, require=False)
+        train, held_out = self._split_windows(
+            padded, scaled, decoder_length, require=False
+        )
         history, epochs = {}, self.fine_tune_epochs
         if epochs and len(train):
             inputs = (scaled, train, held_out)
             history = train_like(
-                self, network, *inputs, horizon, seed, epochs,
+                self, network, *inputs, decoder_length, seed, epochs,
                 stage="fine-tuning the pretrained network",
             )  # fmt: skip
         windows = held_out if len(held_out) else train
         if len(windows):
             residuals = window_residuals(
-                network, scaled, windows, self.window_length, horizon, self.run_eagerly
-            )
+                network, scaled, windows, self.window_length, decoder_length,
+                self.run_eagerly,
+            )  # fmt: skip
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
         else:
             residuals, calibration = self.residuals_, "pretrain"
         n_windows, calibrated = len(train) + len(held_out), (residuals, calibration)
         return self._commit(
-            data, encoding, network, history, seed, horizon, n_windows, calibrated
-        )
+            data, encoding, network, history, seed, decoder_length, n_windows,
+            calibrated,
+        )  # fmt: skip
 
     def _commit(
-        self, data, encoding, network, history, seed, horizon, n_windows, calibrated
-    ):
+        self, data, encoding, network, history, seed, decoder_length, n_windows,
+        calibrated,
+    ):  # fmt: skip
         """Set the fitted state of ``fit`` (called once everything succeeded).
 
         ``calibrated`` is ``(residuals, calibration)``: the interval residuals
@@ -689,7 +698,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         """
         residuals, calibration = calibrated
         self.network_ = network
-        self.output_length_ = horizon
+        self.output_length_ = decoder_length
         self.scaler_ = encoding.scaler
         self.profile_ = encoding.profile
         self.log_series_ = encoding.log
@@ -734,13 +743,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _tail_length(self) -> int:
         return self.window_length + self.output_length_ - 1
 
-    def _split_windows(self, data, values, horizon, require=True):
+    def _split_windows(self, data, values, decoder_length, require=True):
         """Training and held-out window starts of ``data`` without NaN."""
         return training_windows(
             data.panel.offsets,
             values,
             self.window_length,
-            horizon,
+            decoder_length,
             self.validation_split,
             require=require,
         )
