@@ -9,7 +9,9 @@ from the backbone is kept:
   backbone alone) forecasts the same windows and :func:`departure_weight`
   weighs the trained network's departure from it;
 - :func:`window_residuals` / :func:`block_residuals`: residuals of given
-  windows (validation, training or new-series windows);
+  windows; :func:`calibration_residuals`: of the held-out (validation)
+  windows, else of the training windows (``interval_calibration="windows"``,
+  and a fit after ``pretrain``);
 - :func:`shrink_departure`: apply that weight to a network's head.
 
 The networks are built and trained with the parameters of the forecaster
@@ -48,6 +50,7 @@ __all__ = [
     "MAX_RESIDUAL_WINDOWS",
     "backtest_residuals",
     "block_residuals",
+    "calibration_residuals",
     "departure_weight",
     "shrink_departure",
     "window_residuals",
@@ -163,6 +166,20 @@ def backtest_block(data: Data, encoding, scaled, test, window, decoder_length):
         )  # -> (N, W + H)
         block[..., -encoding.n_calendar :] = encoding.calendar(pos)
     return block, valid
+
+
+def calibration_residuals(est, network, scaled, train, held_out, decoder_length):
+    """Residuals of the held-out windows, else of the training windows.
+
+    None when there are neither (a fit after ``pretrain`` on series too short
+    for one window). ``est`` supplies the window length and eager mode.
+    """
+    windows = held_out if len(held_out) else train
+    if not len(windows):
+        return None
+    return window_residuals(
+        network, scaled, windows, est.window_length, decoder_length, est.run_eagerly
+    )
 
 
 def window_residuals(

@@ -10,10 +10,7 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from sktime_gru._atomic import atomic
 from sktime_gru._backbone import backbone_params
-from sktime_gru._backtest import (
-    backtest_residuals,
-    window_residuals,
-)
+from sktime_gru._backtest import backtest_residuals, calibration_residuals
 from sktime_gru._distribute import get_strategy
 from sktime_gru._docs import (
     FIT,
@@ -439,27 +436,24 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def fit(self, y, X=None, fh=None):
         """Fit to training data, atomically (numpydoc: ``_docs.FIT``)."""
         check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
-        with task("fit"):
-            return self._atomic(
-                lambda: super(GRUEncoderDecoderForecaster, self).fit(y, X=X, fh=fh)
-            )
+        return self._atomic("fit", None, y=y, X=X, fh=fh)
 
     @doc(PRETRAIN)
     def pretrain(self, y, X=None, fh=None):
         """Pre-train on a panel, atomically (numpydoc: ``_docs.PRETRAIN``)."""
         check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
         network = getattr(self, "pretrained_network_", None)
-        with task("pretrain"):
-            return self._atomic(
-                lambda: super(GRUEncoderDecoderForecaster, self).pretrain(
-                    y, X=X, fh=fh
-                ),
-                network,
-            )
+        return self._atomic("pretrain", network, y=y, X=X, fh=fh)
 
-    def _atomic(self, call, network=None):
-        """Run ``call``; on any failure restore attributes and ``network``'s state."""
-        return atomic(self, call, network)
+    def _atomic(self, method, network, **kwargs):
+        """Run the base class' ``method`` as a task; on failure undo what it did.
+
+        Restores the attributes and ``network``'s state (:func:`atomic`); the
+        ``task`` named after ``method`` labels the progress lines.
+        """
+        base = super()
+        with task(method):
+            return atomic(self, lambda: getattr(base, method)(**kwargs), network)
 
     @doc(PREDICT)
     def predict(self, fh=None, X=None):
@@ -503,13 +497,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         if X is not None:
             check_y(X, "X", allow_missing=True)
         network = getattr(self, "network_", None) if update_params else None
-        with task("update"):
-            return self._atomic(
-                lambda: super(GRUEncoderDecoderForecaster, self).update(
-                    y, X=X, update_params=update_params
-                ),
-                network,
-            )
+        return self._atomic("update", network, y=y, X=X, update_params=update_params)
 
     def _fit(self, y, X=None, fh=None):
         check_strategy(self)
@@ -545,21 +533,18 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         else:
             # windows not trained on, if there are any
             calibration = "held-out" if len(held_out) else "training"
-            windows = held_out if len(held_out) else train
-            residuals = window_residuals(
-                network, scaled, windows, self.window_length, decoder_length,
-                self.run_eagerly,
-            )  # fmt: skip
+            residuals = calibration_residuals(
+                self, network, scaled, train, held_out, decoder_length
+            )
 
         # commit fitted state only once everything has succeeded
         self.seasonal_period_ = encoding.seasonal_period
         self.deseasonalize_ = encoding.deseasonalized
         self.backbone_ = backbone_params(encoding.backbone)
         self.departure_weight_ = float(weight)
-        n_windows, calibrated = len(train) + len(held_out), (residuals, calibration)
         return self._commit(
-            unpadded, encoding, network, history, seed, decoder_length, n_windows,
-            calibrated,
+            unpadded, encoding, network, history, seed, decoder_length,
+            (train, held_out), (residuals, calibration),
         )  # fmt: skip
 
     def _predict(self, fh, X=None):
@@ -672,29 +657,27 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
                 self, network, *inputs, decoder_length, seed, epochs,
                 stage="fine-tuning the pretrained network",
             )  # fmt: skip
-        windows = held_out if len(held_out) else train
-        if len(windows):
-            residuals = window_residuals(
-                network, scaled, windows, self.window_length, decoder_length,
-                self.run_eagerly,
-            )  # fmt: skip
+        residuals = calibration_residuals(
+            self, network, scaled, train, held_out, decoder_length
+        )
+        if residuals is not None:
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
         else:
             residuals, calibration = self.residuals_, "pretrain"
-        n_windows, calibrated = len(train) + len(held_out), (residuals, calibration)
         return self._commit(
-            data, encoding, network, history, seed, decoder_length, n_windows,
-            calibrated,
+            data, encoding, network, history, seed, decoder_length,
+            (train, held_out), (residuals, calibration),
         )  # fmt: skip
 
     def _commit(
-        self, data, encoding, network, history, seed, decoder_length, n_windows,
+        self, data, encoding, network, history, seed, decoder_length, windows,
         calibrated,
     ):  # fmt: skip
         """Set the fitted state of ``fit`` (called once everything succeeded).
 
-        ``calibrated`` is ``(residuals, calibration)``: the interval residuals
-        and the name of where they come from (``calibration_``).
+        ``windows`` is ``(train, held_out)``, the window starts; ``calibrated``
+        ``(residuals, calibration)``: the interval residuals and the name of
+        where they come from (``calibration_``).
         """
         residuals, calibration = calibrated
         self.network_ = network
@@ -703,7 +686,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.profile_ = encoding.profile
         self.log_series_ = encoding.log
         self.history_ = history
-        self.n_windows_ = n_windows
+        self.n_windows_ = len(windows[0]) + len(windows[1])
         self.seed_ = seed
         self.residuals_ = residuals
         self.calibration_ = calibration
