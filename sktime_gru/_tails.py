@@ -14,7 +14,7 @@ Owns what ``fit``, ``update`` and ``predict`` read of the data itself:
   (``observed_``, flat, :func:`extend_observed`);
 - what ``predict`` needs besides the network: the steps ahead of every
   series' last observation (:func:`steps_ahead`) and the future X rows
-  (:func:`future_x`).
+  (:func:`future_x`), for the predict path (:mod:`sktime_gru._predicting`).
 
 The fitted state these functions read (``tail_``, ``last_positions_``,
 ``instances_``, ``_grid``, ``_y_columns``, ``_x_columns``) stays on the

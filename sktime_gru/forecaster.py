@@ -1,4 +1,17 @@
-"""GRU encoder-decoder forecaster: one global Keras network over all series."""
+"""GRU encoder-decoder forecaster: one global Keras network over all series.
+
+Owns :class:`GRUEncoderDecoderForecaster`: its parameters and tags, sktime's
+public API, the fitted state under the names ``save_model`` writes, and the
+story of ``fit`` / ``predict`` / ``update`` / ``pretrain`` in the order things
+happen. The steps are plain functions of the private modules, which take the
+forecaster as an argument and never import it: how a fit starts
+(``_prologue``), the backtest and calibration residuals (``_backtest``), the
+ensemble (``_ensemble``), training and update's fine-tuning (``_training``),
+the predict path (``_predicting``), the rows of a call and the fitted tails
+(``_tails``), intervals (``_intervals``), checks (``_validation``),
+rollback (``_atomic``), persistence (``_serialization``) and the numpydoc of
+the public methods (``_docs``).
+"""
 
 from __future__ import annotations
 
