@@ -46,10 +46,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import argparse  # noqa: E402
-import json  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
-import traceback  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -61,15 +58,15 @@ from sktime_gru.benchmarking import (  # noqa: E402
     fill_output_paths,
     machine_line,
     markdown_table,
-    update_markdown_section,
 )
 from sktime_gru.benchmarking._holdout import (  # noqa: E402
+    command_line,
     format_holdout_table,
     resolve_run_args,
+    run_models,
     runs_provenance,
-    save_merged,
+    save_and_report,
     smape,
-    summarise_runs,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -228,21 +225,11 @@ def run(args) -> tuple[pd.DataFrame, dict]:
         f" ({len(y_train)}), test {y_test.index[0]}..{y_test.index[-1]}",
         flush=True,
     )
-    rows = []
-    for name in args.model_list:
-        for seed in args.seed_list if name in GRUS else [None]:
-            row = {"model": name, "seed": seed}
-            try:
-                row.update(run_model(name, seed, y_train, y_test, args.gru_param_dict))
-                row["status"] = "ok"
-            except Exception as err:  # noqa: BLE001 - report and go on
-                traceback.print_exc()
-                row["status"] = f"failed: {type(err).__name__}: {err}"
-            print(f"  {json.dumps(row, default=str)}", flush=True)
-            rows.append(row)
-    # no models (--models ""): only re-render the saved rows
-    runs = pd.DataFrame(rows, columns=None if rows else ["model", "seed", "status"])
-    runs["seed"] = runs["seed"].astype("Int64")
+
+    def run_one(name, seed, row):
+        row.update(run_model(name, seed, y_train, y_test, args.gru_param_dict))
+
+    runs, _ = run_models(args.model_list, args.seed_list, GRUS, run_one)
     context = {
         "split": args.split,
         "train": f"{y_train.index[0]}..{y_train.index[-1]}",
@@ -303,30 +290,21 @@ def render_markdown(summary: pd.DataFrame, context: dict, runs: pd.DataFrame) ->
 def main(argv: list[str] | None = None) -> dict:
     """Run, merge with saved rows of other models, write CSV / Markdown."""
     args = parse_args(argv)
-    command = "python benchmarks/airline.py " + " ".join(
-        sys.argv[1:] if argv is None else argv
-    )
+    command = command_line("benchmarks/airline.py", argv)
     machine = machine_line(  # at the start: the source revision that runs
         ["sktime", "statsforecast", "statsmodels", "tensorflow"]
     )
     runs, context = run(args)
-    runs["machine"] = machine
-    runs["command"] = command.strip()
-    runs["when_utc"] = pd.Timestamp.now("UTC").strftime("%Y-%m-%d %H:%M")
-    out = Path(args.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = f"airline_{args.split}"
-    files = {"runs": out / f"{stem}_runs.csv", "markdown": out / f"{stem}.md"}
-    runs = save_merged(files["runs"], runs)
-    summary = summarise_runs(runs, order=list(MODELS), expected=True)
-    report = render_markdown(summary, context, runs)
-    files["markdown"].write_text(report + "\n")
-    if args.benchmarks_md:
-        update_markdown_section(args.benchmarks_md, stem, report)
-        files["benchmarks_md"] = Path(args.benchmarks_md)
-    print(format_table(summary).to_string())
-    print("wrote " + ", ".join(map(str, files.values())))
-    return {"runs": runs, "summary": summary, "files": files}
+    return save_and_report(
+        args,
+        f"airline_{args.split}",
+        runs,
+        command=command,
+        machine=machine,
+        order=list(MODELS),
+        render=lambda summary, runs: render_markdown(summary, context, runs),
+        format_table=format_table,
+    )
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ def instrumented(record: dict):
     saved = {
         "fit": cls.fit,
         "predict": cls.predict,
-        "_prologue": cls._prologue,
+        "prologue": module.prologue,
         "backtest_residuals": module.backtest_residuals,
         "train_ensemble": module.train_ensemble,
         "_new_trainer": _graph_cache._new_trainer,
@@ -145,7 +145,7 @@ def instrumented(record: dict):
 
     cls.fit = fit
     cls.predict = predict
-    cls._prologue = timed("prologue", saved["_prologue"])
+    module.prologue = timed("prologue", saved["prologue"])
     module.backtest_residuals = timed("backtest", saved["backtest_residuals"])
     module.train_ensemble = timed("members", saved["train_ensemble"])
     _graph_cache._new_trainer = counted("new_trainers", saved["_new_trainer"])
@@ -154,7 +154,7 @@ def instrumented(record: dict):
         yield
     finally:
         cls.fit, cls.predict = saved["fit"], saved["predict"]
-        cls._prologue = saved["_prologue"]
+        module.prologue = saved["prologue"]
         module.backtest_residuals = saved["backtest_residuals"]
         module.train_ensemble = saved["train_ensemble"]
         _graph_cache._new_trainer = saved["_new_trainer"]

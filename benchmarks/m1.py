@@ -63,10 +63,8 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-import traceback  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -77,10 +75,10 @@ from sktime_gru.benchmarking import (  # noqa: E402
     machine_line,
     make_model,
     markdown_table,
-    update_markdown_section,
 )
 from sktime_gru.benchmarking._holdout import (  # noqa: E402
     M1_HOWTO,
+    command_line,
     coverage_scores,
     format_holdout_table,
     holdout_split,
@@ -88,10 +86,10 @@ from sktime_gru.benchmarking._holdout import (  # noqa: E402
     long_to_panel,
     panel_to_long,
     resolve_run_args,
+    run_models,
     runs_provenance,
-    save_merged,
+    save_and_report,
     score_forecasts,
-    summarise_runs,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -229,34 +227,23 @@ def run(args):
         f"{train.groupby('series_id').size().max()}",
         flush=True,
     )
-    runs, per_series = [], []
-    for name in args.model_list:
-        seeds = args.seed_list if name in GRUS else [None]
-        for seed in seeds:
-            label = name if seed is None else f"{name} seed={seed}"
-            print(f"running {label} ...", flush=True)
-            row = {"model": name, "seed": seed}
-            try:
-                if name in STATS:
-                    forecasts, times = run_stats(name, train)
-                else:
-                    forecasts, times = run_gru(name, seed, train, args.gru_param_dict)
-                scores = score_forecasts(forecasts, train, test, SP)
-                row.update(scores.mean().to_dict())
-                row.update(times)
-                if {f"lower_{c:g}" for c in LEVELS} <= set(forecasts.columns):
-                    row.update(coverage_scores(forecasts, test, LEVELS))
-                row["n_series"] = len(scores)
-                row["status"] = "ok"
-                per_series.append(scores.reset_index().assign(model=name, seed=seed))
-            except Exception as err:  # noqa: BLE001 - report and go on
-                traceback.print_exc()
-                row["status"] = f"failed: {type(err).__name__}: {err}"
-            print(f"  {json.dumps(row, default=str)}", flush=True)
-            runs.append(row)
-    # no models (--models ""): only re-render the saved rows
-    runs = pd.DataFrame(runs, columns=None if runs else ["model", "seed", "status"])
-    runs["seed"] = runs["seed"].astype("Int64")
+
+    def run_one(name, seed, row):
+        if name in STATS:
+            forecasts, times = run_stats(name, train)
+        else:
+            forecasts, times = run_gru(name, seed, train, args.gru_param_dict)
+        scores = score_forecasts(forecasts, train, test, SP)
+        row.update(scores.mean().to_dict())
+        row.update(times)
+        if {f"lower_{c:g}" for c in LEVELS} <= set(forecasts.columns):
+            row.update(coverage_scores(forecasts, test, LEVELS))
+        row["n_series"] = len(scores)
+        return scores.reset_index().assign(model=name, seed=seed)
+
+    runs, per_series = run_models(
+        args.model_list, args.seed_list, set(GRUS), run_one, announce=True
+    )
     series = (
         pd.concat(per_series, ignore_index=True)
         if per_series
@@ -337,38 +324,26 @@ def render_markdown(summary, runs, context, command, machine) -> str:
 def main(argv: list[str] | None = None) -> dict:
     """Run, merge with saved rows of other models, write CSV / Markdown."""
     args = parse_args(argv)
-    command = "python benchmarks/m1.py " + " ".join(
-        sys.argv[1:] if argv is None else argv
-    )
+    command = command_line("benchmarks/m1.py", argv)
     if args.model_list and not Path(args.m1_path).exists():
         raise SystemExit(f"no M1 data at {args.m1_path}. {M1_HOWTO}")
     machine = machine_line(  # at the start: the source revision that runs
         ["statsforecast", "sktime", "tensorflow", "pandas"]
     )
     runs, series, context = run(args)
-    runs["machine"] = machine
-    runs["command"] = command.strip()
-    runs["when_utc"] = pd.Timestamp.now("UTC").strftime("%Y-%m-%d %H:%M")
-
-    out = Path(args.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = f"m1_{args.split}"
-    files = {
-        "runs": out / f"{stem}_runs.csv",
-        "series": out / f"{stem}_series.csv",
-        "markdown": out / f"{stem}.md",
-    }
-    runs = save_merged(files["runs"], runs)
-    save_merged(files["series"], series)
-    summary = summarise_runs(runs, order=ALL_MODELS, expected=True)
-    report = render_markdown(summary, runs, context, command.strip(), machine)
-    files["markdown"].write_text(report + "\n")
-    if args.benchmarks_md:
-        update_markdown_section(args.benchmarks_md, stem, report)
-        files["benchmarks_md"] = Path(args.benchmarks_md)
-    print(format_table(summary).to_string())
-    print("wrote " + ", ".join(map(str, files.values())))
-    return {"runs": runs, "series": series, "summary": summary, "files": files}
+    return save_and_report(
+        args,
+        f"m1_{args.split}",
+        runs,
+        command=command,
+        machine=machine,
+        order=ALL_MODELS,
+        render=lambda summary, runs: render_markdown(
+            summary, runs, context, command.strip(), machine
+        ),
+        format_table=format_table,
+        extra={"series": series},
+    )
 
 
 if __name__ == "__main__":

@@ -339,27 +339,27 @@ def bench_fit(args, results: dict) -> object:
 
 
 # --------------------------------------------------------------- windowing --
-def windows_np_append(values: np.ndarray, offsets: np.ndarray, window, horizon):
+def windows_np_append(values: np.ndarray, offsets: np.ndarray, window, decoder_length):
     """The tutorial's way: grow the arrays with ``np.append`` window by window."""
     n_cols = values.shape[1]
     inputs = np.empty((0, window, n_cols))
-    targets = np.empty((0, horizon, n_cols))
+    targets = np.empty((0, decoder_length, n_cols))
     for i in range(len(offsets) - 1):
         series = values[offsets[i] : offsets[i + 1]]
-        for j in range(len(series) - window - horizon + 1):
+        for j in range(len(series) - window - decoder_length + 1):
             inputs = np.append(inputs, series[None, j : j + window], axis=0)
             targets = np.append(
-                targets, series[None, j + window : j + window + horizon], axis=0
+                targets, series[None, j + window : j + window + decoder_length], axis=0
             )
     return inputs, targets
 
 
-def windows_vectorised(values: np.ndarray, offsets: np.ndarray, window, horizon):
+def windows_vectorised(values: np.ndarray, offsets: np.ndarray, window, decoder_length):
     """What sktime_gru uses: start positions, then one fancy-indexing gather."""
     from sktime_gru._windowing import gather_windows, window_starts
 
-    starts = window_starts(offsets, window, horizon)
-    return gather_windows(values, starts, window, horizon)
+    starts = window_starts(offsets, window, decoder_length)
+    return gather_windows(values, starts, window, decoder_length)
 
 
 def _flat(y: pd.DataFrame):

@@ -105,9 +105,9 @@ class Backbone:
         """Return the same components without the per-series choices."""
         return replace(self, series_harmonics=None, series_log=None)
 
-    def matrix(self, window: int, horizon: int) -> np.ndarray:
+    def matrix(self, window: int, decoder_length: int) -> np.ndarray:
         """Anchor matrix ``(H, W)``: see :func:`anchor_matrix`."""
-        return anchor_matrix(window, horizon, self.alpha, self.phi)
+        return anchor_matrix(window, decoder_length, self.alpha, self.phi)
 
 
 def backbone_params(backbone: Backbone | None) -> dict | None:
@@ -116,13 +116,13 @@ def backbone_params(backbone: Backbone | None) -> dict | None:
 
 
 def anchor_matrix(
-    window: int, horizon: int, alpha: float | None, phi: float | None
+    window: int, decoder_length: int, alpha: float | None, phi: float | None
 ) -> np.ndarray:
     """Linear map from a deseasonalised window to its backbone forecast.
 
     Parameters
     ----------
-    window, horizon : int
+    window, decoder_length : int
     alpha : float in (0, 1] or None
         Simple exponential smoothing over the window, the oldest point standing
         in for the initial level; None gives the zero matrix (climatology).
@@ -138,7 +138,7 @@ def anchor_matrix(
         the forecast ``h + 1`` steps ahead; each row sums to 1 when there is a
         level (a constant window forecasts itself), to 0 without.
     """
-    out = np.zeros((horizon, window))
+    out = np.zeros((decoder_length, window))
     if alpha is None:
         return out.astype(np.float32)
     age = np.arange(window)[::-1]  # 0 for the newest point
@@ -151,7 +151,7 @@ def anchor_matrix(
         slope = centred / (centred @ centred)  # least-squares slope weights
         # the smoothed level lags a trend by its weights' mean age: add it back
         lag = weights @ age
-        damped = np.cumsum(phi ** np.arange(1, horizon + 1))  # -> (H,)
+        damped = np.cumsum(phi ** np.arange(1, decoder_length + 1))  # -> (H,)
         out += np.outer(lag + damped, slope)
     return out.astype(np.float32)
 
@@ -421,7 +421,7 @@ def select_backbone(
     period: int | None,
     *,
     window: int,
-    horizon: int,
+    decoder_length: int,
     held_back: int,
     harmonics="auto",
     log="auto",
@@ -432,7 +432,7 @@ def select_backbone(
     """Choose the backbone's components by their forecasts of held-back points.
 
     Every series keeps its first ``n - held_back`` points to fit the profile;
-    the backbone of every candidate then forecasts ``horizon`` steps from every
+    the backbone of every candidate then forecasts ``decoder_length`` steps from every
     origin in the held-back part (windows back-filled before a series'
     start), and the candidate with the lowest mean absolute error, each series
     scaled by the mean absolute error of its own seasonal naive forecast on the
@@ -445,7 +445,7 @@ def select_backbone(
         Unscaled target values (NaN where missing).
     offsets, phase, period
         As in :func:`fit_profile`.
-    window, horizon, held_back : int
+    window, decoder_length, held_back : int
     harmonics, log, alpha, phi : "auto" or a fixed value
         See :class:`Backbone`; ``log=True`` only applies to positive series.
     max_windows : int
@@ -487,7 +487,7 @@ def select_backbone(
     positive = np.bincount(row_series, ~(target > 0), n_series) == 0
     scale = _snaive_scale(np.where(before, target, np.nan), offsets, period or 1)
     scale = scale[series]
-    actual_rows = origins[:, None] + np.arange(horizon)
+    actual_rows = origins[:, None] + np.arange(decoder_length)
     past_end = actual_rows >= offsets[1:][series][:, None]
     actual = np.where(past_end, np.nan, target[np.minimum(actual_rows, len(raw) - 1)])
     scores = {}
@@ -500,15 +500,15 @@ def select_backbone(
         profile = fit_profile(fit_rows, offsets, phase, period, k)[..., 0]
         season = profile[row_series, phase if period else 0]  # -> (R,)
         inputs, _ = _anomaly_windows(
-            z - season, offsets, origins, series, window, horizon
+            z - season, offsets, origins, series, window, decoder_length
         )
         future_season = _future_season(
-            profile, origins, offsets, series, horizon, phase
+            profile, origins, offsets, series, decoder_length, phase
         )
         for a, p in itertools.product(alpha_grid, phi_grid):
             if a is None and p is not None:
                 continue  # a trend needs a level
-            matrix = anchor_matrix(window, horizon, a, p).astype(np.float64)
+            matrix = anchor_matrix(window, decoder_length, a, p).astype(np.float64)
             # the season of rows past a series' end: continue its phases
             forecast = inputs @ matrix.T + future_season  # -> (N, H)
             log_rows = logged[origins][:, None]
@@ -723,7 +723,7 @@ def _snaive_scale(values, offsets, lag):
 
 def select_for_panel(
     panel,
-    horizon,
+    decoder_length,
     seasonal_period,
     *,
     window,
@@ -736,8 +736,8 @@ def select_for_panel(
     """Return the backbone's components for ``panel``: fixed, or chosen.
 
     The components are fixed by the parameters that are not ``"auto"``, the
-    others chosen by :func:`select_backbone` on the last ``min(2 * horizon,
-    max(horizon, longest series // 3))`` points of every series; then, when
+    others chosen by :func:`select_backbone` on the last ``min(2 * decoder_length,
+    max(decoder_length, longest series // 3))`` points of every series; then, when
     ``harmonics`` or ``log`` is ``"auto"``, each series' own by
     :func:`choose_per_series`. ``panel_choice`` (a pretrained network's
     backbone) fixes the panel's components: only the per-series choices are
@@ -750,14 +750,14 @@ def select_for_panel(
         backbone = panel_choice.panel_level()
     else:
         longest = int(panel.lengths.max())
-        held_back = min(2 * horizon, max(horizon, longest // 3))
+        held_back = min(2 * decoder_length, max(decoder_length, longest // 3))
         backbone, _ = select_backbone(
             panel.values,
             panel.offsets,
             phase,
             seasonal_period,
             window=window,
-            horizon=horizon,
+            decoder_length=decoder_length,
             held_back=held_back,
             harmonics=harmonics,
             log=log,

@@ -9,7 +9,9 @@ from the backbone is kept:
   backbone alone) forecasts the same windows and :func:`departure_weight`
   weighs the trained network's departure from it;
 - :func:`window_residuals` / :func:`block_residuals`: residuals of given
-  windows (validation, training or new-series windows);
+  windows; :func:`calibration_residuals`: of the held-out (validation)
+  windows, else of the training windows (``interval_calibration="windows"``,
+  and a fit after ``pretrain``);
 - :func:`shrink_departure`: apply that weight to a network's head.
 
 The networks are built and trained with the parameters of the forecaster
@@ -48,6 +50,7 @@ __all__ = [
     "MAX_RESIDUAL_WINDOWS",
     "backtest_residuals",
     "block_residuals",
+    "calibration_residuals",
     "departure_weight",
     "shrink_departure",
     "window_residuals",
@@ -57,7 +60,7 @@ __all__ = [
 MAX_RESIDUAL_WINDOWS = 20_000
 
 
-def backtest_residuals(est, data: Data, encoding, horizon, seed):
+def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
     """Out-of-sample residuals (scaled) of a network that never saw them.
 
     One network with the forecaster's parameters is trained on every series
@@ -82,7 +85,7 @@ def backtest_residuals(est, data: Data, encoding, horizon, seed):
     encoding : Encoding
         The encoding fitted on all of ``data``; restricted here to the rows
         before the held-back part.
-    horizon : int
+    decoder_length : int
         Decoder steps ``H``.
     seed : int
         Seed of the backtest network.
@@ -94,21 +97,23 @@ def backtest_residuals(est, data: Data, encoding, horizon, seed):
     weight : float
     """
     panel, window, eager = data.panel, est.window_length, est.run_eagerly
-    held_back = min(2 * horizon, int(panel.lengths.max()) - window - horizon)
-    usable = min(horizon, held_back - 2)  # steps seen from >= 3 origins
+    held_back = min(
+        2 * decoder_length, int(panel.lengths.max()) - window - decoder_length
+    )
+    usable = min(decoder_length, held_back - 2)  # steps seen from >= 3 origins
     starts = test = np.empty(0, dtype=np.int64)
     if usable >= 1:
-        starts, test = split_backtest(panel.offsets, window, horizon, held_back)
+        starts, test = split_backtest(panel.offsets, window, decoder_length, held_back)
         cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
         before = np.arange(len(panel.values)) < cut  # rows the backtest may see
         encoding = encoding.restricted_to(panel, before)
         scaled = encode_rows(encoding, data)  # -> (R, F)
-        starts = starts[complete_windows(scaled, starts, window + horizon)]
+        starts = starts[complete_windows(scaled, starts, window + decoder_length)]
         test = test[complete_windows(scaled, test, window)]  # inputs complete
     if usable < 1 or not len(starts) or not len(test):
         warnings.warn(
             "interval_calibration='backtest' needs series of at least "
-            f"window_length + output_length + 3 = {window + horizon + 3} time "
+            f"window_length + output_length + 3 = {window + decoder_length + 3} time "
             "points with complete windows; calibrating the intervals on "
             "training windows instead, which makes them too narrow (see "
             "calibration_). Use shorter windows, validation_split with "
@@ -117,8 +122,8 @@ def backtest_residuals(est, data: Data, encoding, horizon, seed):
             stacklevel=4,
         )
         return None, 1.0
-    network = build_like(est, encoding, horizon, seed, "backtest")
-    block, valid = backtest_block(data, encoding, scaled, test, window, horizon)
+    network = build_like(est, encoding, decoder_length, seed, "backtest")
+    block, valid = backtest_block(data, encoding, scaled, test, window, decoder_length)
     untrained = None
     if encoding.backbone is not None:
         untrained = block_residuals(network, block, window, eager)  # the backbone's
@@ -130,7 +135,7 @@ def backtest_residuals(est, data: Data, encoding, horizon, seed):
         network,
         *tensors,
         starts[:0],
-        horizon,
+        decoder_length,
         seed,
         est.n_epochs,
         keep_optimizer=False,
@@ -147,26 +152,42 @@ def backtest_residuals(est, data: Data, encoding, horizon, seed):
     return residuals.astype(np.float32), weight  # -> (N, H, T)
 
 
-def backtest_block(data: Data, encoding, scaled, test, window, horizon):
+def backtest_block(data: Data, encoding, scaled, test, window, decoder_length):
     """Windows of the backtest's forecast origins, (N, W + H, F) and validity."""
     panel = data.panel
     test = evenly_at_most(test, MAX_RESIDUAL_WINDOWS)
     series = np.searchsorted(panel.offsets, test, side="right") - 1
     ends = panel.offsets[1:][series]
-    block, valid = gather_partial_windows(scaled, test, window, horizon, ends)
+    block, valid = gather_partial_windows(scaled, test, window, decoder_length, ends)
     if encoding.n_calendar:
         # calendar of the steps past a series' end, as predict makes it
         pos = partial_window_positions(
-            panel.positions, test, window + horizon, ends, panel.grid.step
+            panel.positions, test, window + decoder_length, ends, panel.grid.step
         )  # -> (N, W + H)
         block[..., -encoding.n_calendar :] = encoding.calendar(pos)
     return block, valid
 
 
-def window_residuals(network, scaled, starts, window, horizon, eager) -> np.ndarray:
+def calibration_residuals(est, network, scaled, train, held_out, decoder_length):
+    """Residuals of the held-out windows, else of the training windows.
+
+    None when there are neither (a fit after ``pretrain`` on series too short
+    for one window). ``est`` supplies the window length and eager mode.
+    """
+    windows = held_out if len(held_out) else train
+    if not len(windows):
+        return None
+    return window_residuals(
+        network, scaled, windows, est.window_length, decoder_length, est.run_eagerly
+    )
+
+
+def window_residuals(
+    network, scaled, starts, window, decoder_length, eager
+) -> np.ndarray:
     """Held-out residuals ``y - y_hat`` (scaled), at most 20,000 windows."""
     starts = evenly_at_most(starts, MAX_RESIDUAL_WINDOWS)
-    block = gather_blocks(scaled, starts, window + horizon)
+    block = gather_blocks(scaled, starts, window + decoder_length)
     return block_residuals(network, block, window, eager).astype(np.float32)
 
 

@@ -1,7 +1,9 @@
 """Forecasting with a fitted network: encoder inputs and recursive decoding.
 
-Owns how ``predict`` turns the fitted tails into network inputs and runs the
-network: :func:`encoder_inputs` encodes the last ``W`` raw rows of every
+Owns how the fitted tails become network inputs and how the network is run
+on them (the predict path around it is :mod:`sktime_gru._predicting`; the
+in-sample forecasts of :mod:`sktime_gru._insample` share the encoder inputs):
+:func:`encoder_inputs` encodes the last ``W`` raw rows of every
 series (gaps filled, rows before a short series' start repeating its first
 observed row, as the padding in training does); :func:`decode_recursively`
 forecasts ``H`` steps at a time and feeds each round's forecasts back as the
@@ -67,18 +69,21 @@ def encoder_inputs(
     return inputs
 
 
-def decode_recursively(network, inputs, known, rounds, horizon, eager) -> np.ndarray:
-    """Forecast ``rounds * horizon`` steps from ``inputs`` (n, W, F) -> (n, R*H, T).
+def decode_recursively(
+    network, inputs, known, rounds, decoder_length, eager
+) -> np.ndarray:
+    """Forecast ``rounds * decoder_length`` steps from ``inputs`` -> (n, R*H, T).
 
-    ``known`` (n, R*H, K) are the known-ahead (decoder) features of every
-    step (``K`` may be 0). Each round's forecasts, with their known features,
-    become the newest encoder inputs of the next round.
+    ``inputs`` (n, W, F) are the encoder inputs, ``known`` (n, R*H, K) the
+    known-ahead (decoder) features of every step (``K`` may be 0). Each
+    round's forecasts, with their known features, become the newest encoder
+    inputs of the next round.
     """
     window = inputs.shape[1]
     has_future = known.shape[-1] > 0
     outputs = []
     for r in range(rounds):
-        block = known[:, r * horizon : (r + 1) * horizon]  # -> (n, H, K)
+        block = known[:, r * decoder_length : (r + 1) * decoder_length]  # -> (n, H, K)
         out = predict_network(
             network, inputs, block if has_future else None, eager=eager
         )  # -> (n, H, T)

@@ -25,7 +25,7 @@ __all__ = ["MEMBER_SEED_STRIDE", "combine", "train_ensemble"]
 MEMBER_SEED_STRIDE = 7919
 
 
-def train_ensemble(est, encoding, shared, horizon, seed, weight):
+def train_ensemble(est, encoding, shared, decoder_length, seed, weight):
     """Build and train ``est.ensemble_size`` members; return ``(network, history)``.
 
     Parameters
@@ -37,7 +37,7 @@ def train_ensemble(est, encoding, shared, horizon, seed, weight):
     shared : tuple of tensors
         ``(scaled (R, F), train (N,), held_out (N',))``, one copy for all
         members.
-    horizon : int
+    decoder_length : int
         Decoder steps.
     seed : int
         Seed of the first member.
@@ -65,12 +65,12 @@ def train_ensemble(est, encoding, shared, horizon, seed, weight):
     for m in range(n_members):
         # members differ only by seed: initial weights, dropout, window order
         member_seed = seed + MEMBER_SEED_STRIDE * m
-        member = build_like(est, encoding, horizon, member_seed, m, epochs > 0)
+        member = build_like(est, encoding, decoder_length, member_seed, m, epochs > 0)
         member_history = train_like(
             est,
             member,
             *shared,
-            horizon,
+            decoder_length,
             member_seed,
             epochs,
             keep_optimizer=n_members == 1,

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sktime_gru._distribute import build_for_strategy, get_strategy
-from sktime_gru._network import copy_structure, import_keras
+from sktime_gru._network import assign_matching, copy_structure, import_keras
 
 __all__ = [
     "MAX_TRAINERS",
@@ -272,17 +272,11 @@ def _copy_back(model, network, keep_optimizer: bool) -> None:
 
 
 def _assign(variables, values, network) -> None:
-    variables = list(variables)
-    if len(variables) != len(values) or any(
-        tuple(var.shape) != tuple(getattr(val, "shape", ()))
-        for var, val in zip(variables, values)
-    ):
+    if not assign_matching(variables, values):
         raise RuntimeError(
             f"internal error: the cached trainer for network {network.name!r} "
             "does not match its variables; please report this"
         )
-    for var, value in zip(variables, values):
-        var.assign(value)
 
 
 def _layers_key(network) -> str:

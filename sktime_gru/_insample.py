@@ -49,7 +49,7 @@ def insample_forecasts(
     positions: np.ndarray,
     *,
     window: int,
-    horizon: int,
+    decoder_length: int,
     eager: bool,
 ) -> np.ndarray:
     """Scaled one-step-ahead forecasts of in-sample points (N,) -> (N, T).
@@ -72,7 +72,7 @@ def insample_forecasts(
         Series of every point.
     positions : np.ndarray of int, shape (N,)
         Grid position of every point, at or before its series' last row.
-    window, horizon : int
+    window, decoder_length : int
         ``W`` and ``H``.
     eager : bool
         Run the network eagerly.
@@ -95,7 +95,7 @@ def insample_forecasts(
             series[i : i + CHUNK],
             positions[i : i + CHUNK],
             window,
-            horizon,
+            decoder_length,
             eager,
         )
         for i in range(0, len(series), CHUNK)
@@ -105,7 +105,7 @@ def insample_forecasts(
 
 def _forecast_chunk(
     network, encoding, observed, offsets, first, step, series, positions,
-    window, horizon, eager,
+    window, decoder_length, eager,
 ):  # fmt: skip
     """:func:`insample_forecasts` of up to ``CHUNK`` points."""
     n_targets = encoding.n_targets
@@ -127,8 +127,8 @@ def _forecast_chunk(
         fill=lambda tail, _: interpolate_gaps(tail),
     )  # -> (N, W, F)
     # decoder: the point and the H - 1 steps after it
-    ahead = local[:, None] + np.arange(horizon)  # -> (N, H)
-    future_pos = positions[:, None] + step * np.arange(horizon)
+    ahead = local[:, None] + np.arange(decoder_length)  # -> (N, H)
+    future_pos = positions[:, None] + step * np.arange(decoder_length)
     x_future = None
     if observed.shape[1] > n_targets:
         x_rows = observed[start[:, None] + np.clip(ahead, 0, lengths[:, None] - 1)]

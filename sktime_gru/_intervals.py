@@ -47,7 +47,7 @@ def residual_offsets(residuals: np.ndarray, alphas, steps: np.ndarray) -> np.nda
         In the caller's alpha order; non-decreasing in alpha for every series,
         time and target; exactly 0 for ``alpha == 0.5``.
     """
-    horizon = residuals.shape[1]
+    decoder_length = residuals.shape[1]
     alphas = np.asarray(alphas, dtype=float)
     order = np.argsort(alphas)
     # centred on the median: the 50% quantile is the point forecast itself
@@ -59,8 +59,8 @@ def residual_offsets(residuals: np.ndarray, alphas, steps: np.ndarray) -> np.nda
     per_step = _carry_forward(per_step, axis=1)
     # ties broken differently by "lower" / "higher" could cross: enforce order
     per_step = np.maximum.accumulate(per_step, axis=0)  # -> (A, H, T)
-    h = np.minimum(steps, horizon) - 1  # -> (n, K)
-    widen = np.sqrt(np.maximum(steps / horizon, 1.0))[None, :, :, None]
+    h = np.minimum(steps, decoder_length) - 1  # -> (n, K)
+    widen = np.sqrt(np.maximum(steps / decoder_length, 1.0))[None, :, :, None]
     offsets = per_step[:, h, :] * widen  # -> (A, n, K, T)
     out = np.empty_like(offsets)
     out[order] = offsets  # back to the caller's alpha order
@@ -72,14 +72,14 @@ def _step_quantiles(residuals: np.ndarray, alphas: np.ndarray) -> np.ndarray:
 
     Returns shape (A, H, T); NaN where a step has no residual.
     """
-    _, horizon, n_targets = residuals.shape
-    out = np.full((len(alphas), horizon, n_targets), np.nan)
+    _, decoder_length, n_targets = residuals.shape
+    out = np.full((len(alphas), decoder_length, n_targets), np.nan)
     if not np.isnan(residuals).any():  # the common case, vectorised
         levels = [_conformal_level(a, len(residuals)) for a in alphas]
         for i, (level, method) in enumerate(levels):
             out[i] = np.quantile(residuals, level, axis=0, method=method)
         return out
-    for h in range(horizon):
+    for h in range(decoder_length):
         for t in range(n_targets):
             r = residuals[:, h, t]
             r = r[~np.isnan(r)]
@@ -101,12 +101,12 @@ def _carry_forward(values: np.ndarray, axis: int) -> np.ndarray:
 
 def residual_variance(residuals: np.ndarray, steps: np.ndarray) -> np.ndarray:
     """Mean squared held-out residual per step (scaled space), shape (n, K, T)."""
-    horizon = residuals.shape[1]
+    decoder_length = residuals.shape[1]
     squared = residuals.astype(np.float64) ** 2
     counts = np.sum(~np.isnan(squared), axis=0)  # -> (H, T)
     sums = np.nansum(squared, axis=0)
     mse = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
     mse = _carry_forward(mse, axis=0)  # steps without residuals: the last with
-    h = np.minimum(steps, horizon) - 1
-    widen = np.maximum(steps / horizon, 1.0)[:, :, None]
+    h = np.minimum(steps, decoder_length) - 1
+    widen = np.maximum(steps / decoder_length, 1.0)[:, :, None]
     return mse[h, :] * widen

@@ -1,5 +1,9 @@
 """The GRU encoder-decoder network: pure builder, ensemble average, structure copy.
 
+Also the variable plumbing the trainer cache, rollback and persistence share:
+the optimizer's variable values (:func:`optimizer_variables`) and assigning
+values to variables only when they match in shape (:func:`assign_matching`).
+
 Returns an *uncompiled* ``keras.Model``; optimizer and loss are chosen where the
 model is compiled. The GRU layers keep the configuration that lets TensorFlow run
 its fused cuDNN kernel on a GPU: tanh / sigmoid activations, no recurrent
@@ -19,6 +23,7 @@ import numpy as np
 
 __all__ = [
     "anchor_kernels",
+    "assign_matching",
     "average_networks",
     "build_network",
     "copy_structure",
@@ -195,12 +200,12 @@ def anchor_kernels(anchor, n_features: int, n_targets: int):
         ``flat_window @ relative`` subtracts the baseline's first step from
         every target value of the window, leaving the other columns as they are.
     """
-    horizon, window = anchor.shape
-    kernel = np.zeros((window * n_features, horizon * n_targets), np.float32)
+    decoder_length, window = anchor.shape
+    kernel = np.zeros((window * n_features, decoder_length * n_targets), np.float32)
     relative = np.eye(window * n_features, dtype=np.float32)
     for t in range(n_targets):
         rows = np.arange(window) * n_features + t  # the window's values of t
-        kernel[rows[:, None], np.arange(horizon) * n_targets + t] = anchor.T
+        kernel[rows[:, None], np.arange(decoder_length) * n_targets + t] = anchor.T
         relative[rows[:, None], rows[None, :]] -= anchor[0][:, None]
     return kernel, relative
 
@@ -264,3 +269,20 @@ def optimizer_variables(network) -> list:
     if opt is None or not getattr(opt, "built", False):
         return []
     return [np.asarray(v) for v in opt.variables]
+
+
+def assign_matching(variables, values) -> bool:
+    """Assign ``values`` to ``variables`` when they match one to one in shape.
+
+    Returns whether they did; nothing is assigned when they do not (the
+    caller raises its own error).
+    """
+    variables = list(variables)
+    if len(variables) != len(values) or any(
+        tuple(var.shape) != tuple(getattr(val, "shape", ()))
+        for var, val in zip(variables, values)
+    ):
+        return False
+    for var, value in zip(variables, values):
+        var.assign(value)
+    return True

@@ -20,6 +20,7 @@ __all__ = [
     "Panel",
     "TimeGrid",
     "frame_from_forecasts",
+    "instance_index",
     "is_sorted_unique",
     "panel_from_frame",
 ]
@@ -342,11 +343,23 @@ def frame_from_forecasts(
         index = fh_times.copy()
         index.name = index_names[-1]
         return pd.DataFrame(data, index=index, columns=columns)
+    times = fh_times[np.tile(np.arange(k), n)]  # -> (n * K,)
+    index = instance_index(instances, k, times, index_names)
+    return pd.DataFrame(data, index=index, columns=columns)
+
+
+def instance_index(
+    instances: pd.Index, repeats, times: pd.Index, names: list
+) -> pd.MultiIndex:
+    """Row index of a panel frame: every series' rows, series after series.
+
+    ``repeats`` (int, or one count per series) rows of each instance of
+    ``instances`` (one level, or a ``MultiIndex`` of several) at ``times``
+    (one per row); ``names``: the level names, time last.
+    """
     if isinstance(instances, pd.MultiIndex):
         levels = [instances.get_level_values(i) for i in range(instances.nlevels)]
     else:
         levels = [instances]
-    arrays = [lvl.repeat(k) for lvl in levels]
-    arrays.append(fh_times[np.tile(np.arange(k), n)])
-    index = pd.MultiIndex.from_arrays(arrays, names=index_names)
-    return pd.DataFrame(data, index=index, columns=columns)
+    arrays = [level.repeat(repeats) for level in levels] + [times]
+    return pd.MultiIndex.from_arrays(arrays, names=names)

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from sktime.forecasting.base import ForecastingHorizon
 
+from sktime_gru._panel import instance_index
+
 __all__ = ["observed_y", "times_at"]
 
 
@@ -34,13 +36,7 @@ def observed_y(est):
     if est.instances_ is None:
         index = pd.Index(times, name=est._index_names[-1])
     else:
-        instances = est.instances_
-        if isinstance(instances, pd.MultiIndex):
-            levels = [instances.get_level_values(i) for i in range(instances.nlevels)]
-        else:
-            levels = [instances]
-        arrays = [level.repeat(lengths) for level in levels] + [times]
-        index = pd.MultiIndex.from_arrays(arrays, names=est._index_names)
+        index = instance_index(est.instances_, lengths, times, est._index_names)
     values = est.observed_[:, : est._n_targets]
     frame = pd.DataFrame(values, index=index, columns=est._y_columns)
     return convert_to(

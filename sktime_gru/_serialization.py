@@ -76,7 +76,7 @@ from sktime_gru._codec import (  # noqa: F401
     register_dataclass,
     register_enum,
 )
-from sktime_gru._network import optimizer_variables
+from sktime_gru._network import assign_matching, optimizer_variables
 
 __all__ = [
     "FORMAT_NAME",
@@ -520,14 +520,8 @@ def _restore_optimizer(network, values: list, where: Path) -> None:
     """Give the fresh optimizer the saved moments, so fine-tuning continues."""
     opt = network.optimizer
     opt.build(network.trainable_variables)
-    variables = list(opt.variables)
-    shapes_ok = len(variables) == len(values) and all(
-        tuple(v.shape) == a.shape for v, a in zip(variables, values)
-    )
-    if not shapes_ok:
+    if not assign_matching(opt.variables, values):
         raise ArtefactError(
             f"{where}: the saved optimizer state does not fit the network's "
             "optimizer; the artefact is corrupt or was saved with another optimizer"
         )
-    for var, value in zip(variables, values):
-        var.assign(value)

@@ -14,7 +14,7 @@ Owns what ``fit``, ``update`` and ``predict`` read of the data itself:
   (``observed_``, flat, :func:`extend_observed`);
 - what ``predict`` needs besides the network: the steps ahead of every
   series' last observation (:func:`steps_ahead`) and the future X rows
-  (:func:`future_x`).
+  (:func:`future_x`), for the predict path (:mod:`sktime_gru._predicting`).
 
 The fitted state these functions read (``tail_``, ``last_positions_``,
 ``instances_``, ``_grid``, ``_y_columns``, ``_x_columns``) stays on the
@@ -69,16 +69,16 @@ class Data:
     fill_from: np.ndarray | None = None  # (R,) int
 
 
-def pad_short(data: Data, window: int, horizon: int) -> Data:
+def pad_short(data: Data, window: int, decoder_length: int) -> Data:
     """Return ``data`` with short series padded at their front (training only).
 
-    A series shorter than ``window + horizon`` gets ``window - 1`` rows before
+    A series shorter than ``window + decoder_length`` gets ``window - 1`` rows before
     its start (NaN here; once encoded, copies of its first row, see
     :func:`encode_rows`), so that it gives training windows with as few as one
     observed input.
     """
     panel = data.panel
-    short = panel.lengths < window + horizon
+    short = panel.lengths < window + decoder_length
     if not short.any():
         return data
     pad = np.where(short, window - 1, 0)

@@ -1,5 +1,13 @@
 """Keras/TensorFlow side of training and inference.
 
+Owns how networks are built, compiled and trained with a forecaster's
+parameters (:func:`build_like`, :func:`train_like`, :func:`clone_network`;
+the forecaster is passed in, never imported), the fine-tuning of
+``update(update_params=True)`` on the windows of the extended tails that
+contain new data (:func:`fine_tune_on_tails`), the window pipeline
+(:func:`make_window_dataset`) and running a network on inputs
+(:func:`predict_network`).
+
 TensorFlow is imported inside the functions only (``import sktime_gru`` and
 creating a forecaster do not import it); the cache of traced steps these
 functions go through is :mod:`sktime_gru._graph_cache`.
@@ -11,8 +19,8 @@ plus one permutation, whatever the number of windows. Small data (all epochs'
 windows within :data:`MATERIALISE_BYTES`) is gathered up front instead, into
 the same batches: building the lazy pipeline costs more than training on it.
 
-Dimension legend: ``B`` batch, ``W`` window, ``H`` horizon, ``F`` features,
-``T`` targets, ``N`` windows.
+Dimension legend: ``B`` batch, ``W`` window, ``H`` decoder steps, ``F``
+features, ``T`` targets, ``N`` windows.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from sktime_gru._distribute import get_strategy
 from sktime_gru._graph_cache import borrowed_trainer, predict_traced
 from sktime_gru._network import build_network, copy_structure, import_keras
 from sktime_gru._progress import keras_verbose, progress_callback
+from sktime_gru._windowing import complete_windows, new_row_starts
 
 __all__ = [
     "as_tensors",
@@ -32,6 +41,7 @@ __all__ = [
     "clone_network",
     "compile_like",
     "compile_network",
+    "fine_tune_on_tails",
     "import_keras",
     "make_window_dataset",
     "predict_network",
@@ -51,7 +61,7 @@ def make_window_dataset(
     starts: np.ndarray,
     *,
     window: int,
-    horizon: int,
+    decoder_length: int,
     n_targets: int,
     batch_size: int,
     seed: int | None,
@@ -71,7 +81,7 @@ def make_window_dataset(
         others are known ahead and also fed to the decoder (``future`` input).
     starts : np.ndarray or tf.Tensor of int64, shape (N,)
         Flat start position of each window.
-    window, horizon, n_targets, batch_size : int
+    window, decoder_length, n_targets, batch_size : int
     seed : int or None
         Shuffle seed; ``None`` keeps the windows in order (validation data).
     epochs : int
@@ -106,17 +116,17 @@ def make_window_dataset(
     flat = values if tf.is_tensor(values) else tf.constant(values, tf.float32)
     start_t = starts if tf.is_tensor(starts) else tf.constant(starts, tf.int64)
     n = len(starts)
-    offsets = tf.range(window + horizon, dtype=start_t.dtype)  # (W + H,)
+    offsets = tf.range(window + decoder_length, dtype=start_t.dtype)  # (W + H,)
     if shard is not None:
         first, count, n_replicas = shard
     steps = window_steps(n, batch_size, max_steps, shard[2] if shard else None)
     used = min(n, steps * batch_size)  # windows per epoch
-    size = epochs * used * (window + horizon) * int(flat.shape[1]) * 4  # bytes
+    size = epochs * used * (window + decoder_length) * int(flat.shape[1]) * 4  # bytes
     # small data: gathered up front (not under a strategy: that pipeline shards)
     if shard is None and seed is not None and size <= MATERIALISE_BYTES:
         dataset = _materialised_dataset(
             flat, start_t, seed=seed, epochs=epochs, used=used,
-            batch_size=batch_size, window=window, horizon=horizon,
+            batch_size=batch_size, window=window, decoder_length=decoder_length,
             n_targets=n_targets,
         )  # fmt: skip
         return dataset, steps
@@ -182,7 +192,7 @@ def window_steps(
 
 
 def _materialised_dataset(
-    flat, start_t, *, seed, epochs, used, batch_size, window, horizon, n_targets
+    flat, start_t, *, seed, epochs, used, batch_size, window, decoder_length, n_targets
 ):
     """Return the batches of :func:`make_window_dataset`, gathered up front.
 
@@ -195,7 +205,7 @@ def _materialised_dataset(
     import tensorflow as tf
 
     values = flat.numpy()  # (R, F), a view of a CPU tensor
-    span = np.arange(window + horizon)
+    span = np.arange(window + decoder_length)
     blocks = []
     for epoch in range(epochs):
         order = tf.random.experimental.stateless_shuffle(
@@ -261,7 +271,7 @@ def compile_like(network, est):
     )
 
 
-def build_like(est, encoding, horizon, seed, member=0, compile=True):
+def build_like(est, encoding, decoder_length, seed, member=0, compile=True):
     """Build (and compile) a network of ``est``'s parameters for ``encoding``'s inputs.
 
     ``compile=False`` for a network that is not trained now: it keeps no
@@ -271,7 +281,7 @@ def build_like(est, encoding, horizon, seed, member=0, compile=True):
     network = build_network(
         window_length=est.window_length,
         n_features=encoding.n_features,
-        output_length=horizon,
+        output_length=decoder_length,
         n_targets=encoding.n_targets,
         n_future_features=encoding.n_known,
         units=est.units,
@@ -281,7 +291,7 @@ def build_like(est, encoding, horizon, seed, member=0, compile=True):
         zero_head=encoding.deseasonalized,
         anchor=None
         if encoding.backbone is None
-        else encoding.backbone.matrix(est.window_length, horizon),
+        else encoding.backbone.matrix(est.window_length, decoder_length),
         seed=seed,
         name=f"gru_encoder_decoder_{member}",
     )
@@ -289,8 +299,8 @@ def build_like(est, encoding, horizon, seed, member=0, compile=True):
 
 
 def train_like(
-    est, network, scaled, train, held_out, horizon, seed, epochs, keep_optimizer=True,
-    stage="network",
+    est, network, scaled, train, held_out, decoder_length, seed, epochs,
+    keep_optimizer=True, stage="network",
 ):  # fmt: skip
     """Train ``network`` in place with ``est``'s parameters; return its history.
 
@@ -319,7 +329,7 @@ def train_like(
             train,
             held_out if len(held_out) else None,
             window=est.window_length,
-            horizon=horizon,
+            decoder_length=decoder_length,
             n_targets=int(network.output_shape[-1]),
             batch_size=est.batch_size,
             max_steps=getattr(est, "max_steps_per_epoch", None),
@@ -334,6 +344,32 @@ def train_like(
     return {
         k: [float(np.squeeze(v)) for v in vals] for k, vals in history.history.items()
     }
+
+
+def fine_tune_on_tails(est, tails, last, epochs: int) -> None:
+    """Train ``est``'s fitted network further on windows that contain new data.
+
+    ``update(update_params=True)``'s training: ``tails`` (n, L', C') are the
+    fitted tails extended by the new rows (see
+    :func:`~sktime_gru._tails.extend_tails`), aligned at their end: the last
+    row of series ``i`` is at grid position ``last[i]``.
+    """
+    decoder_length, window = est.output_length_, est.window_length
+    n, length, _ = tails.shape
+    span = window + decoder_length
+    n_new = (last - est.last_positions_) // est._grid.step  # -> (n,)
+    starts = new_row_starts(n, length, n_new, span)
+    if not starts.size:
+        return
+    positions = last[:, None] - est._grid.step * np.arange(length - 1, -1, -1)
+    scaled = est._encoding.encode(tails, est._series, positions)  # (n, L', F)
+    scaled = scaled.reshape(n * length, -1)  # -> (n * L', F), flat rows
+    starts = starts[complete_windows(scaled, starts, span)]
+    windows = (scaled, starts, starts[:0])  # nothing held out
+    train_like(
+        est, est.network_, *windows, decoder_length, est.seed_ + 1, epochs,
+        stage="fine-tuning",
+    )  # fmt: skip
 
 
 def clone_network(network, est):
@@ -353,7 +389,7 @@ def train_network(
     val_starts: np.ndarray | None,
     *,
     window: int,
-    horizon: int,
+    decoder_length: int,
     n_targets: int,
     batch_size: int,
     epochs: int,
@@ -379,7 +415,7 @@ def train_network(
         values,
         train_starts,
         window=window,
-        horizon=horizon,
+        decoder_length=decoder_length,
         n_targets=n_targets,
         batch_size=batch_size,
         seed=seed,
@@ -394,7 +430,7 @@ def train_network(
             values,
             val_starts,
             window=window,
-            horizon=horizon,
+            decoder_length=decoder_length,
             n_targets=n_targets,
             batch_size=max(batch_size, 256),
             seed=None,

@@ -576,24 +576,24 @@ def check_in_history(steps: np.ndarray, earliest: int | None) -> None:
 
 
 # ----------------------------------------------------------- panel data --
-def check_long_enough(panel, horizon: int) -> None:
+def check_long_enough(panel, decoder_length: int) -> None:
     """Raise unless some series of ``panel`` holds one training window.
 
-    Series shorter than ``window_length + horizon`` are padded at their front
+    Series shorter than ``window_length + decoder_length`` are padded at their front
     (see :func:`sktime_gru._windowing.front_padding`), so a training window
-    needs one observed input and ``horizon`` observed targets.
+    needs one observed input and ``decoder_length`` observed targets.
 
     Parameters
     ----------
     panel : sktime_gru._panel.Panel
-    horizon : int
+    decoder_length : int
         The decoder length.
     """
     longest = int(panel.lengths.max())
-    if longest < horizon + 1:
+    if longest < decoder_length + 1:
         raise ValueError(
             f"the longest series has {longest} time points, fewer than "
-            f"output_length + 1 = {horizon + 1} needed for one training window "
+            f"output_length + 1 = {decoder_length + 1} needed for one training window "
             "(one input and output_length targets): use a shorter output_length "
             "or fh, or longer series"
         )

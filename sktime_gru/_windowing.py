@@ -7,8 +7,9 @@ A training window is identified by the flat position of its first time point, so
 windows are never copied until a batch is gathered.
 
 Dimension legend used in the shape comments:
-``N`` windows, ``W`` window (input) length, ``H`` horizon (decoder) length,
-``F`` input features, ``T`` targets, ``n`` series.
+``N`` windows, ``W`` window (input) length, ``H`` decoder length
+(``decoder_length``: the steps the decoder emits per call), ``F`` input
+features, ``T`` targets, ``n`` series.
 """
 
 from __future__ import annotations
@@ -36,28 +37,28 @@ __all__ = [
 ]
 
 
-def window_starts(offsets: np.ndarray, window: int, horizon: int) -> np.ndarray:
+def window_starts(offsets: np.ndarray, window: int, decoder_length: int) -> np.ndarray:
     """Flat start positions of every complete (input, target) window.
 
     A window starting at flat position ``s`` uses ``values[s:s + window]`` as
-    input and ``values[s + window:s + window + horizon]`` as target; it never
+    input and ``values[s + window:s + window + decoder_length]`` as target; it never
     crosses from one series into the next.
 
     Parameters
     ----------
     offsets : np.ndarray of int, shape (n + 1,)
         Series boundaries in the flat array, non-decreasing, ``offsets[0] == 0``.
-    window, horizon : int
+    window, decoder_length : int
         Input and target lengths, both >= 1.
 
     Returns
     -------
     starts : np.ndarray of int64, shape (N,)
-        Sorted by series, then by time. Series shorter than ``window + horizon``
+        Sorted by series, then by time. Series shorter than ``window + decoder_length``
         contribute no window.
     """
     offsets = np.asarray(offsets, dtype=np.int64)
-    span = window + horizon
+    span = window + decoder_length
     # n_i = T_i - span + 1 windows for series i (or none)
     counts = np.maximum(np.diff(offsets) - span + 1, 0)  # -> (n,)
     total = int(counts.sum())
@@ -104,13 +105,13 @@ def front_padding(
 
 
 def split_train_validation(
-    offsets: np.ndarray, starts: np.ndarray, horizon: int, fraction: float
+    offsets: np.ndarray, starts: np.ndarray, decoder_length: int, fraction: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Hold out the latest windows of every series, purged of target overlap.
 
     For each series the last ``ceil(fraction * n_i)`` windows are validation
     windows. Training windows whose targets would overlap the targets of the
-    first validation window of the same series are dropped (``horizon - 1``
+    first validation window of the same series are dropped (``decoder_length - 1``
     windows), so validation targets are never trained on.
 
     Parameters
@@ -118,7 +119,7 @@ def split_train_validation(
     offsets : np.ndarray of int, shape (n + 1,)
     starts : np.ndarray of int64, shape (N,)
         As returned by :func:`window_starts`.
-    horizon : int
+    decoder_length : int
     fraction : float in (0, 1)
 
     Returns
@@ -135,14 +136,14 @@ def split_train_validation(
     is_val = local >= first_val[series_of]
     # window k's targets end at k + W + H - 1; first validation target at
     # first_val + W, so training needs k + H - 1 < first_val
-    is_train = local < (first_val[series_of] - horizon + 1)
+    is_train = local < (first_val[series_of] - decoder_length + 1)
     return starts[is_train], starts[is_val]
 
 
 def split_backtest(
     offsets: np.ndarray,
     window: int,
-    horizon: int,
+    decoder_length: int,
     held_back: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Split windows for a backtest holding back the last ``held_back`` points.
@@ -151,23 +152,23 @@ def split_backtest(
     each series' end. Test windows have a complete input window and their first
     target at or after the cut, and at least one target inside the series: one
     per forecast origin in the held-back part, so the later ones have fewer
-    than ``horizon`` targets (see :func:`gather_partial_windows`). A network
+    than ``decoder_length`` targets (see :func:`gather_partial_windows`). A network
     trained on the former never saw a target of the latter.
 
     Parameters
     ----------
     offsets : np.ndarray of int, shape (n + 1,)
-    window, horizon, held_back : int
+    window, decoder_length, held_back : int
 
     Returns
     -------
     train_starts, test_starts : np.ndarray of int64
     """
     offsets = np.asarray(offsets, dtype=np.int64)
-    starts = window_starts(offsets, window, horizon)
+    starts = window_starts(offsets, window, decoder_length)
     series_of = np.searchsorted(offsets, starts, side="right") - 1  # -> (N,)
     cut = offsets[1:] - held_back  # first held-back row of every series
-    train = starts[starts + window + horizon <= cut[series_of]]
+    train = starts[starts + window + decoder_length <= cut[series_of]]
     # test starts: from max(series start, cut - window) to end - window - 1
     first = np.maximum(offsets[:-1], cut - window)
     last = offsets[1:] - window - 1
@@ -181,7 +182,7 @@ def gather_partial_windows(
     values: np.ndarray,
     starts: np.ndarray,
     window: int,
-    horizon: int,
+    decoder_length: int,
     ends: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Windows whose targets may run past the end of their series.
@@ -193,7 +194,7 @@ def gather_partial_windows(
     ----------
     values : np.ndarray, shape (T_total, F)
     starts : np.ndarray of int, shape (N,)
-    window, horizon : int
+    window, decoder_length : int
     ends : np.ndarray of int, shape (N,)
         One past the last row of each window's series.
 
@@ -203,7 +204,9 @@ def gather_partial_windows(
     valid : np.ndarray of bool, shape (N, W + H)
         Rows inside the series.
     """
-    rows = np.asarray(starts, dtype=np.int64)[:, None] + np.arange(window + horizon)
+    rows = np.asarray(starts, dtype=np.int64)[:, None] + np.arange(
+        window + decoder_length
+    )
     valid = rows < np.asarray(ends)[:, None]
     rows = np.minimum(rows, np.asarray(ends)[:, None] - 1)
     return values[rows], valid
@@ -231,7 +234,7 @@ def gather_windows(
     values: np.ndarray,
     starts: np.ndarray,
     window: int,
-    horizon: int,
+    decoder_length: int,
     target_columns: slice | np.ndarray | list[int] = slice(None),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Materialise the windows that start at ``starts``.
@@ -240,7 +243,7 @@ def gather_windows(
     ----------
     values : np.ndarray, shape (T_total, F)
     starts : np.ndarray of int, shape (N,)
-    window, horizon : int
+    window, decoder_length : int
     target_columns : slice or sequence of int
         Columns of ``values`` that are targets.
 
@@ -249,7 +252,7 @@ def gather_windows(
     inputs : np.ndarray, shape (N, W, F)
     targets : np.ndarray, shape (N, H, T)
     """
-    block = gather_blocks(values, starts, window + horizon)  # -> (N, W + H, F)
+    block = gather_blocks(values, starts, window + decoder_length)  # -> (N, W + H, F)
     return block[:, :window], block[:, window:][..., target_columns]
 
 
@@ -441,7 +444,7 @@ def training_windows(
     offsets: np.ndarray,
     values: np.ndarray,
     window: int,
-    horizon: int,
+    decoder_length: int,
     validation_split: float | None,
     require: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -452,7 +455,7 @@ def training_windows(
     offsets : np.ndarray of int, shape (n + 1,)
     values : np.ndarray, shape (R, F)
         The flat rows (raw or scaled: the same NaN).
-    window, horizon : int
+    window, decoder_length : int
         Input and target length of a window.
     validation_split : float or None
         Fraction of the latest windows of every series held out
@@ -465,13 +468,13 @@ def training_windows(
     train : np.ndarray of int64, shape (N,)
     held_out : np.ndarray of int64, shape (N',)
     """
-    starts = window_starts(offsets, window, horizon)
+    starts = window_starts(offsets, window, decoder_length)
     held_out = starts[:0]
     if validation_split:
         starts, held_out = split_train_validation(
-            offsets, starts, horizon, validation_split
+            offsets, starts, decoder_length, validation_split
         )
-    span = window + horizon
+    span = window + decoder_length
     train = starts[complete_windows(values, starts, span)]
     held_out = held_out[complete_windows(values, held_out, span)]
     if not len(train) and require:

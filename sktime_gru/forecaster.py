@@ -1,8 +1,20 @@
-"""GRU encoder-decoder forecaster: one global Keras network over all series."""
+"""GRU encoder-decoder forecaster: one global Keras network over all series.
+
+Owns :class:`GRUEncoderDecoderForecaster`: its parameters and tags, sktime's
+public API, the fitted state under the names ``save_model`` writes, and the
+story of ``fit`` / ``predict`` / ``update`` / ``pretrain`` in the order things
+happen. The steps are plain functions of the private modules, which take the
+forecaster as an argument and never import it: how a fit starts
+(``_prologue``), the backtest and calibration residuals (``_backtest``), the
+ensemble (``_ensemble``), training and update's fine-tuning (``_training``),
+the predict path (``_predicting``), the rows of a call and the fitted tails
+(``_tails``), intervals (``_intervals``), checks (``_validation``),
+rollback (``_atomic``), persistence (``_serialization``) and the numpydoc of
+the public methods (``_docs``).
+"""
 
 from __future__ import annotations
 
-import math
 from copy import deepcopy
 
 import numpy as np
@@ -10,16 +22,8 @@ import pandas as pd
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from sktime_gru._atomic import atomic
-from sktime_gru._backbone import (
-    Backbone,
-    backbone_params,
-    select_for_panel,
-)
-from sktime_gru._backtest import (
-    backtest_residuals,
-    window_residuals,
-)
-from sktime_gru._decoding import decode_recursively, encoder_inputs
+from sktime_gru._backbone import backbone_params
+from sktime_gru._backtest import backtest_residuals, calibration_residuals
 from sktime_gru._distribute import get_strategy
 from sktime_gru._docs import (
     FIT,
@@ -31,51 +35,45 @@ from sktime_gru._docs import (
     UPDATE,
     doc,
 )
-from sktime_gru._encoding import Encoding, resolve_period
+from sktime_gru._encoding import Encoding
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
-from sktime_gru._insample import insample_forecasts
 from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import frame_from_forecasts
+from sktime_gru._predicting import (
+    check_in_history_of,
+    point_forecasts,
+    steps_ahead_of,
+)
 from sktime_gru._progress import task
+from sktime_gru._prologue import fitted_encoding, prologue
 from sktime_gru._residuals import observed_y
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
 from sktime_gru._tails import (
-    Data,
     assemble,
-    check_pretrain_columns,
     encode_rows,
     extend_observed,
     extend_tails,
     filled_raw,
-    future_x,
-    label,
     pad_short,
-    steps_ahead,
     x_names,
 )
 from sktime_gru._training import (
     as_tensors,
     clone_network,
+    fine_tune_on_tails,
     train_like,
 )
 from sktime_gru._validation import (
     InSampleHorizonError,
     check_horizon,
-    check_in_history,
-    check_long_enough,
     check_not_forked,
     check_params,
     check_strategy,
     check_training_data,
     check_y,
 )
-from sktime_gru._windowing import (
-    complete_windows,
-    new_row_starts,
-    tail_rows,
-    training_windows,
-)
+from sktime_gru._windowing import tail_rows, training_windows
 
 __all__ = ["GRUEncoderDecoderForecaster", "InSampleHorizonError"]
 
@@ -451,27 +449,24 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def fit(self, y, X=None, fh=None):
         """Fit to training data, atomically (numpydoc: ``_docs.FIT``)."""
         check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
-        with task("fit"):
-            return self._atomic(
-                lambda: super(GRUEncoderDecoderForecaster, self).fit(y, X=X, fh=fh)
-            )
+        return self._atomic("fit", None, y=y, X=X, fh=fh)
 
     @doc(PRETRAIN)
     def pretrain(self, y, X=None, fh=None):
         """Pre-train on a panel, atomically (numpydoc: ``_docs.PRETRAIN``)."""
         check_training_data(y, X, fh, self.get_tag("capability:missing_values"))
         network = getattr(self, "pretrained_network_", None)
-        with task("pretrain"):
-            return self._atomic(
-                lambda: super(GRUEncoderDecoderForecaster, self).pretrain(
-                    y, X=X, fh=fh
-                ),
-                network,
-            )
+        return self._atomic("pretrain", network, y=y, X=X, fh=fh)
 
-    def _atomic(self, call, network=None):
-        """Run ``call``; on any failure restore attributes and ``network``'s state."""
-        return atomic(self, call, network)
+    def _atomic(self, method, network, **kwargs):
+        """Run the base class' ``method`` as a task; on failure undo what it did.
+
+        Restores the attributes and ``network``'s state (:func:`atomic`); the
+        ``task`` named after ``method`` labels the progress lines.
+        """
+        base = super()
+        with task(method):
+            return atomic(self, lambda: getattr(base, method)(**kwargs), network)
 
     @doc(PREDICT)
     def predict(self, fh=None, X=None):
@@ -484,7 +479,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             from sktime.utils.validation.forecasting import check_fh
 
             # before sktime stores fh: a refused fh must not replace the last
-            self._check_in_history(check_fh(fh, freq=self._cutoff))
+            check_in_history_of(self, check_fh(fh, freq=self._cutoff))
         return super().predict(fh=fh, X=X)
 
     @doc(PREDICT_RESIDUALS)
@@ -515,13 +510,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         if X is not None:
             check_y(X, "X", allow_missing=True)
         network = getattr(self, "network_", None) if update_params else None
-        with task("update"):
-            return self._atomic(
-                lambda: super(GRUEncoderDecoderForecaster, self).update(
-                    y, X=X, update_params=update_params
-                ),
-                network,
-            )
+        return self._atomic("update", network, y=y, X=X, update_params=update_params)
 
     def _fit(self, y, X=None, fh=None):
         check_strategy(self)
@@ -531,33 +520,34 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         check_params(self)
         if self._has_pretrained():
             return self._fit_pretrained(y, X, fh)
-        data, horizon, encoding = self._prologue(y, X, fh)
+        data, decoder_length, encoding = prologue(self, y, X, fh)
         seed = resolve_seed(self.random_state)
-        unpadded, data = data, pad_short(data, self.window_length, horizon)
+        unpadded, data = data, pad_short(data, self.window_length, decoder_length)
         # encoding keeps NaN where it is (and adds none): the windows of the
         # raw values, so that data without a whole window fails before the
         # backtest network trains
-        train, held_out = self._split_windows(data, filled_raw(data), horizon)
+        train, held_out = self._split_windows(data, filled_raw(data), decoder_length)
         # the backtest first: its arrays are freed before the members' are made
         backtest, weight = None, 1.0
         if self.interval_calibration == "backtest":
             backtest_seed = seed + MEMBER_SEED_STRIDE * self.ensemble_size
             backtest, weight = backtest_residuals(
-                self, data, encoding, horizon, backtest_seed
+                self, data, encoding, decoder_length, backtest_seed
             )
         scaled = encode_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (t.numpy() for t in shared)
-        network, history = train_ensemble(self, encoding, shared, horizon, seed, weight)
+        network, history = train_ensemble(
+            self, encoding, shared, decoder_length, seed, weight
+        )
         if backtest is not None:
             residuals, calibration = backtest, "backtest"
         else:
             # windows not trained on, if there are any
             calibration = "held-out" if len(held_out) else "training"
-            windows = held_out if len(held_out) else train
-            residuals = window_residuals(
-                network, scaled, windows, self.window_length, horizon, self.run_eagerly
+            residuals = calibration_residuals(
+                self, network, scaled, train, held_out, decoder_length
             )
 
         # commit fitted state only once everything has succeeded
@@ -565,19 +555,19 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.deseasonalize_ = encoding.deseasonalized
         self.backbone_ = backbone_params(encoding.backbone)
         self.departure_weight_ = float(weight)
-        n_windows, calibrated = len(train) + len(held_out), (residuals, calibration)
         return self._commit(
-            unpadded, encoding, network, history, seed, horizon, n_windows, calibrated
-        )
+            unpadded, encoding, network, history, seed, decoder_length,
+            (train, held_out), (residuals, calibration),
+        )  # fmt: skip
 
     def _predict(self, fh, X=None):
         steps = self._steps_ahead(fh)  # -> (n, K)
-        point = self._point_forecasts(steps, X)  # -> (n, K, T), scaled
+        point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
         return self._to_frame(self._encoding.decode(point, self._series), fh)
 
     def _predict_quantiles(self, fh, X, alpha):
         steps = self._steps_ahead(fh)
-        point = self._point_forecasts(steps, X)  # -> (n, K, T), scaled
+        point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
         # in-sample points are one step ahead: the first step's residuals
         lead = np.maximum(steps, 1)
         offsets = residual_offsets(self.residuals_, alpha, lead)  # (A, n, K, T)
@@ -599,14 +589,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         lead = np.maximum(steps, 1)  # in-sample points: one step ahead
         variance = residual_variance(self.residuals_, lead)  # (n, K, T), scaled
         # logged series: the delta method needs the point forecast
-        point = self._point_forecasts(steps, X) if encoding.log is not None else 0.0
+        point = point_forecasts(self, steps, X) if encoding.log is not None else 0.0
         variance = encoding.decode_variance(variance, point, self._series)
         columns = self._get_columns(method="predict_var")
         return self._to_frame(variance, fh, columns)
 
     # --------------------------------------------------------------- update --
     def _update(self, y, X=None, update_params=True):
-        new = self._assemble(y, X, grid=self._grid, for_update=True)
+        x_columns = getattr(self, "_x_columns", None)
+        new = assemble(y, X, grid=self._grid, x_columns=x_columns, for_update=True)
         tails, last = extend_tails(
             self.tail_,
             self.last_positions_,
@@ -620,7 +611,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         keeps_network = getattr(self, "departure_weight_", 1.0) > 0
         if update_params and self.update_epochs > 0 and keeps_network:
             get_strategy(getattr(self, "strategy", None))
-            self._fine_tune_on_tails(tails, last, self.update_epochs)
+            fine_tune_on_tails(self, tails, last, self.update_epochs)
         if getattr(self, "observed_", None) is not None:
             self.observed_, self.observed_offsets_ = extend_observed(
                 self.observed_,
@@ -645,13 +636,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     def _pretrain_update(self, y, X=None, fh=None):
         """Continue training the pretrained network on more panel data."""
-        data, horizon, encoding = self._prologue(y, X, fh, pretrained=True)
-        data = pad_short(data, self.window_length, horizon)
+        data, decoder_length, encoding = prologue(self, y, X, fh, pretrained=True)
+        data = pad_short(data, self.window_length, decoder_length)
         scaled = encode_rows(encoding, data)
-        train, held_out = self._split_windows(data, scaled, horizon)
+        train, held_out = self._split_windows(data, scaled, decoder_length)
         network, seed = self.pretrained_network_, self.seed_ + 2
         train_like(
-            self, network, scaled, train, held_out, horizon, seed, self.n_epochs,
+            self, network, scaled, train, held_out, decoder_length, seed, self.n_epochs,
             stage="pretrained network",
         )  # fmt: skip
         return self
@@ -662,50 +653,53 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     def _fit_pretrained(self, y, X, fh):
         """Fit on new series starting from the pretrained network (fine-tuning)."""
         # series only need one input window: the network is already trained
-        data, horizon, encoding = self._prologue(
-            y, X, fh, pretrained=True, whole_windows=False
+        data, decoder_length, encoding = prologue(
+            self, y, X, fh, pretrained=True, whole_windows=False
         )
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
-        padded = pad_short(data, self.window_length, horizon)
+        padded = pad_short(data, self.window_length, decoder_length)
         scaled = encode_rows(encoding, padded)
-        train, held_out = self._split_windows(padded, scaled, horizon, require=False)
+        train, held_out = self._split_windows(
+            padded, scaled, decoder_length, require=False
+        )
         history, epochs = {}, self.fine_tune_epochs
         if epochs and len(train):
             inputs = (scaled, train, held_out)
             history = train_like(
-                self, network, *inputs, horizon, seed, epochs,
+                self, network, *inputs, decoder_length, seed, epochs,
                 stage="fine-tuning the pretrained network",
             )  # fmt: skip
-        windows = held_out if len(held_out) else train
-        if len(windows):
-            residuals = window_residuals(
-                network, scaled, windows, self.window_length, horizon, self.run_eagerly
-            )
+        residuals = calibration_residuals(
+            self, network, scaled, train, held_out, decoder_length
+        )
+        if residuals is not None:
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
         else:
             residuals, calibration = self.residuals_, "pretrain"
-        n_windows, calibrated = len(train) + len(held_out), (residuals, calibration)
         return self._commit(
-            data, encoding, network, history, seed, horizon, n_windows, calibrated
-        )
+            data, encoding, network, history, seed, decoder_length,
+            (train, held_out), (residuals, calibration),
+        )  # fmt: skip
 
     def _commit(
-        self, data, encoding, network, history, seed, horizon, n_windows, calibrated
-    ):
+        self, data, encoding, network, history, seed, decoder_length, windows,
+        calibrated,
+    ):  # fmt: skip
         """Set the fitted state of ``fit`` (called once everything succeeded).
 
-        ``calibrated`` is ``(residuals, calibration)``: the interval residuals
-        and the name of where they come from (``calibration_``).
+        ``windows`` is ``(train, held_out)``, the window starts; ``calibrated``
+        ``(residuals, calibration)``: the interval residuals and the name of
+        where they come from (``calibration_``).
         """
         residuals, calibration = calibrated
         self.network_ = network
-        self.output_length_ = horizon
+        self.output_length_ = decoder_length
         self.scaler_ = encoding.scaler
         self.profile_ = encoding.profile
         self.log_series_ = encoding.log
         self.history_ = history
-        self.n_windows_ = n_windows
+        self.n_windows_ = len(windows[0]) + len(windows[1])
         self.seed_ = seed
         self.residuals_ = residuals
         self.calibration_ = calibration
@@ -726,187 +720,40 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self._index_names = panel.index_names
         return self
 
-    # ------------------------------------------------------- data assembly --
-    def _assemble(self, y, X, grid=None, for_update=False) -> Data:
-        """Join y and X into one flat raw matrix ``[y columns | X columns]``."""
-        x_columns = getattr(self, "_x_columns", None)
-        return assemble(y, X, grid=grid, x_columns=x_columns, for_update=for_update)
-
-    def _prologue(self, y, X, fh, *, pretrained=False, whole_windows=True):
-        """Assemble, check and encode training data: how every fit starts.
-
-        Returns ``(data, horizon, encoding)``. With ``pretrained``, columns,
-        decoder length, seasonal settings and (unless scaled per series) the
-        scale are the pretrained network's; ``whole_windows=False``: series
-        need only one input window.
-        """
-        data = self._assemble(y, X)
-        scaler = None
-        if pretrained:
-            check_pretrain_columns(data, self.pretrain_columns_)
-            horizon = self.pretrain_output_length_
-            if whole_windows:
-                check_long_enough(data.panel, horizon)
-            seasonal_period = self.seasonal_period_
-            deseasonalize = self.deseasonalize_
-            backbone = self._fitted_backbone()
-            if backbone is not None and backbone.series_harmonics is not None:
-                # the pretrained level and trend; each new series' own shape
-                backbone = self._select_backbone(
-                    data, horizon, seasonal_period, backbone
-                )
-            if self.scaling != "per_series":
-                # the network learned the pretraining panel's global scale
-                scaler = self.pretrain_scaler_
-        else:
-            horizon = self._resolve_output_length(fh)
-            check_long_enough(data.panel, horizon)
-            seasonal_period = resolve_period(self.seasonal_period, data.panel)
-            deseasonalize = self.deseasonalize in ("auto", True)
-            backbone = None
-            if deseasonalize:
-                backbone = self._select_backbone(data, horizon, seasonal_period)
-        encoding = Encoding.fit(
-            data.raw,
-            data.panel,
-            scaling=self.scaling,
-            seasonal_period=seasonal_period,
-            deseasonalize=deseasonalize,
-            scaler=scaler,
-            backbone=backbone,
-        )
-        return data, horizon, encoding
-
-    def _select_backbone(self, data, horizon, seasonal_period, panel_choice=None):
-        return select_for_panel(
-            data.panel,
-            horizon,
-            seasonal_period,
-            window=self.window_length,
-            harmonics=self.harmonics,
-            log=self.log_transform,
-            alpha=self.level_smoothing,
-            phi=self.trend_damping,
-            panel_choice=panel_choice,
-        )
-
-    def _fitted_backbone(self) -> Backbone | None:
-        params = getattr(self, "backbone_", None)
-        return None if params is None else Backbone(**params)
-
+    # ---------------------------------------------------------- fitted state --
     @property
     def _encoding(self) -> Encoding:
         """The fitted encoding, from the fitted state that is saved."""
-        return Encoding(
-            scaler=self.scaler_,
-            per_series=self.scaling == "per_series",
-            n_targets=self._n_targets,
-            step=self._grid.step,
-            seasonal_period=self.seasonal_period_,
-            profile=self.profile_,
-            backbone=self._fitted_backbone(),
-            log=getattr(self, "log_series_", None),
-        )
+        return fitted_encoding(self)
 
     @property
     def _series(self) -> np.ndarray:
         """Series numbers of the fitted series as a column, shape (n, 1)."""
         return np.arange(len(self.tail_))[:, None]
 
-    def _split_windows(self, data, values, horizon, require=True):
+    @property
+    def _n_targets(self) -> int:
+        return len(self._y_columns)
+
+    @property
+    def _tail_length(self) -> int:
+        return self.window_length + self.output_length_ - 1
+
+    def _split_windows(self, data, values, decoder_length, require=True):
         """Training and held-out window starts of ``data`` without NaN."""
         return training_windows(
             data.panel.offsets,
             values,
             self.window_length,
-            horizon,
+            decoder_length,
             self.validation_split,
             require=require,
         )
 
-    # ------------------------------------------------------------- network --
     # ------------------------------------------------------------- predict --
-    @property
-    def _n_targets(self) -> int:
-        return len(self._y_columns)
-
-    def _point_forecasts(self, steps: np.ndarray, X) -> np.ndarray:
-        """Scaled point forecasts at ``steps`` (n, K) -> (n, K, T), in-sample too.
-
-        Steps >= 1 (after a series' last observation) follow
-        :meth:`_point_path`, exactly as without in-sample steps; steps <= 0 are
-        forecast one step ahead from the rows before them, all in one batch
-        (:func:`~sktime_gru._insample.insample_forecasts`).
-        """
-        ahead = steps >= 1
-        if ahead.all():
-            return self._point_path(steps, X)
-        n, k = steps.shape
-        out = np.full((n, k, self._n_targets), np.nan)
-        if ahead.any():
-            # step 1 stands in for the in-sample entries; X is needed only
-            # up to each series' largest real step
-            needed = np.where(ahead, steps, 0).max(axis=1)
-            path = self._point_path(np.where(ahead, steps, 1), X, needed=needed)
-            out[ahead] = path[ahead]
-        series, column = np.nonzero(~ahead)  # -> (N,), (N,)
-        step = self._grid.step
-        out[series, column] = insample_forecasts(
-            self.network_,
-            self._encoding,
-            self.observed_,
-            self.observed_offsets_,
-            self.first_positions_,
-            step,
-            series,
-            self.last_positions_[series] + step * steps[series, column],
-            window=self.window_length,
-            horizon=self.output_length_,
-            eager=self.run_eagerly,
-        )  # -> (N, T)
-        return out
-
-    def _point_path(self, steps: np.ndarray, X, needed=None) -> np.ndarray:
-        """Scaled point forecasts at ``steps`` (n, K) -> (n, K, T).
-
-        The decoder forecasts ``output_length_`` steps at once; further steps
-        are reached recursively, feeding forecasts back as the newest inputs.
-        ``needed`` (n,): the steps of every series that X must cover (default:
-        its largest step).
-        """
-        horizon, window = self.output_length_, self.window_length
-        encoding, series = self._encoding, self._series
-        rounds = math.ceil(int(steps.max()) / horizon)
-        last = self.last_positions_
-        step = self._grid.step
-        # encoder inputs: the last `window` observations, scaled, + calendar
-        past_pos = last[:, None] + step * np.arange(1 - window, 1)  # (n, W)
-        inputs = encoder_inputs(
-            encoding,
-            self.tail_[:, -window:],
-            series,
-            past_pos,
-            getattr(self, "first_positions_", None),
-            lambda i: label(self.instances_, i),
-        )  # -> (n, W, F)
-        # known-ahead features for every decoder step of every round
-        future_pos = last[:, None] + step * np.arange(1, rounds * horizon + 1)
-        x_future = future_x(
-            X,
-            future_pos,
-            steps.max(axis=1) if needed is None else needed,
-            grid=self._grid,
-            x_columns=self._x_columns,
-            instances=self.instances_,
-            cutoff=self.cutoff,
-        )  # -> (n, R*H, Fx), or None without X
-        known = encoding.future_features(x_future, series, future_pos)  # (n,R*H,K)
-        path = decode_recursively(
-            self.network_, inputs, known, rounds, horizon, self.run_eagerly
-        )  # -> (n, R*H, T)
-        picked = np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)
-        # deseasonalize: the network forecasts departures from the profile
-        return picked + encoding.seasonal_term(series, last[:, None] + step * steps)
+    def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
+        """Return steps ahead of each series' last observation, (n, K)."""
+        return steps_ahead_of(self, fh)
 
     def _to_frame(self, values: np.ndarray, fh, columns=None) -> pd.DataFrame:
         """Frame of (n, K, columns) values at the absolute times of ``fh``."""
@@ -915,74 +762,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         return frame_from_forecasts(
             values, fh_times, self.instances_, columns, self._index_names
         )
-
-    # ---------------------------------------------------------- bookkeeping --
-    def _resolve_output_length(self, fh) -> int:
-        if self.output_length is not None:
-            return int(self.output_length)
-        if fh is None:
-            return int(self.window_length)
-        # in-sample steps are forecast one step ahead: they need 1
-        steps = np.asarray(fh.to_relative(self.cutoff), dtype=np.int64)
-        return max(1, int(steps.max()))
-
-    @property
-    def _tail_length(self) -> int:
-        return self.window_length + self.output_length_ - 1
-
-    def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
-        """Return steps ahead of each series' own last observation, shape (n, K).
-
-        Steps ``<= 0`` are in-sample. Raises for times before the first time
-        point held.
-        """
-        self._check_in_history(fh)
-        fh_times = fh.to_absolute_index(self.cutoff)
-        return steps_ahead(fh_times, self._grid, self.last_positions_)
-
-    def _check_in_history(self, fh: ForecastingHorizon) -> None:
-        """Raise for times of ``fh`` before the first time point held."""
-        try:
-            relative = np.asarray(fh.to_relative(self.cutoff), dtype=np.int64)
-        except ValueError:
-            # an absolute fh without frequency (e.g. made from a time index,
-            # as ReconcilerForecaster does): count steps on the fitted grid
-            grid = self._grid
-            cutoff_pos = grid.positions(pd.Index(self.cutoff))[0]
-            times = fh.to_absolute_index(self.cutoff)
-            relative = (grid.positions(times) - cutoff_pos) // grid.step
-        check_in_history(relative, self._earliest_step())
-
-    def _earliest_step(self) -> int | None:
-        """Step of the first time point held, relative to the cutoff (None: none)."""
-        first = getattr(self, "first_positions_", None)
-        if first is None or getattr(self, "observed_", None) is None:
-            return None
-        cutoff_pos = self._grid.positions(pd.Index(self.cutoff))[0]
-        return int((first.min() - cutoff_pos) // self._grid.step)
-
-    def _fine_tune_on_tails(self, tails, last, epochs: int) -> None:
-        """Train the fitted network further on windows that contain new data.
-
-        ``tails`` (n, L', C') are aligned at their end: the last row of series
-        ``i`` is at grid position ``last[i]``.
-        """
-        horizon, window = self.output_length_, self.window_length
-        n, length, _ = tails.shape
-        span = window + horizon
-        n_new = (last - self.last_positions_) // self._grid.step  # -> (n,)
-        starts = new_row_starts(n, length, n_new, span)
-        if not starts.size:
-            return
-        positions = last[:, None] - self._grid.step * np.arange(length - 1, -1, -1)
-        scaled = self._encoding.encode(tails, self._series, positions)  # (n, L', F)
-        scaled = scaled.reshape(n * length, -1)  # -> (n * L', F), flat rows
-        starts = starts[complete_windows(scaled, starts, span)]
-        windows = (scaled, starts, starts[:0])  # nothing held out
-        train_like(
-            self, self.network_, *windows, horizon, self.seed_ + 1, epochs,
-            stage="fine-tuning",
-        )  # fmt: skip
 
     # ---------------------------------------------------------- persistence --
     @doc(SAVE_MODEL)

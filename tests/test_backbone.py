@@ -103,7 +103,14 @@ def _select(series, period=12, **fixed):
     values, offsets = _flat(series)
     phase = None if period is None else _phase(offsets, period)
     return select_backbone(
-        values, offsets, phase, period, window=24, horizon=12, held_back=24, **fixed
+        values,
+        offsets,
+        phase,
+        period,
+        window=24,
+        decoder_length=12,
+        held_back=24,
+        **fixed,
     )
 
 

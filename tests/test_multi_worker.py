@@ -196,7 +196,7 @@ def test_replicas_share_every_global_batch(n_windows):
 
     values = np.arange(60, dtype="float32")[:, None]  # (rows, 1): start = value
     starts = np.arange(n_windows)
-    kw = dict(window=1, horizon=1, n_targets=1, batch_size=8, seed=5, epochs=2)
+    kw = dict(window=1, decoder_length=1, n_targets=1, batch_size=8, seed=5, epochs=2)
 
     def first_values(dataset):
         return [x[:, 0, 0].numpy().astype(int).tolist() for x, _ in dataset]

@@ -80,7 +80,7 @@ def test_match_instances_and_labels():
 
 def test_pad_short_repeats_the_first_row_once_encoded():
     data = assemble(_panel_frame({"a": 2, "b": 5}), None)
-    padded = pad_short(data, window=3, horizon=2)  # "a" is short: 2 rows before
+    padded = pad_short(data, window=3, decoder_length=2)  # "a" is short: 2 rows before
     np.testing.assert_array_equal(padded.panel.offsets, [0, 4, 9])
     assert np.isnan(padded.raw[:2]).all()
     np.testing.assert_array_equal(filled_raw(padded)[:4, 0], [0, 0, 0, 1])
@@ -90,7 +90,7 @@ def test_pad_short_repeats_the_first_row_once_encoded():
             return raw.copy()
 
     np.testing.assert_array_equal(encode_rows(Identity(), padded)[:4, 0], [0, 0, 0, 1])
-    assert pad_short(data, window=1, horizon=1) is data
+    assert pad_short(data, window=1, decoder_length=1) is data
 
 
 def test_extend_tails_appends_new_rows_aligned_at_the_end():

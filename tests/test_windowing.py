@@ -29,7 +29,7 @@ def _panel():
 
 def test_window_starts_never_cross_series():
     values, offsets = _panel()
-    starts = window_starts(offsets, window=2, horizon=2)
+    starts = window_starts(offsets, window=2, decoder_length=2)
     # series 0: 6 - 4 + 1 = 3 windows at 0, 1, 2; series 1: 1 window at 6
     np.testing.assert_array_equal(starts, [0, 1, 2, 6])
 
@@ -42,8 +42,8 @@ def test_window_starts_skip_short_series_and_empty():
 
 def test_gather_windows_known_values():
     values, offsets = _panel()
-    starts = window_starts(offsets, window=2, horizon=2)
-    x, y = gather_windows(values, starts, window=2, horizon=2)
+    starts = window_starts(offsets, window=2, decoder_length=2)
+    x, y = gather_windows(values, starts, window=2, decoder_length=2)
     assert x.shape == (4, 2, 1) and y.shape == (4, 2, 1)
     np.testing.assert_array_equal(x[0, :, 0], [0, 1])
     np.testing.assert_array_equal(y[0, :, 0], [2, 3])
@@ -105,8 +105,10 @@ def test_fill_window_gaps_interpolates_and_warns():
 
 def test_split_train_validation_purges_target_overlap():
     offsets = np.array([0, 20])
-    starts = window_starts(offsets, window=3, horizon=2)  # 16 windows: 0..15
-    train, val = split_train_validation(offsets, starts, horizon=2, fraction=0.25)
+    starts = window_starts(offsets, window=3, decoder_length=2)  # 16 windows: 0..15
+    train, val = split_train_validation(
+        offsets, starts, decoder_length=2, fraction=0.25
+    )
     np.testing.assert_array_equal(val, [12, 13, 14, 15])
     # first validation target is at 12 + 3 = 15; a training window k has
     # targets k + 3, k + 4, so k + 4 < 15 -> k <= 10
@@ -118,8 +120,8 @@ def test_split_train_validation_purges_target_overlap():
 
 def test_split_train_validation_per_series():
     offsets = np.array([0, 10, 30])
-    starts = window_starts(offsets, window=2, horizon=1)
-    train, val = split_train_validation(offsets, starts, horizon=1, fraction=0.1)
+    starts = window_starts(offsets, window=2, decoder_length=1)
+    train, val = split_train_validation(offsets, starts, decoder_length=1, fraction=0.1)
     # ceil(0.1 * 8) = 1 and ceil(0.1 * 18) = 2 latest windows per series
     np.testing.assert_array_equal(val, [7, 26, 27])
     assert set(train) == set(starts) - {7, 26, 27}
@@ -127,12 +129,12 @@ def test_split_train_validation_per_series():
 
 def test_split_backtest_trains_before_the_cut_and_tests_after_it():
     offsets = np.array([0, 20, 32])  # series of 20 and 12 points
-    window, horizon, held_back = 4, 3, 6
-    train, test = split_backtest(offsets, window, horizon, held_back)
+    window, decoder_length, held_back = 4, 3, 6
+    train, test = split_backtest(offsets, window, decoder_length, held_back)
     ends = {0: 20, 1: 32}
     for s in train:
         series = int(s >= 20)
-        assert s + window + horizon <= ends[series] - held_back  # before the cut
+        assert s + window + decoder_length <= ends[series] - held_back  # before the cut
     for s in test:
         series = int(s >= 20)
         start = 0 if series == 0 else 20

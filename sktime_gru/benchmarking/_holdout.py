@@ -1,10 +1,15 @@
-"""One-split (hold-out) benchmarks: M1, the airline data, their metrics.
+"""One-split (hold-out) benchmarks: M1, the airline data, their metrics, their runs.
 
 Long frames throughout: one row per (series, time point), columns
 ``series_id, t, value`` (integer ``t`` within each series). The helpers are
 pure pandas / numpy so that they are testable on known values in
 milliseconds; the scripts ``benchmarks/m1.py`` and ``benchmarks/airline.py``
-use them.
+use them. What the two scripts share beyond the metrics lives here too: the
+run loop over models and seeds that reports a failed model and goes on
+(:func:`run_models`), and the end of a run (:func:`save_and_report`): the
+runs stamped with command, machine and time, merged with the saved rows of
+the models not re-run, summarised over seeds, rendered to Markdown and
+written (CSV, Markdown, the section of ``BENCHMARKS.md``).
 
 Metric definitions (per series, then averaged over series with equal weight):
 
@@ -22,14 +27,20 @@ Metric definitions (per series, then averaged over series with equal weight):
 
 from __future__ import annotations
 
+import json
+import sys
+import traceback
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sktime_gru.benchmarking._report import update_markdown_section
+
 __all__ = [
     "M1_HOWTO",
     "HOLDOUT_COLUMNS",
+    "command_line",
     "coverage_scores",
     "format_holdout_table",
     "format_mean_std",
@@ -39,7 +50,10 @@ __all__ = [
     "mase",
     "merge_saved",
     "panel_to_long",
+    "resolve_run_args",
+    "run_models",
     "runs_provenance",
+    "save_and_report",
     "save_merged",
     "score_forecasts",
     "seasonal_naive_scale",
@@ -451,8 +465,6 @@ def resolve_run_args(parser, args, known_models, default_seeds) -> None:
     (the first default seed only with ``--quick``); wrong values end the
     script through ``parser.error`` with the reason.
     """
-    import json
-
     args.model_list = [m.strip() for m in args.models.split(",") if m.strip()]
     unknown = [m for m in args.model_list if m not in known_models]
     if unknown:
@@ -467,3 +479,115 @@ def resolve_run_args(parser, args, known_models, default_seeds) -> None:
         args.seed_list = list(default_seeds[:1] if args.quick else default_seeds)
     else:
         args.seed_list = [int(s) for s in args.seeds.split(",") if s.strip()]
+
+
+def run_models(models, seeds, seeded, run_one, announce: bool = False):
+    """Run every model (every seed of those in ``seeded``); one row per run.
+
+    Parameters
+    ----------
+    models : list of str
+        Model names, in the order to run them.
+    seeds : list of int
+        Seeds of the models in ``seeded``; the others run once, seed None.
+    seeded : set of str
+    run_one : callable
+        ``run_one(name, seed, row)`` runs one model and puts its scores and
+        timings into the dict ``row`` (in place: what a run that fails later
+        had measured stays in its row); it returns what else to keep of a
+        successful run (None: nothing).
+    announce : bool, default=False
+        Print ``running <model> ...`` before each run.
+
+    Returns
+    -------
+    runs : pd.DataFrame
+        ``model``, ``seed`` (Int64), the fields ``run_one`` set, ``status``
+        (``"ok"`` or ``"failed: <error>"``; the traceback is printed and the
+        other models go on).
+    kept : list
+        What ``run_one`` returned for every successful run, in order.
+    """
+    rows, kept = [], []
+    for name in models:
+        for seed in seeds if name in seeded else [None]:
+            if announce:
+                label = name if seed is None else f"{name} seed={seed}"
+                print(f"running {label} ...", flush=True)
+            row = {"model": name, "seed": seed}
+            try:
+                extra = run_one(name, seed, row)
+                row["status"] = "ok"
+                if extra is not None:
+                    kept.append(extra)
+            except Exception as err:  # noqa: BLE001 - report and go on
+                traceback.print_exc()
+                row["status"] = f"failed: {type(err).__name__}: {err}"
+            print(f"  {json.dumps(row, default=str)}", flush=True)
+            rows.append(row)
+    # no models (--models ""): only re-render the saved rows
+    runs = pd.DataFrame(rows, columns=None if rows else ["model", "seed", "status"])
+    runs["seed"] = runs["seed"].astype("Int64")
+    return runs, kept
+
+
+def command_line(script: str, argv: list[str] | None) -> str:
+    """Return the command line that ran ``script`` with ``argv`` (None: sys.argv)."""
+    return f"python {script} " + " ".join(sys.argv[1:] if argv is None else argv)
+
+
+def save_and_report(
+    args, stem, runs, *, command, machine, order, render, format_table, extra=None
+) -> dict:
+    """Stamp, merge, summarise, render and write the runs of one split.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``output_dir`` and ``benchmarks_md`` (empty: no ``BENCHMARKS.md``).
+    stem : str
+        File stem and ``BENCHMARKS.md`` section, e.g. ``"m1_official"``.
+    runs : pd.DataFrame
+        From :func:`run_models`; stamped with ``machine``, ``command`` and the
+        time (UTC), then merged into ``<stem>_runs.csv``
+        (:func:`save_merged`).
+    command, machine : str
+        The command line and the machine line taken at the start of the run.
+    order : list of str
+        Model order of the summary (every model gets a row).
+    render : callable
+        ``render(summary, runs)`` -> the Markdown section.
+    format_table : callable
+        ``format_table(summary)`` -> the table printed at the end.
+    extra : dict or None
+        ``{name: frame}`` merged into ``<stem>_<name>.csv`` too.
+
+    Returns
+    -------
+    dict
+        ``runs`` (merged), the ``extra`` frames as given, ``summary`` and
+        ``files`` (the paths written).
+    """
+    extra = extra or {}
+    runs["machine"] = machine
+    runs["command"] = command.strip()
+    runs["when_utc"] = pd.Timestamp.now("UTC").strftime("%Y-%m-%d %H:%M")
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "runs": out / f"{stem}_runs.csv",
+        **{name: out / f"{stem}_{name}.csv" for name in extra},
+        "markdown": out / f"{stem}.md",
+    }
+    runs = save_merged(files["runs"], runs)
+    for name, frame in extra.items():
+        save_merged(files[name], frame)
+    summary = summarise_runs(runs, order=order, expected=True)
+    report = render(summary, runs)
+    files["markdown"].write_text(report + "\n")
+    if args.benchmarks_md:
+        update_markdown_section(args.benchmarks_md, stem, report)
+        files["benchmarks_md"] = Path(args.benchmarks_md)
+    print(format_table(summary).to_string())
+    print("wrote " + ", ".join(map(str, files.values())))
+    return {"runs": runs, **extra, "summary": summary, "files": files}
