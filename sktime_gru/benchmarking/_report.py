@@ -151,9 +151,12 @@ def fill_output_paths(args, standard: bool, benchmarks_dir, name: str = "") -> N
     Only a standard run (no options that change what is measured) writes
     ``benchmarks/results/<name>/`` and ``BENCHMARKS.md``; ``--quick`` runs
     write ``results/<name>/quick/``, other runs ``results/<name>/custom/`` and
-    no Markdown. Paths the caller passed are kept.
+    no Markdown. Paths the caller passed are kept; a run whose output folder
+    the caller chose writes no Markdown unless ``benchmarks_md`` is given too
+    (results kept elsewhere must not change the repository's tables).
     """
     benchmarks_dir = Path(benchmarks_dir)
+    standard = standard and args.output_dir is None
     if args.output_dir is None:
         sub = "" if standard else ("quick" if args.quick else "custom")
         args.output_dir = str(benchmarks_dir / "results" / name / sub)
