@@ -216,6 +216,12 @@ def _seasonal_shape_ls(values, offsets, series, phase, period, harmonics):
     counts, where a centred moving average loses half a period at each end);
     an F-test against ``[1, t]`` alone keeps the shape where it is significant
     at 90%.
+
+    The Fourier terms depend on the phase only, so every normal equation is
+    built from per-(series, phase) sums of ``1, t, y`` and per-series sums of
+    ``t^2, t y, y^2``: a few passes over the rows, none of them ``(R, D)``
+    wide (at 100,000 series x 240 months those arrays were the fit's
+    slowest part).
     """
     from scipy.stats import f as f_dist
 
@@ -225,33 +231,48 @@ def _seasonal_shape_ls(values, offsets, series, phase, period, harmonics):
     if k == 0:
         return np.zeros((n_series, period))
     known = ~np.isnan(values)
-    local = (np.arange(len(values)) - offsets[:-1][series]) / period
-    design = np.column_stack([np.ones(len(values)), local, basis[phase]])  # (R, D)
-    design = np.where(known[:, None], design, 0.0)
-    target = np.where(known, values, 0.0)
-    d = design.shape[1]
-    gram = np.empty((n_series, d, d))
-    for i in range(d):
-        for j in range(i, d):
-            gram[:, i, j] = gram[:, j, i] = np.bincount(
-                series, design[:, i] * design[:, j], n_series
-            )
-    rhs = np.stack(
-        [np.bincount(series, design[:, i] * target, n_series) for i in range(d)], 1
+    n_obs = np.bincount(series, known, n_series)
+    # centre each series (the intercept absorbs it): small sums of squares
+    y = np.where(known, values, 0.0)
+    y = np.where(
+        known,
+        y - (np.bincount(series, y, n_series) / np.maximum(n_obs, 1))[series],
+        0.0,
     )
+    t = np.where(known, (np.arange(len(values)) - offsets[:-1][series]) / period, 0.0)
+    cell = series * period + phase
+    size = n_series * period
+    count = np.bincount(cell, known, size).reshape(n_series, period)  # -> (S, P)
+    t_sum = np.bincount(cell, t, size).reshape(n_series, period)
+    y_sum = np.bincount(cell, y, size).reshape(n_series, period)
+    # normal equations of the design [1, t, basis[phase]], (S, D, D) and (S, D)
+    d = 2 + k
+    gram = np.empty((n_series, d, d))
+    gram[:, 0, 0] = n_obs
+    gram[:, 0, 1] = gram[:, 1, 0] = t_sum.sum(1)
+    gram[:, 1, 1] = np.bincount(series, t * t, n_series)
+    gram[:, 0, 2:] = count @ basis
+    gram[:, 1, 2:] = t_sum @ basis
+    gram[:, 2:, 0] = gram[:, 0, 2:]
+    gram[:, 2:, 1] = gram[:, 1, 2:]
+    gram[:, 2:, 2:] = np.einsum("sp,pk,pl->skl", count, basis, basis)
+    rhs = np.column_stack(
+        [y_sum.sum(1), np.bincount(series, t * y, n_series), y_sum @ basis]
+    )
+    y_squares = np.bincount(series, y * y, n_series)
 
     def solve(cols):
         g = gram[:, cols][:, :, cols] + 1e-9 * np.eye(len(cols))
         coef = np.linalg.solve(g, rhs[:, cols][..., None])[..., 0]
-        fitted = np.einsum("rd,rd->r", design[:, cols], coef[series])
-        rss = np.bincount(series, np.where(known, values - fitted, 0) ** 2, n_series)
-        return coef, rss
+        # residual sum of squares from the sums: y'y - 2 b'X'y + b'X'X b
+        fit = np.einsum("sd,sde,se->s", coef, gram[:, cols][:, :, cols], coef)
+        rss = y_squares - 2 * np.einsum("sd,sd->s", coef, rhs[:, cols]) + fit
+        return coef, np.maximum(rss, 0.0)
 
     coef, rss = solve(list(range(d)))
     _, rss0 = solve([0, 1])
     shape = coef[:, 2:] @ basis.T  # -> (S, P)
     shape -= shape.mean(axis=1, keepdims=True)
-    n_obs = np.bincount(series, known, n_series)
     dof = n_obs - d
     ok = dof > 0
     with np.errstate(invalid="ignore", divide="ignore"):

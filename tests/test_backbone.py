@@ -76,6 +76,35 @@ def test_profile_of_a_trending_series_is_the_season_around_its_mean():
     assert profile[0, :, 0].mean() == pytest.approx(series.mean(), abs=0.05)
 
 
+def test_profile_shape_equals_per_series_least_squares_with_gaps_and_offsets():
+    """The shape from per-phase sums is each series' own least-squares fit on
+    [1, t, Fourier], whatever its level, missing values and first phase."""
+    from sktime_gru._backbone import _fourier_basis
+
+    rng = np.random.default_rng(2)
+    lengths, starts, levels = [40, 59, 26], [0, 5, 11], [0.0, 1e3, -1e5]
+    parts = []
+    for n, start, level in zip(lengths, starts, levels):
+        t = np.arange(n) + start
+        part = level + 0.02 * t + 2 * np.sin(2 * np.pi * t / 12)
+        part = part + 0.3 * rng.standard_normal(n)
+        part[rng.random(n) < 0.15] = np.nan
+        parts.append(part)
+    values, offsets = _flat(parts)
+    phase = np.concatenate([(np.arange(n) + s) % 12 for n, s in zip(lengths, starts)])
+    profile = fit_profile(values, offsets, phase, 12, harmonics=2)[..., 0]
+    basis = _fourier_basis(12, 2)
+    for s, part in enumerate(parts):
+        known = ~np.isnan(part)
+        rows = phase[offsets[s] : offsets[s + 1]][known]
+        t = np.arange(len(part))[known] / 12
+        design = np.column_stack([np.ones(len(t)), t, basis[rows]])
+        coef = np.linalg.lstsq(design, part[known], rcond=None)[0]
+        shape = coef[2:] @ basis.T
+        got = profile[s] - profile[s].mean()
+        np.testing.assert_allclose(got, shape - shape.mean(), atol=1e-7)
+
+
 def test_profile_without_period_is_the_series_mean_ignoring_nan():
     values, offsets = _flat([np.array([1.0, np.nan, 3.0]), np.array([4.0, 6.0])])
     profile = fit_profile(values, offsets, None, None, harmonics=2)
