@@ -456,8 +456,16 @@ def scale_worker(args) -> dict:
     timer = timer_callback(
         stop_after=None if full else args.scale_steps, first_training_only=True
     )
+    # a full pass over the windows (the default caps an epoch at 50 batches,
+    # which would make every size's epoch the same 50 steps)
     f = forecaster(
-        **{**extra, "n_epochs": 1, "batch_size": batch, "callbacks": [timer]}
+        **{
+            "max_steps_per_epoch": None,
+            **extra,
+            "n_epochs": 1,
+            "batch_size": batch,
+            "callbacks": [timer],
+        }
     )
     fit_start = time.perf_counter()
     f.fit(y, fh=FH)
@@ -792,8 +800,10 @@ def _render_scale(rows) -> list[str]:
         "Each size runs in its own subprocess: build the pandas panel "
         "(seasonal sine + noise), then `fit(y, fh=1..18)` with the defaults "
         f"(ensemble_size={rows[0].get('ensemble_size')}) "
-        f"except `n_epochs=1, batch_size={batch}` (batch 32 would only add "
-        "steps). An ensemble trains its networks one after the other on the "
+        f"except `n_epochs=1, batch_size={batch}, max_steps_per_epoch=None` "
+        "(one full pass over the windows: the default caps an epoch at 50 "
+        "batches; batch 32 would only add steps). An ensemble trains its "
+        "networks one after the other on the "
         "same windows, so the first network is timed and the others are "
         "stopped after one step; s/epoch is the number of networks x the "
         "first network's epoch time. networks includes the backtest network "
