@@ -231,20 +231,16 @@ def _seasonal_shape_ls(values, offsets, series, phase, period, harmonics):
     if k == 0:
         return np.zeros((n_series, period))
     known = ~np.isnan(values)
-    n_obs = np.bincount(series, known, n_series)
     # centre each series (the intercept absorbs it): small sums of squares
-    y = np.where(known, values, 0.0)
-    y = np.where(
-        known,
-        y - (np.bincount(series, y, n_series) / np.maximum(n_obs, 1))[series],
-        0.0,
+    centred = values - _mean_by(values, series, n_series)[series]
+    local = np.where(
+        known, (np.arange(len(values)) - offsets[:-1][series]) / period, np.nan
     )
-    t = np.where(known, (np.arange(len(values)) - offsets[:-1][series]) / period, 0.0)
-    cell = series * period + phase
-    size = n_series * period
-    count = np.bincount(cell, known, size).reshape(n_series, period)  # -> (S, P)
-    t_sum = np.bincount(cell, t, size).reshape(n_series, period)
-    y_sum = np.bincount(cell, y, size).reshape(n_series, period)
+    y_sum, count = _phase_means(centred, series, phase, n_series, period)  # (S, P)
+    t_sum, _ = _phase_means(local, series, phase, n_series, period)
+    n_obs = count.sum(1)
+    y = np.where(known, centred, 0.0)
+    t = np.where(known, local, 0.0)
     # normal equations of the design [1, t, basis[phase]], (S, D, D) and (S, D)
     d = 2 + k
     gram = np.empty((n_series, d, d))
@@ -262,10 +258,11 @@ def _seasonal_shape_ls(values, offsets, series, phase, period, harmonics):
     y_squares = np.bincount(series, y * y, n_series)
 
     def solve(cols):
-        g = gram[:, cols][:, :, cols] + 1e-9 * np.eye(len(cols))
-        coef = np.linalg.solve(g, rhs[:, cols][..., None])[..., 0]
+        g = gram[:, cols][:, :, cols]
+        coef = np.linalg.solve(g + 1e-9 * np.eye(len(cols)), rhs[:, cols][..., None])
+        coef = coef[..., 0]
         # residual sum of squares from the sums: y'y - 2 b'X'y + b'X'X b
-        fit = np.einsum("sd,sde,se->s", coef, gram[:, cols][:, :, cols], coef)
+        fit = np.einsum("sd,sde,se->s", coef, g, coef)
         rss = y_squares - 2 * np.einsum("sd,sd->s", coef, rhs[:, cols]) + fit
         return coef, np.maximum(rss, 0.0)
 
