@@ -1,5 +1,13 @@
 """A sane range for every forecast: no configuration may decode to absurd values.
 
+Two guards, both pure numpy (no keras, no sktime):
+
+- **the departure** (:func:`departure_limits`, :func:`limit_departure`): in
+  the scaled space where the network runs, its departure from the backbone's
+  anchor may not exceed the range of the series' own scaled training targets
+  (``departure_limit_``); the backbone stays as it is;
+- **the decoded value** (:func:`forecast_bounds`), below.
+
 Pure numpy: no keras, no sktime. The network's forecasts are decoded from a
 scaled space; where that space squeezes a series (``scaling="global"`` over
 levels that differ by orders of magnitude, above all with some series on the
@@ -28,7 +36,49 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["forecast_bounds"]
+__all__ = ["departure_limits", "forecast_bounds", "limit_departure"]
+
+
+def departure_limits(scaled_targets, offsets) -> np.ndarray:
+    """Range of every series' scaled network targets, (n, T) (NaN: no value).
+
+    ``scaled_targets`` (R, T) are what the network was trained to forecast
+    (targets minus the profile, scaled), series after series as ``offsets``
+    (n + 1,) say.
+    """
+    starts = offsets[:-1]
+    with np.errstate(invalid="ignore"):
+        hi = np.fmax.reduceat(scaled_targets, starts, axis=0)
+        lo = np.fmin.reduceat(scaled_targets, starts, axis=0)
+    return hi - lo
+
+
+def limit_departure(out, inputs, anchor, limit) -> np.ndarray:
+    """Clip the network's departure from the backbone's anchor, (N, H, T).
+
+    Parameters
+    ----------
+    out : np.ndarray, shape (N, H, T)
+        The network's scaled forecasts.
+    inputs : np.ndarray, shape (N, W, F)
+        Its encoder inputs (the first ``T`` columns the targets).
+    anchor : np.ndarray of shape (H, W) or None
+        The backbone's anchor matrix (None: no anchor, the departure is the
+        whole output).
+    limit : np.ndarray, shape (N, T)
+        Largest absolute departure of each row's series (NaN: none).
+    """
+    n_targets = out.shape[-1]
+    base = 0.0
+    if anchor is not None:
+        window = np.asarray(inputs[..., :n_targets], dtype=np.float64)
+        base = np.einsum("hw,nwt->nht", np.asarray(anchor, np.float64), window)
+    departure = out - base
+    bound = limit[:, None, :]  # -> (N, 1, T)
+    # only where the departure is too large (False for a NaN limit): the
+    # other values stay exactly as the network gave them
+    over = np.abs(departure) > bound
+    return np.where(over, base + np.sign(departure) * bound, out)
 
 
 def forecast_bounds(

@@ -24,7 +24,7 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 from sktime_gru._atomic import atomic
 from sktime_gru._backbone import backbone_params
 from sktime_gru._backtest import backtest_residuals, calibration_residuals
-from sktime_gru._bounds import forecast_bounds
+from sktime_gru._bounds import departure_limits, forecast_bounds
 from sktime_gru._distribute import get_strategy
 from sktime_gru._docs import (
     FIT,
@@ -273,6 +273,14 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         Series ``i`` is ``observed_[observed_offsets_[i]:observed_offsets_[i + 1]]``.
     n_windows_ : int
         Number of training windows.
+    departure_limit_ : np.ndarray, shape (n_series, n_y_columns)
+        Largest departure from the backbone that a forecast may take, in the
+        network's scaled space: the range of each series' scaled training
+        targets (deseasonalised). A larger departure of the network is cut
+        to it, and every decoded forecast is kept within the series'
+        training range widened by that range and by the steps ahead times
+        its steepest trend (twice that for interval bounds): no
+        configuration decodes to absurd values.
 
     Raises
     ------
@@ -555,6 +563,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             )
 
         # commit fitted state only once everything has succeeded
+        self.departure_limit_ = departure_limits(
+            scaled[:, : encoding.n_targets], data.panel.offsets
+        )
         self.seasonal_period_ = encoding.seasonal_period
         self.deseasonalize_ = encoding.deseasonalized
         self.backbone_ = backbone_params(encoding.backbone)
@@ -686,6 +697,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
         else:
             residuals, calibration = self.residuals_, "pretrain"
+        self.departure_limit_ = departure_limits(
+            scaled[:, : encoding.n_targets], padded.panel.offsets
+        )
         return self._commit(
             data, encoding, network, history, seed, decoder_length,
             (train, held_out), (residuals, calibration),

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sktime_gru import GRUEncoderDecoderForecaster
-from sktime_gru._bounds import forecast_bounds
+from sktime_gru._bounds import departure_limits, forecast_bounds, limit_departure
 from sktime_gru._encoding import Encoding
 from sktime_gru._scaling import MinMaxStats
 
@@ -87,8 +87,45 @@ def test_levels_10_to_1e6_stay_in_a_sane_range(scaling):
     low = y["y"].groupby(level=0).min()
     for name, forecast in y_pred.groupby(level=0):
         assert np.isfinite(forecast).all(), name
-        assert forecast.max() <= 20 * high[name], name
-        assert forecast.min() >= min(low[name] / 20, low[name] - high[name]), name
+        assert forecast.max() <= 5 * high[name], name
+        assert forecast.min() >= min(low[name] / 5, low[name] - high[name]), name
     assert np.isfinite(quantiles.to_numpy()).all()
     top = quantiles.max(axis=1).groupby(level=0).max()
     assert (top <= 400 * high.reindex(top.index)).all()
+
+
+def test_departure_limits_are_each_series_range():
+    scaled = np.array([[0.1], [0.5], [-0.2], [np.nan], [2.0], [2.0]])
+    limits = departure_limits(scaled, np.array([0, 3, 6]))
+    np.testing.assert_allclose(limits[:, 0], [0.7, 0.0])
+
+
+def test_limit_departure_clips_only_what_exceeds_the_limit():
+    # anchor: the window's mean; window values 1 and 3 -> base 2 at each step
+    anchor = np.full((2, 2), 0.5)
+    inputs = np.array([[[1.0, 9.0], [3.0, 9.0]]] * 3)  # (3, W=2, F=2), T=1
+    out = np.array([[[2.3], [1.1]], [[2.0 + 1e-9], [2.4]], [[50.0], [-50.0]]])
+    limit = np.array([[0.5], [0.5], [np.nan]])  # the third: no limit
+    got = limit_departure(out, inputs, anchor, limit)
+    # within the limit: exactly the network's value; beyond: base +- limit
+    assert got[0, 0, 0] == 2.3 and got[1, 0, 0] == 2.0 + 1e-9
+    np.testing.assert_allclose(got[0, 1, 0], 1.5)
+    np.testing.assert_allclose(got[1, 1, 0], 2.4)
+    np.testing.assert_array_equal(got[2], out[2])
+    # without an anchor the departure is the whole output
+    np.testing.assert_allclose(
+        limit_departure(out[:1], inputs[:1], None, limit[:1])[0, :, 0], [0.5, 0.5]
+    )
+
+
+def test_fitted_limits_survive_save_and_load(tmp_path):
+    from tests.conftest import tiny_forecaster
+
+    y = _levels_panel(n_steps=30)
+    f = tiny_forecaster().fit(y, fh=[1, 2])
+    assert f.departure_limit_.shape == (y.index.get_level_values(0).nunique(), 1)
+    assert (f.departure_limit_ > 0).all()
+    f.save_model(tmp_path / "m")
+    g = GRUEncoderDecoderForecaster.load_model(tmp_path / "m")
+    np.testing.assert_array_equal(g.departure_limit_, f.departure_limit_)
+    pd.testing.assert_frame_equal(g.predict(), f.predict())
