@@ -194,8 +194,8 @@ def select_backbone(
             np.where(before, z, np.nan)[:, None], offsets, phase, period, k
         )[..., 0]
         inputs, future = _origin_inputs(
-            z, profile, row_series, phase, offsets, origins, series, window,
-            decoder_length,
+            _anomaly(z, profile, row_series, phase), profile, phase, offsets,
+            origins, series, window, decoder_length,
         )  # fmt: skip
         for a, p in itertools.product(alpha_grid, phi_grid):
             if a is None and p is not None:
@@ -300,12 +300,12 @@ def choose_per_series(
             continue
         z = _modelled(target, logged)
         profile = fit_profile(z[:, None], offsets, phase, period, k)[..., 0]
+        anomaly = _anomaly(z, profile, row_series, phase)  # -> (R,)
         for part in np.array_split(origins, max(1, -(-len(origins) // chunk))):
             series = row_series[part]
             inputs, future = _origin_inputs(
-                z, profile, row_series, phase, offsets, part, series, window,
-                horizon,
-            )  # fmt: skip
+                anomaly, profile, phase, offsets, part, series, window, horizon
+            )
             actual = _actual(target, offsets, part, series, horizon)
             err = _scaled_errors(
                 inputs, future, matrix, logged[part], actual, scale[series]
@@ -345,19 +345,21 @@ def _modelled(target, logged) -> np.ndarray:
         return np.where(logged, np.log(target), target)
 
 
-def _origin_inputs(
-    z, profile, row_series, phase, offsets, origins, series, window, horizon
-):
+def _anomaly(z, profile, row_series, phase) -> np.ndarray:
+    """``z`` (R,) less the candidate's ``profile`` (S, P) at every row, (R,)."""
+    return z - profile[row_series, 0 if phase is None else phase]
+
+
+def _origin_inputs(anomaly, profile, phase, offsets, origins, series, window, horizon):
     """Return a candidate's deseasonalised windows (N, W), future profile (N, H).
 
-    ``z`` (R,) on the candidate's scale, ``profile`` (S, P) its fitted
+    ``anomaly`` (R,) from :func:`_anomaly`, ``profile`` (S, P) the fitted
     profile; ``origins`` (N,) the rows forecast first, of ``series`` (N,).
     """
-    season = profile[row_series, 0 if phase is None else phase]  # -> (R,)
     first = offsets[:-1][series]
     rows = origins[:, None] + np.arange(-window, 0)  # -> (N, W)
     # before a series' start the window repeats its first row
-    inputs = (z - season)[np.maximum(rows, first[:, None])]
+    inputs = anomaly[np.maximum(rows, first[:, None])]
     return inputs, _future_season(profile, origins, offsets, series, horizon, phase)
 
 
