@@ -159,8 +159,9 @@ def seasonal_profile(
 ) -> np.ndarray:
     """Mean of every series at every position of the seasonal cycle, ignoring NaN.
 
-    The one replaceable piece of the statistical part of the encoding: what
-    the network forecasts departures from.
+    The legacy profile of a forecaster fitted without a backbone's components
+    (``Encoding.backbone`` None); the backbone's own profile is
+    :func:`~sktime_gru._backbone.fit_profile`.
 
     Parameters
     ----------
