@@ -45,11 +45,17 @@ __all__ = [
 # candidate smoothing parameters of the level and damping of the trend
 ALPHAS = (0.05, 0.1, 0.2, 0.4, 0.7, 1.0)
 PHIS = (None, 0.8, 0.9, 1.0)
-HARMONICS = (1, 2, 3)
+# each series' own shape up to the full shape of a monthly cycle (P/2
+# harmonics; fewer for shorter cycles): 1-3 missed sharp peaks (M1's
+# selection split, a one-month spike); the panel's shape among the first
+# three (held-back points of one short series pick more by chance)
+HARMONICS = (1, 2, 3, 4, 5, 6)
+PANEL_HARMONICS = (1, 2, 3)
 # a series gets its own seasonal shape / log scale only when its in-sample
 # error is this much lower than with the panel's choice (shrinkage towards the
 # panel; chosen on the selection splits, BENCHMARKS.md)
 PER_SERIES_MARGIN = 0.05
+DOF_PENALTY = "linear"
 # the panel's components: the simplest candidate whose held-back error is
 # within 1% of the best one's
 PARSIMONY = 0.01
@@ -126,6 +132,7 @@ def select_backbone(
     alpha="auto",
     phi="auto",
     max_windows: int = 20_000,
+    max_series: int | None = None,
 ) -> tuple[Backbone, dict]:
     """Choose the backbone's components by their forecasts of held-back points.
 
@@ -149,6 +156,10 @@ def select_backbone(
         applies to positive series.
     max_windows : int
         Evaluate at most this many windows (evenly spaced).
+    max_series : int or None
+        Choose on at most this many series, evenly spaced in the panel's
+        order (None: all): every step is per series, so a large panel's
+        choice costs what this many series cost.
 
     Returns
     -------
@@ -159,6 +170,8 @@ def select_backbone(
         ``{candidate: score}`` of every candidate evaluated.
     """
     fixed = _fixed_or_grid(harmonics, log, alpha, phi, period)
+    if max_series is not None and len(offsets) - 1 > max_series:
+        raw, offsets, phase = _some_series(raw, offsets, phase, max_series)
     n_series = len(offsets) - 1
     lengths = np.diff(offsets)
     cut = offsets[1:] - held_back  # first held-back row of each series
@@ -236,6 +249,7 @@ def choose_per_series(
     log="auto",
     horizon: int = 6,
     chunk: int = 20_000,
+    max_origins: int | None = None,
 ) -> Backbone:
     """Choose each series' seasonal shape and log scale by its in-sample errors.
 
@@ -266,6 +280,9 @@ def choose_per_series(
         Steps ahead scored from every origin.
     chunk : int
         Origins scored at once (bounds the memory to ``chunk * window``).
+    max_origins : int or None
+        Score only each series' last ``max_origins`` origins (None: all);
+        the profile is still fitted on all its points.
 
     Returns
     -------
@@ -279,16 +296,20 @@ def choose_per_series(
     positive = np.bincount(row_series, ~(target > 0) & ~np.isnan(target), n_series)
     positive = positive == 0
     harmonic_grid = (
-        (0,) if not period else (HARMONICS if harmonics == "auto" else (harmonics,))
+        (0,)
+        if not period
+        else (_harmonics(period) if harmonics == "auto" else (harmonics,))
     )
     log_grid = (False, True) if log == "auto" else (bool(log),)
     scale = _snaive_scale(target, offsets, period or 1)
     # every origin of every series with one point before it and one after it
     starts = offsets[:-1] + 1
     origins = np.arange(len(raw))
-    origins = origins[
-        (origins >= starts[row_series]) & (origins < offsets[1:][row_series] - 1)
-    ]
+    ends = offsets[1:][row_series] - 1  # each row's series' last row
+    scored = (origins >= starts[row_series]) & (origins < ends)
+    if max_origins is not None:
+        scored &= origins >= ends - max_origins
+    origins = origins[scored]
     matrix = anchor_matrix(window, horizon, backbone.alpha, backbone.phi)
     candidates = list(itertools.product(harmonic_grid, log_grid))
     sums = np.zeros((len(candidates), n_series))
@@ -318,6 +339,18 @@ def choose_per_series(
             sums[c, ~positive], counts[c, ~positive] = np.inf, 1
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(counts > 0, sums / counts, np.inf)  # -> (C, S)
+    # the profile was fitted on the points it is scored on: its in-sample
+    # errors flatter a shape with more terms, so each is scaled up by its
+    # degrees of freedom (as a residual variance is, rss / (n - d))
+    n_obs = np.bincount(row_series, ~np.isnan(target), n_series)  # -> (S,)
+    terms = np.array([_shape_terms(k, period) for k, _ in candidates])  # (C,)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inflation = n_obs[None, :] / (n_obs[None, :] - terms[:, None])
+    inflation = np.where(inflation > 0, inflation, np.inf)
+    if DOF_PENALTY == "sqrt":
+        score = score * np.sqrt(inflation)
+    elif DOF_PENALTY == "linear":
+        score = score * inflation
     # a series without any scored origin keeps the panel's choice
     panel = (
         candidates.index((backbone.harmonics, backbone.log))
@@ -398,17 +431,44 @@ def _future_season(profile, origins, offsets, series, horizon, phase):
     return profile[series[:, None], steps % period]
 
 
+def _some_series(raw, offsets, phase, count):
+    """Return the rows, offsets and phases of ``count`` evenly spaced series."""
+    keep = np.unique(np.linspace(0, len(offsets) - 2, count).astype(np.int64))
+    lengths = np.diff(offsets)[keep]
+    rows = np.concatenate([np.arange(offsets[s], offsets[s + 1]) for s in keep])
+    sub_offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(offsets.dtype)
+    return raw[rows], sub_offsets, None if phase is None else phase[rows]
+
+
 # ---------------------------------------------------------- candidates --
 def _fixed_or_grid(harmonics, log, alpha, phi, period):
     """Candidate values of each component: the grid for "auto", else the value."""
     if period is None:
         harmonic_grid = (0,)
     else:
-        harmonic_grid = HARMONICS if harmonics == "auto" else (harmonics,)
+        harmonic_grid = (
+            _harmonics(period, PANEL_HARMONICS) if harmonics == "auto" else (harmonics,)
+        )
     log_grid = (False, True) if log == "auto" else (bool(log),)
     alpha_grid = (None, *ALPHAS) if alpha == "auto" else (alpha,)
     phi_grid = PHIS if phi == "auto" else (phi,)
     return harmonic_grid, log_grid, alpha_grid, phi_grid
+
+
+def _shape_terms(harmonics, period) -> int:
+    """Return the parameters of a profile: the mean, a trend, Fourier terms."""
+    if not period or harmonics == 0:
+        return 1
+    if harmonics is None:
+        return period
+    k = min(harmonics, period // 2)
+    return 2 + 2 * k - (2 * k == period)
+
+
+def _harmonics(period: int, grid=None) -> tuple:
+    """Return the candidate harmonics for ``period`` (at most ``period // 2``)."""
+    grid = HARMONICS if grid is None else grid
+    return tuple(dict.fromkeys(min(k, period // 2) for k in grid))
 
 
 def _complexity(backbone: Backbone) -> int:

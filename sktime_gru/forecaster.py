@@ -165,10 +165,13 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     harmonics : int, "auto" or None, default="auto"
         Fourier terms of the profile's seasonal shape, fitted by least squares
         on each series together with a linear trend and kept only where an
-        F-test finds them significant at 90%; ``"auto"``: 1, 2 or 3, chosen
-        for the panel and per series; 0: no seasonal shape (each series' mean
-        only); None: the per-phase means after removing a centred
-        moving-average trend (no smoothing, no test).
+        F-test finds them significant at 90%; ``"auto"``: 1, 2 or 3 for the
+        panel, and per series up to the full shape (``seasonal_period // 2``,
+        6 for monthly data: sharp one-month peaks) where the series' own
+        in-sample errors, scaled up by ``n / (n - d)`` for the ``d``
+        parameters of its shape, are more than 5% lower; 0: no seasonal
+        shape (each series' mean only); None: the per-phase means after
+        removing a centred moving-average trend (no smoothing, no test).
     log_transform : bool or "auto", default="auto"
         Model the targets of series whose training values are all positive as
         logarithms (multiplicative seasonality and trend); ``"auto"``: chosen

@@ -247,3 +247,31 @@ def test_backbone_from_saved_lists_is_hashable():
     backbone = Backbone(**saved)
     assert backbone.series_harmonics == (1, 2)
     assert hash(backbone) == hash(Backbone(**saved))
+
+
+def test_per_series_shape_reaches_a_one_month_spike_but_not_noise():
+    # a December peak needs the full monthly shape (up to 6 harmonics); a
+    # smooth season with noise must not buy extra terms with its in-sample
+    # errors (the degrees-of-freedom correction of the score)
+    rng = np.random.default_rng(0)
+    t = np.arange(96)
+    spike = 100 * (1 + 0.8 * (t % 12 == 11)) + rng.normal(0, 2, 96)
+    smooth = 100 + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 3, 96)
+    values, offsets = _flat([spike, smooth])
+    phase = _phase(offsets, 12)
+    panel = Backbone(2, False, 0.2, None)
+    chosen = choose_per_series(values, offsets, phase, 12, panel, window=12)
+    assert chosen.series_harmonics[0] >= 5
+    assert chosen.series_harmonics[1] <= 3
+    # the full shape forecasts the spike: its profile peaks in December
+    profile = fit_profile(values, offsets, phase, 12, chosen.series_harmonics)
+    assert np.argmax(profile[0, :, 0]) == 11
+    assert profile[0, 11, 0] - np.median(profile[0, :, 0]) > 60
+
+
+def test_panel_shape_is_chosen_among_the_first_three_harmonics():
+    from sktime_gru._backbone_choice import _harmonics
+
+    assert _harmonics(12) == (1, 2, 3, 4, 5, 6)
+    assert _harmonics(4) == (1, 2)  # at most period // 2, no duplicates
+    assert _harmonics(12, (1, 2, 3)) == (1, 2, 3)
