@@ -214,6 +214,8 @@ def run_model(name: str, seed, y_train, y_test, gru_params: dict) -> dict:
         **score(y_train, y_test, y_pred, intervals),
         "fit_s": fit_s,
         "predict_s": predict_s,
+        # how much of the network the backtest kept (0: the backbone alone)
+        "departure_weight": float(getattr(forecaster, "departure_weight_", np.nan)),
     }
 
 

@@ -213,7 +213,9 @@ def run_gru(name: str, seed: int, train: pd.DataFrame, params: dict):
         out = out.merge(bounds, on=["series_id", "t"], validate="one_to_one")
     except Exception as err:  # noqa: BLE001 - point scores still count
         print(f"note: {name} seed={seed}: no intervals: {type(err).__name__}: {err}")
-    return out, {"fit_s": fit_s, "predict_s": predict_s}
+    # how much of the network the backtest kept (0: the backbone alone)
+    weight = float(getattr(forecaster, "departure_weight_", np.nan))
+    return out, {"fit_s": fit_s, "predict_s": predict_s, "departure_weight": weight}
 
 
 def run(args):

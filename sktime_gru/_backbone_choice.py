@@ -55,7 +55,6 @@ PANEL_HARMONICS = (1, 2, 3)
 # error is this much lower than with the panel's choice (shrinkage towards the
 # panel; chosen on the selection splits, BENCHMARKS.md)
 PER_SERIES_MARGIN = 0.05
-DOF_PENALTY = "linear"
 # the panel's components: the simplest candidate whose held-back error is
 # within 1% of the best one's
 PARSIMONY = 0.01
@@ -347,10 +346,7 @@ def choose_per_series(
     with np.errstate(invalid="ignore", divide="ignore"):
         inflation = n_obs[None, :] / (n_obs[None, :] - terms[:, None])
     inflation = np.where(inflation > 0, inflation, np.inf)
-    if DOF_PENALTY == "sqrt":
-        score = score * np.sqrt(inflation)
-    elif DOF_PENALTY == "linear":
-        score = score * inflation
+    score = score * inflation  # (its square root: measured, BENCHMARKS.md)
     # a series without any scored origin keeps the panel's choice
     panel = (
         candidates.index((backbone.harmonics, backbone.log))
