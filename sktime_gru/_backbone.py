@@ -41,6 +41,7 @@ __all__ = [
     "backbone_params",
     "estimate_period",
     "fit_profile",
+    "fit_profiles",
 ]
 
 # candidate periods for an integer index (seasonal_period="auto")
@@ -193,7 +194,38 @@ def _fourier_basis(period: int, harmonics: int) -> np.ndarray:
     return np.stack(columns, axis=1) if columns else np.zeros((period, 0))
 
 
-def _seasonal_shape_ls(values, offsets, series, phase, period, harmonics):
+def _shape_sums(values, offsets, series, phase, period) -> dict:
+    """Return the sums every least-squares seasonal shape of a column needs.
+
+    Per-(series, phase) counts and sums of ``t`` and the centred ``y``, and
+    per-series sums of ``t^2, t y, y^2`` (``t``: time in cycles since the
+    series' start): a few passes over the rows, shared by every number of
+    harmonics (:func:`_shape_from_sums`).
+    """
+    n_series = len(offsets) - 1
+    known = ~np.isnan(values)
+    # centre each series (the intercept absorbs it): small sums of squares
+    mean = _mean_by(values, series, n_series)
+    centred = values - mean[series]
+    local = np.where(
+        known, (np.arange(len(values)) - offsets[:-1][series]) / period, np.nan
+    )
+    y_sum, count = _phase_means(centred, series, phase, n_series, period)  # (S, P)
+    t_sum, _ = _phase_means(local, series, phase, n_series, period)
+    y = np.where(known, centred, 0.0)
+    t = np.where(known, local, 0.0)
+    return {
+        "mean": mean,
+        "count": count,
+        "y_sum": y_sum,
+        "t_sum": t_sum,
+        "tt": np.bincount(series, t * t, n_series),
+        "ty": np.bincount(series, t * y, n_series),
+        "yy": np.bincount(series, y * y, n_series),
+    }
+
+
+def _shape_from_sums(sums: dict, period: int, harmonics: int) -> np.ndarray:
     """Smooth, zero-mean seasonal shape of one column, (S, P); 0 if not significant.
 
     Least squares of each series' known values on ``[1, t, Fourier terms]``
@@ -203,44 +235,31 @@ def _seasonal_shape_ls(values, offsets, series, phase, period, harmonics):
     at 90%.
 
     The Fourier terms depend on the phase only, so every normal equation is
-    built from per-(series, phase) sums of ``1, t, y`` and per-series sums of
-    ``t^2, t y, y^2``: a few passes over the rows, none of them ``(R, D)``
-    wide (at 100,000 series x 240 months those arrays were the fit's
-    slowest part).
+    built from the sums of :func:`_shape_sums`, none of them ``(R, D)`` wide
+    (at 100,000 series x 240 months those arrays were the fit's slowest part).
     """
     from scipy.stats import f as f_dist
 
-    n_series = len(offsets) - 1
+    count, y_sum, t_sum = sums["count"], sums["y_sum"], sums["t_sum"]
+    n_series = len(count)
     basis = _fourier_basis(period, min(harmonics, period // 2))  # -> (P, K')
     k = basis.shape[1]
     if k == 0:
         return np.zeros((n_series, period))
-    known = ~np.isnan(values)
-    # centre each series (the intercept absorbs it): small sums of squares
-    centred = values - _mean_by(values, series, n_series)[series]
-    local = np.where(
-        known, (np.arange(len(values)) - offsets[:-1][series]) / period, np.nan
-    )
-    y_sum, count = _phase_means(centred, series, phase, n_series, period)  # (S, P)
-    t_sum, _ = _phase_means(local, series, phase, n_series, period)
     n_obs = count.sum(1)
-    y = np.where(known, centred, 0.0)
-    t = np.where(known, local, 0.0)
     # normal equations of the design [1, t, basis[phase]], (S, D, D) and (S, D)
     d = 2 + k
     gram = np.empty((n_series, d, d))
     gram[:, 0, 0] = n_obs
     gram[:, 0, 1] = gram[:, 1, 0] = t_sum.sum(1)
-    gram[:, 1, 1] = np.bincount(series, t * t, n_series)
+    gram[:, 1, 1] = sums["tt"]
     gram[:, 0, 2:] = count @ basis
     gram[:, 1, 2:] = t_sum @ basis
     gram[:, 2:, 0] = gram[:, 0, 2:]
     gram[:, 2:, 1] = gram[:, 1, 2:]
     gram[:, 2:, 2:] = np.einsum("sp,pk,pl->skl", count, basis, basis)
-    rhs = np.column_stack(
-        [y_sum.sum(1), np.bincount(series, t * y, n_series), y_sum @ basis]
-    )
-    y_squares = np.bincount(series, y * y, n_series)
+    rhs = np.column_stack([y_sum.sum(1), sums["ty"], y_sum @ basis])
+    y_squares = sums["yy"]
 
     def solve(cols):
         g = gram[:, cols][:, :, cols]
@@ -310,35 +329,51 @@ def fit_profile(
         ``profile[s, p, t]``: the backbone's value of series ``s``, column
         ``t`` at phase ``p`` when it has no level: its mean plus its shape.
     """
-    if isinstance(harmonics, tuple):  # per series: each series' own choice
-        profile = None
-        for k in dict.fromkeys(harmonics):
-            part = fit_profile(values, offsets, phase, period, k)
-            mine = np.array([h == k for h in harmonics])[:, None, None]
-            profile = part if profile is None else np.where(mine, part, profile)
-        return profile
+    if not isinstance(harmonics, tuple):
+        return fit_profiles(values, offsets, phase, period, (harmonics,))[harmonics]
+    # per series: each series' own choice, every choice from one set of sums
+    profiles = fit_profiles(values, offsets, phase, period, harmonics)
+    mine = np.array([list(profiles).index(h) for h in harmonics])  # -> (S,)
+    stacked = np.stack(list(profiles.values()))  # -> (C, S, P, T)
+    return stacked[mine, np.arange(len(mine))]
+
+
+def fit_profiles(values, offsets, phase, period, grid) -> dict:
+    """:func:`fit_profile` for every ``harmonics`` in ``grid``: ``{h: (S, P, T)}``.
+
+    The least-squares shapes of all of them come from one set of sums per
+    column (:func:`_shape_sums`), so a grid costs about one fit.
+    """
+    grid = tuple(dict.fromkeys(grid))
     n_series = len(offsets) - 1
     series = np.repeat(np.arange(n_series), np.diff(offsets))
     n_cols = values.shape[1]
     width = period or 1
-    profile = np.zeros((n_series, width, n_cols))
+    out = {h: np.zeros((n_series, width, n_cols)) for h in grid}
     for t in range(n_cols):
         column = values[:, t]
-        if period and harmonics != 0:
-            # Fourier terms: least squares; None: detrended per-phase means
-            if harmonics is None:
-                shape = _phase_mean_shape(column, offsets, series, phase, period)
-            else:
-                shape = _seasonal_shape_ls(
-                    column, offsets, series, phase, period, harmonics
-                )
-            column = column - shape[series, phase]
-            profile[:, :, t] = shape
         known = ~np.isnan(column)
-        sums = np.bincount(series, np.where(known, column, 0.0), n_series)
-        counts = np.bincount(series, known, n_series)
-        profile[:, :, t] += (sums / np.maximum(counts, 1))[:, None]
-    return profile
+        total = np.bincount(series, np.where(known, column, 0.0), n_series)
+        n_known = np.maximum(np.bincount(series, known, n_series), 1)
+        if period:  # known values per (series, phase): (S, P)
+            cell = series * period + phase
+            count = np.bincount(cell, known, n_series * period)
+            count = count.reshape(n_series, period)
+        sums = None
+        for h in grid:
+            if not period or h == 0:  # the mean only
+                out[h][:, :, t] = (total / n_known)[:, None]
+                continue
+            if h is None:  # detrended per-phase means
+                shape = _phase_mean_shape(column, offsets, series, phase, period)
+            else:  # Fourier terms: least squares, one set of sums for all
+                if sums is None:
+                    sums = _shape_sums(column, offsets, series, phase, period)
+                shape = _shape_from_sums(sums, period, h)
+            # the mean of what the shape leaves, from the per-phase counts
+            seasonal = (count * shape).sum(1)  # -> (S,)
+            out[h][:, :, t] = shape + ((total - seasonal) / n_known)[:, None]
+    return out
 
 
 def estimate_period(

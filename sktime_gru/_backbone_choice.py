@@ -31,7 +31,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from sktime_gru._backbone import Backbone, _mean_by, anchor_matrix, fit_profile
+from sktime_gru._backbone import Backbone, _mean_by, anchor_matrix, fit_profiles
 
 __all__ = [
     "ALPHAS",
@@ -58,6 +58,11 @@ PER_SERIES_MARGIN = 0.05
 # the panel's components: the simplest candidate whose held-back error is
 # within 1% of the best one's
 PARSIMONY = 0.01
+# the cost at scale (checked on M1's selection split, BENCHMARKS.md): the
+# panel's components are chosen on at most this many series (evenly spaced),
+# and each series' own on its last this many origins
+MAX_SERIES = 1000
+MAX_ORIGINS = 48
 
 
 def select_for_panel(
@@ -131,7 +136,7 @@ def select_backbone(
     alpha="auto",
     phi="auto",
     max_windows: int = 20_000,
-    max_series: int | None = None,
+    max_series: int | None = MAX_SERIES,
 ) -> tuple[Backbone, dict]:
     """Choose the backbone's components by their forecasts of held-back points.
 
@@ -199,12 +204,16 @@ def select_backbone(
     actual = _actual(target, offsets, origins, series, decoder_length)
     scores = {}
     harmonic_grid, log_grid, alpha_grid, phi_grid = fixed
+    # every shape of a scale from one set of sums: {log: (z, {k: (S, P)})}
+    fitted = {}
+    for use_log in log_grid:
+        z = _modelled(target, use_log & positive[row_series])
+        shown = np.where(before, z, np.nan)[:, None]  # the profile's rows
+        profiles = fit_profiles(shown, offsets, phase, period, harmonic_grid)
+        fitted[use_log] = z, {k: p[..., 0] for k, p in profiles.items()}
     for k, use_log in itertools.product(harmonic_grid, log_grid):
         logged = use_log & positive[row_series]
-        z = _modelled(target, logged)
-        profile = fit_profile(
-            np.where(before, z, np.nan)[:, None], offsets, phase, period, k
-        )[..., 0]
+        z, profile = fitted[use_log][0], fitted[use_log][1][k]
         inputs, future = _origin_inputs(
             _anomaly(z, profile, row_series, phase), profile, phase, offsets,
             origins, series, window, decoder_length,
@@ -248,7 +257,7 @@ def choose_per_series(
     log="auto",
     horizon: int = 6,
     chunk: int = 20_000,
-    max_origins: int | None = None,
+    max_origins: int | None = MAX_ORIGINS,
 ) -> Backbone:
     """Choose each series' seasonal shape and log scale by its in-sample errors.
 
@@ -313,13 +322,20 @@ def choose_per_series(
     candidates = list(itertools.product(harmonic_grid, log_grid))
     sums = np.zeros((len(candidates), n_series))
     counts = np.zeros((len(candidates), n_series))
+    # every shape of a scale from one set of sums: {log: (z, {k: (S, P)})}
+    fitted = {}
+    for use_log in log_grid:
+        if use_log and not positive.any():
+            continue
+        z = _modelled(target, use_log & positive[row_series])
+        profiles = fit_profiles(z[:, None], offsets, phase, period, harmonic_grid)
+        fitted[use_log] = z, {k: p[..., 0] for k, p in profiles.items()}
     for c, (k, use_log) in enumerate(candidates):
         logged = use_log & positive[row_series]
         if use_log and not positive.any():
             sums[c], counts[c] = np.inf, 1
             continue
-        z = _modelled(target, logged)
-        profile = fit_profile(z[:, None], offsets, phase, period, k)[..., 0]
+        z, profile = fitted[use_log][0], fitted[use_log][1][k]
         anomaly = _anomaly(z, profile, row_series, phase)  # -> (R,)
         for part in np.array_split(origins, max(1, -(-len(origins) // chunk))):
             series = row_series[part]
