@@ -243,20 +243,24 @@ SAVE_MODEL = """Save the fitted forecaster without pickle: JSON state + ``.keras
     ----------
     path : str or os.PathLike
         A directory: created (parents included) when missing; an empty one is
-        used; one holding an earlier artefact of this format is replaced. It
-        receives ``forecaster.json`` (format version, library versions,
-        parameters, fitted state, checksums) and ``network.keras`` (the
-        trained network in Keras' native format). The artefact is written to
-        a temporary sibling first and moved into place, so an interrupted save
-        leaves no half-written artefact.
+        used. It receives ``forecaster.json`` (format version, library
+        versions, parameters, fitted state, checksums) and ``network.keras``
+        (the trained network in Keras' native format). The artefact is
+        written to a temporary sibling first and moved into place, so a
+        failed or interrupted save leaves no half-written artefact, and a
+        replaced one is deleted only after the new one is in place.
+    overwrite : bool, default=False
+        Replace an earlier artefact of this format at ``path``. False (as
+        Keras' ``model.save``): an existing artefact is refused.
 
     Raises
     ------
     NotFittedError
         Called before ``fit``.
     FileExistsError
-        ``path`` is a file, or a directory with other content: a mistyped
-        path never deletes user files.
+        ``path`` holds an earlier artefact and ``overwrite`` is False; or
+        ``path`` is a file, or a directory with other content, whatever
+        ``overwrite`` says: a mistyped path never deletes user files.
     TypeError
         A fitted attribute (e.g. a custom callback's state) that the
         whitelist codec cannot store; the message names it.

@@ -768,9 +768,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     # ---------------------------------------------------------- persistence --
     @doc(SAVE_MODEL)
-    def save_model(self, path) -> None:
+    def save_model(self, path, overwrite: bool = False) -> None:
         """Save without pickle (numpydoc: ``_docs.SAVE_MODEL``)."""
-        save_forecaster(self, path)
+        save_forecaster(self, path, overwrite=overwrite)
 
     @classmethod
     @doc(LOAD_MODEL)
