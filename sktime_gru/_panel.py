@@ -19,6 +19,7 @@ import pandas as pd
 __all__ = [
     "Panel",
     "TimeGrid",
+    "cutoff_with_freq",
     "frame_from_forecasts",
     "instance_index",
     "is_sorted_unique",
@@ -287,6 +288,22 @@ def panel_from_frame(
     )
     _check_regular(panel, name)
     return panel
+
+
+def cutoff_with_freq(cutoff, grid: TimeGrid):
+    """Return sktime's ``cutoff`` with the frequency of ``grid`` when it has none.
+
+    sktime takes the cutoff of a panel from its time level, which carries no
+    frequency when the dates came from ``pd.to_datetime`` (only a single
+    series' index has one inferred); relative horizons then cannot be made
+    absolute. The frequency ``fit`` inferred (:class:`TimeGrid`) is the one
+    the forecasts are made at, so the cutoff gets it.
+    """
+    if not isinstance(cutoff, pd.DatetimeIndex) or cutoff.freq is not None:
+        return cutoff
+    if grid.freq is None or len(cutoff) != 1:
+        return cutoff
+    return pd.DatetimeIndex(cutoff, freq=grid.freq)
 
 
 def _check_regular(panel: Panel, name: str = "y") -> None:

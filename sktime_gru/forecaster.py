@@ -38,7 +38,7 @@ from sktime_gru._docs import (
 from sktime_gru._encoding import Encoding
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
 from sktime_gru._intervals import residual_offsets, residual_variance
-from sktime_gru._panel import frame_from_forecasts
+from sktime_gru._panel import cutoff_with_freq, frame_from_forecasts
 from sktime_gru._predicting import (
     check_in_history_of,
     point_forecasts,
@@ -599,6 +599,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     # --------------------------------------------------------------- update --
     def _update(self, y, X=None, update_params=True):
+        self._cutoff = cutoff_with_freq(self._cutoff, self._grid)  # as in fit
         x_columns = getattr(self, "_x_columns", None)
         new = assemble(y, X, grid=self._grid, x_columns=x_columns, for_update=True)
         tails, last = extend_tails(
@@ -718,6 +719,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.first_positions_ = panel.positions[panel.offsets[:-1]]
         self.instances_ = panel.instances
         self._grid = panel.grid
+        # a date panel's cutoff has no frequency: predict needs the grid's
+        self._cutoff = cutoff_with_freq(self._cutoff, panel.grid)
         self._y_columns = panel.columns
         self._x_columns = None if data.x_names is None else pd.Index(data.x_names)
         self._index_names = panel.index_names
