@@ -5,8 +5,10 @@ One train/test split (``weather_au.py``) can be lucky. Here sktime's
 panel (monthly mean temperature of 44 Australian stations, 2009-01 to 2016-12)
 and scores the 18 months after each cutoff:
 
-- ``GRUEncoderDecoderForecaster(random_state=0)``: one global network for all
-  stations, library defaults except ``epochs``;
+- ``GRUEncoderDecoderForecaster(random_state=0)``: one global model for all
+  stations (its backbone plus as much of the network as the backtest inside
+  ``fit`` keeps: none on this panel), library defaults except ``n_epochs``
+  (``--epochs``);
 - ``NaiveForecaster(strategy="last", sp=12)``: each station repeats its last
   observed year, the usual baseline for monthly seasonal data.
 
