@@ -34,8 +34,11 @@ http://www.bom.gov.au/climate/data), collected by Graham Williams for the R
 package ``rattle`` (data set ``weatherAUS``) and republished on Kaggle as "Rain
 in Australia". Attribute the Bureau of Meteorology when you use the data.
 
-Run it with ``python examples/cross_validation.py`` (three full GRU fits, a few
-minutes on a laptop CPU), or add ``--quick`` for a two-epoch smoke run.
+Run it with ``python examples/cross_validation.py`` (three full GRU fits; the
+first, in a fresh process, includes TensorFlow's start-up and graph tracing).
+Measured 2026-12-04 on a shared 2-core CPU machine: 102 s wall while other jobs
+kept it loaded (load average 10: GRU fits 43, 7 and 14 s); 17 s in an earlier,
+quieter run (issue 22). Add ``--quick`` for a two-epoch smoke run.
 """
 
 from __future__ import annotations

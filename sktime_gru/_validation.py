@@ -370,15 +370,18 @@ def _check_time_order(y, name: str) -> None:
         if is_sorted_unique(index):
             return
         # instances in any order are fine (sktime accepts them, we sort them);
-        # within an instance, time must increase
-        frame = index.to_frame(index=False)
-        keys = list(frame.columns[:-1])
-        ordered = frame.groupby(keys, sort=False)[frame.columns[-1]].agg(
-            lambda t: t.is_monotonic_increasing
-        )
-        if bool(ordered.all()):
+        # within an instance, time must increase: compare each row with the
+        # previous row of its instance (a stable sort keeps the row order)
+        instances = index.droplevel(-1)
+        group, _ = instances.factorize()
+        times = index.get_level_values(-1)
+        times = times.asi8 if hasattr(times, "asi8") else np.asarray(times)
+        order = np.argsort(group, kind="stable")
+        group, times = group[order], times[order]
+        back = np.flatnonzero((group[1:] == group[:-1]) & (times[1:] < times[:-1]))
+        if not back.size:
             return
-        first = ordered.index[int(np.argmin(ordered.to_numpy()))]
+        first = instances[order[back[0] + 1]]
         where = f"the rows of instance {first!r} of {name} are"
     raise ValueError(
         f"{where} not in time order: sktime (and this forecaster) need each "

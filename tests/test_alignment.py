@@ -204,3 +204,12 @@ def test_m1_official_split_lines_up_with_every_test_row():
     f = GRUEncoderDecoderForecaster(**QUICK).fit(aligned, fh=range(1, 19))
     y_pred = restore_series_times(f.predict(), ends)
     assert len(test) == 11106 and y_pred.index.equals(test.sort_index().index)
+
+
+def test_docstring_example_runs():
+    import doctest
+
+    from sktime_gru import _alignment
+
+    result = doctest.testmod(_alignment)
+    assert result.attempted >= 5 and result.failed == 0
