@@ -120,9 +120,12 @@ def _infer_freq(level: pd.DatetimeIndex, codes, offsets: np.ndarray):
     freq = pd.infer_freq(one) if len(one) >= 3 else None
     if freq is None:
         raise ValueError(
-            "the DatetimeIndex has no frequency and none can be inferred (the "
-            "time stamps are irregular or too few): resample y to a regular "
-            "frequency, e.g. y.resample('MS').mean(), or use a PeriodIndex"
+            "the DatetimeIndex has no frequency and none can be inferred from "
+            "the longest series (its time stamps are irregular, e.g. missing "
+            "dates, or fewer than 3): make every series regular first, e.g. "
+            "y.resample('MS').mean() for one series, or for a panel "
+            "y.groupby(level=0).apply(lambda s: s.droplevel(0).asfreq('D')) "
+            "(missing dates become NaN rows, which fit accepts)"
         )
     return freq
 

@@ -63,7 +63,8 @@ def test_fit_warns_once_when_series_end_before_the_cutoff():
     (message,) = _ends_warnings(record)  # one warning per fit
     # 4 of 5 series end before step 60; gaps 30, 12, 19, 24: median 21, max 30
     assert message.startswith("4 of 5 series end before the panel's cutoff (60")
-    assert "21 steps further ahead" in message and "at most 30" in message
+    assert "fh=1 is not their next time point but 21 steps later" in message
+    assert "at most 30" in message
     assert "instance 'M0'" in message
     assert "align_series_ends" in message and "restore_series_times" in message
     # predict and update (which fit nothing) do not repeat it

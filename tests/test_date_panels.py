@@ -111,3 +111,27 @@ def test_unsorted_single_series_and_x_are_refused_by_name():
     X = y.rename(columns={"MedTemp": "x"})
     with pytest.raises(ValueError, match=r"X's rows are not in time order.*X\.sort"):
         f.fit(y, X=X.iloc[::-1], fh=[1])
+
+
+def test_dates_with_missing_days_are_refused_with_a_fix_that_works():
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2020-01-01", periods=60, freq="D")
+    keep = np.ones(60, dtype=bool)
+    keep[[10, 11, 30]] = False  # a weather station's missing days
+    frames = [
+        pd.DataFrame(
+            {"temp": rng.normal(20, 2, keep.sum())},
+            index=pd.MultiIndex.from_product([[station], days[keep]]),
+        )
+        for station in ("Albury", "Sydney")
+    ]
+    y = pd.concat(frames).rename_axis(["Location", "Date"])
+    f = GRUEncoderDecoderForecaster(**QUICK)
+    with pytest.raises(ValueError, match=r"none can be inferred.*asfreq\('D'\)"):
+        f.fit(y, fh=[1, 2])
+    # the fix the message names: missing days become NaN rows
+    regular = y.groupby(level=0).apply(lambda s: s.droplevel(0).asfreq("D"))
+    pred = f.fit(regular, fh=[1, 2]).predict()
+    assert list(pred.index.get_level_values("Date").unique()) == list(
+        pd.date_range("2020-03-01", periods=2, freq="D")
+    )
