@@ -18,11 +18,11 @@ data only:
   training mean: climatology) when there is no level.
 
 Which of these apply (harmonics, log transform, level, trend) is chosen in
-:func:`select_backbone` by the backbone's own forecasts on the held-back end
-of the training series, as AutoETS chooses its components (the simplest
-candidate within 1% of the best); then :func:`choose_per_series` gives a
-series its own harmonics and log scale where its in-sample errors are clearly
-lower with them.
+:mod:`sktime_gru._backbone_choice`; this module only says what each
+component is and fits it. A fitted backbone lives in the forecaster as
+``backbone_`` (the :class:`Backbone`, as a dict) and ``profile_`` (the
+profile in the scaled space); the anchor is built into the network
+(:mod:`sktime_gru._network`) from :meth:`Backbone.matrix`.
 
 Dimension legend: ``R`` rows of the flat panel, ``T`` target columns, ``S``
 series, ``P`` seasonal period, ``W`` window, ``H`` decoder steps, ``N``
@@ -31,7 +31,6 @@ windows, ``C`` candidates.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -40,24 +39,10 @@ __all__ = [
     "Backbone",
     "anchor_matrix",
     "backbone_params",
-    "choose_per_series",
     "estimate_period",
     "fit_profile",
-    "select_backbone",
-    "select_for_panel",
 ]
 
-# candidate smoothing parameters of the level and damping of the trend
-ALPHAS = (0.05, 0.1, 0.2, 0.4, 0.7, 1.0)
-PHIS = (None, 0.8, 0.9, 1.0)
-HARMONICS = (1, 2, 3)
-# a series gets its own seasonal shape / log scale only when its in-sample
-# error is this much lower than with the panel's choice (shrinkage towards the
-# panel; chosen on the selection splits, BENCHMARKS.md)
-PER_SERIES_MARGIN = 0.05
-# the panel's components: the simplest candidate whose held-back error is
-# within 1% of the best one's
-PARSIMONY = 0.01
 # candidate periods for an integer index (seasonal_period="auto")
 PERIOD_CANDIDATES = (4, 5, 6, 7, 12, 24, 52)
 _F_QUANTILE = 0.9
@@ -279,10 +264,11 @@ def _seasonal_shape_ls(values, offsets, series, phase, period, harmonics):
     return np.where(significant[:, None], shape, 0.0)
 
 
-def _seasonal_shape(values, offsets, series, phase, period, harmonics):
-    """Smooth, zero-mean seasonal shape of one column, (S, P); 0 if not significant."""
-    from scipy.stats import f as f_dist
+def _phase_mean_shape(values, offsets, series, phase, period):
+    """Zero-mean per-phase means of one column after a centred moving average, (S, P).
 
+    Classical decomposition (``harmonics=None``): no smoothing, no test.
+    """
     n_series = len(offsets) - 1
     detrended = values - _centred_trend(values, offsets, period)
     sums, counts = _phase_means(detrended, series, phase, n_series, period)
@@ -292,35 +278,8 @@ def _seasonal_shape(values, offsets, series, phase, period, harmonics):
     centre = np.where(seen, means, 0.0).sum(1, keepdims=True) / np.maximum(
         seen.sum(1, keepdims=True), 1
     )
-    means = np.where(seen, means - centre, 0.0)  # -> (S, P)
-    if harmonics is None:
-        shape = means
-        return shape - shape.mean(axis=1, keepdims=True)
-    basis = _fourier_basis(period, min(harmonics, period // 2))  # -> (P, K')
-    if basis.shape[1] == 0:
-        return np.zeros((n_series, period))
-    # weighted least squares of the phase means on the basis (weights: counts)
-    gram = np.einsum("sp,pk,pl->skl", counts, basis, basis)  # -> (S, K', K')
-    rhs = np.einsum("sp,pk->sk", counts * means, basis)  # -> (S, K')
-    gram += 1e-9 * np.eye(basis.shape[1])
-    coef = np.linalg.solve(gram, rhs[..., None])[..., 0]
-    shape = coef @ basis.T  # -> (S, P)
-    shape -= shape.mean(axis=1, keepdims=True)
-    # F-test of the shape against the detrended values' own variance
-    known = ~np.isnan(detrended)
-    n_obs = np.bincount(series, known, n_series)
-    fitted = shape[series, phase]
-    resid = np.where(known, detrended - fitted - centre[series, 0], 0)
-    total = np.where(known, detrended - centre[series, 0], 0)
-    rss = np.bincount(series, resid**2, n_series)
-    tss = np.bincount(series, total**2, n_series)
-    dof = n_obs - basis.shape[1] - 1
-    ok = dof > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        stat = ((tss - rss) / basis.shape[1]) / (rss / np.where(ok, dof, 1))
-    critical = f_dist.ppf(_F_QUANTILE, basis.shape[1], np.maximum(dof, 1))
-    significant = ok & (stat > critical)
-    return np.where(significant[:, None], shape, 0.0)
+    shape = np.where(seen, means - centre, 0.0)  # -> (S, P)
+    return shape - shape.mean(axis=1, keepdims=True)
 
 
 def fit_profile(
@@ -367,8 +326,12 @@ def fit_profile(
         column = values[:, t]
         if period and harmonics != 0:
             # Fourier terms: least squares; None: detrended per-phase means
-            shaper = _seasonal_shape if harmonics is None else _seasonal_shape_ls
-            shape = shaper(column, offsets, series, phase, period, harmonics)
+            if harmonics is None:
+                shape = _phase_mean_shape(column, offsets, series, phase, period)
+            else:
+                shape = _seasonal_shape_ls(
+                    column, offsets, series, phase, period, harmonics
+                )
             column = column - shape[series, phase]
             profile[:, :, t] = shape
         known = ~np.isnan(column)
@@ -423,374 +386,9 @@ def estimate_period(
     return best
 
 
-def _anomaly_windows(anomaly, offsets, origins, series, window, horizon):
-    """Input windows (N, W) (back-filled before a series' start) and targets (N, H)."""
-    first = offsets[:-1][series]
-    rows = origins[:, None] + np.arange(-window, 0)  # -> (N, W)
-    inputs = anomaly[np.maximum(rows, first[:, None])]
-    targets = origins[:, None] + np.arange(horizon)  # -> (N, H)
-    return inputs, np.minimum(targets, len(anomaly) - 1)
-
-
-def select_backbone(
-    raw: np.ndarray,
-    offsets: np.ndarray,
-    phase: np.ndarray | None,
-    period: int | None,
-    *,
-    window: int,
-    decoder_length: int,
-    held_back: int,
-    harmonics="auto",
-    log="auto",
-    alpha="auto",
-    phi="auto",
-    max_windows: int = 20_000,
-) -> tuple[Backbone, dict]:
-    """Choose the backbone's components by their forecasts of held-back points.
-
-    Every series keeps its first ``n - held_back`` points to fit the profile;
-    the backbone of every candidate then forecasts ``decoder_length`` steps from every
-    origin in the held-back part (windows back-filled before a series'
-    start), and the candidate with the lowest mean absolute error, each series
-    scaled by the mean absolute error of its own seasonal naive forecast on the
-    kept points (MASE; naive for a series without season), wins. Parameters
-    that are not ``"auto"`` are fixed.
-
-    Parameters
-    ----------
-    raw : np.ndarray, shape (R, T)
-        Unscaled target values (NaN where missing).
-    offsets, phase, period
-        As in :func:`fit_profile`.
-    window, decoder_length, held_back : int
-    harmonics, log, alpha, phi : "auto" or a fixed value
-        See :class:`Backbone`; ``log=True`` only applies to positive series.
-    max_windows : int
-        Evaluate at most this many windows (evenly spaced).
-
-    Returns
-    -------
-    Backbone
-        The chosen components; the defaults ``Backbone(2, False, 0.4, None)``
-        (each fixed value kept) when no series has a held-back window.
-    dict
-        ``{candidate: score}`` of every candidate evaluated.
-    """
-    fixed = _fixed_or_grid(harmonics, log, alpha, phi, period)
-    n_series = len(offsets) - 1
-    lengths = np.diff(offsets)
-    cut = offsets[1:] - held_back  # first held-back row of each series
-    keep = lengths - held_back >= 2
-    # every origin in the held-back part; targets past a series' end are NaN
-    origins = np.concatenate(
-        [np.arange(cut[s], offsets[s + 1]) for s in np.flatnonzero(keep)]
-        or [np.empty(0, np.int64)]
-    ).astype(np.int64)
-    if len(origins) > max_windows:
-        origins = origins[np.linspace(0, len(origins) - 1, max_windows).astype(int)]
-    default = Backbone(
-        *(
-            grid[0] if len(grid) == 1 else d
-            for grid, d in zip(fixed, (2, False, 0.4, None))
-        )
-    )
-    if not len(origins):
-        return default, {}
-    series = np.searchsorted(offsets, origins, side="right") - 1
-    rows = np.arange(len(raw))
-    row_series = np.repeat(np.arange(n_series), lengths)
-    before = rows < cut[row_series]  # rows the profile may see
-    target = raw[:, 0]
-    positive = np.bincount(row_series, ~(target > 0), n_series) == 0
-    scale = _snaive_scale(np.where(before, target, np.nan), offsets, period or 1)
-    scale = scale[series]
-    actual_rows = origins[:, None] + np.arange(decoder_length)
-    past_end = actual_rows >= offsets[1:][series][:, None]
-    actual = np.where(past_end, np.nan, target[np.minimum(actual_rows, len(raw) - 1)])
-    scores = {}
-    harmonic_grid, log_grid, alpha_grid, phi_grid = fixed
-    for k, use_log in itertools.product(harmonic_grid, log_grid):
-        logged = use_log & positive[row_series]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(logged, np.log(target), target)
-        fit_rows = np.where(before, z, np.nan)[:, None]
-        profile = fit_profile(fit_rows, offsets, phase, period, k)[..., 0]
-        season = profile[row_series, phase if period else 0]  # -> (R,)
-        inputs, _ = _anomaly_windows(
-            z - season, offsets, origins, series, window, decoder_length
-        )
-        future_season = _future_season(
-            profile, origins, offsets, series, decoder_length, phase
-        )
-        for a, p in itertools.product(alpha_grid, phi_grid):
-            if a is None and p is not None:
-                continue  # a trend needs a level
-            matrix = anchor_matrix(window, decoder_length, a, p).astype(np.float64)
-            # the season of rows past a series' end: continue its phases
-            forecast = inputs @ matrix.T + future_season  # -> (N, H)
-            log_rows = logged[origins][:, None]
-            forecast = np.where(
-                log_rows, np.exp(np.where(log_rows, forecast, 0)), forecast
-            )
-            err = np.abs(actual - forecast) / scale[:, None]
-            known = np.isfinite(err)
-            count = known.sum(axis=1)
-            per_window = np.where(known, err, 0.0).sum(axis=1) / np.maximum(count, 1)
-            per_window[count == 0] = np.nan
-            per_series = _mean_by(per_window, series, n_series)
-            scored = per_series[np.isfinite(per_series)]
-            score = float(scored.mean()) if scored.size else np.nan
-            if np.isfinite(score):
-                scores[Backbone(k, bool(use_log), a, p)] = score
-    if not scores:
-        return default, {}
-    # the simplest of the candidates within PARSIMONY of the best: differences
-    # that small are noise of the held-back points
-    best = min(scores.values())
-    near = [c for c, v in scores.items() if v <= best * (1 + PARSIMONY)]
-    return min(near, key=lambda c: (_complexity(c), scores[c])), scores
-
-
-def _complexity(backbone: Backbone) -> int:
-    """Count of the backbone's components: harmonics, log, level, trend."""
-    return (
-        (backbone.harmonics or 0)
-        + backbone.log
-        + (backbone.alpha is not None)
-        + (backbone.phi is not None)
-    )
-
-
-def choose_per_series(
-    raw: np.ndarray,
-    offsets: np.ndarray,
-    phase: np.ndarray | None,
-    period: int | None,
-    backbone: Backbone,
-    *,
-    window: int,
-    harmonics="auto",
-    log="auto",
-    horizon: int = 6,
-    chunk: int = 20_000,
-) -> Backbone:
-    """Choose each series' seasonal shape and log scale by its in-sample errors.
-
-    The level and trend (``backbone.alpha``, ``backbone.phi``) stay the
-    panel's; for every series and every candidate ``(harmonics, log)`` the
-    profile is fitted on all its training points, the backbone forecasts
-    ``horizon`` steps from every origin of the series (windows back-filled
-    before its start), and the candidate with the lowest mean absolute error,
-    scaled by the series' seasonal-naive error, is the series' choice (the
-    way AutoETS picks each series' components on its own fit) when it beats
-    the panel's choice by more than ``PER_SERIES_MARGIN`` (5%); otherwise the
-    series keeps the panel's. Measured on
-    the selection splits of M1, the airline series and weatherAUS
-    (BENCHMARKS.md): better than one choice for the panel; choosing the level
-    and trend per series the same way was not.
-
-    Parameters
-    ----------
-    raw : np.ndarray, shape (R, T)
-        Unscaled target values (NaN where missing); the first column is used.
-    offsets, phase, period
-        As in :func:`fit_profile`.
-    backbone : Backbone
-        The panel's choice (its level and trend are kept).
-    window : int
-    harmonics, log : "auto" or a fixed value
-        The candidates: the grid for ``"auto"``, else the value.
-    horizon : int, default=6
-        Steps ahead scored from every origin.
-    chunk : int
-        Origins scored at once (bounds the memory to ``chunk * window``).
-
-    Returns
-    -------
-    Backbone
-        ``backbone`` with ``series_harmonics`` and ``series_log``.
-    """
-    n_series = len(offsets) - 1
-    lengths = np.diff(offsets)
-    row_series = np.repeat(np.arange(n_series), lengths)
-    target = raw[:, 0].astype(np.float64)
-    positive = np.bincount(row_series, ~(target > 0) & ~np.isnan(target), n_series)
-    positive = positive == 0
-    harmonic_grid = (
-        (0,) if not period else (HARMONICS if harmonics == "auto" else (harmonics,))
-    )
-    log_grid = (False, True) if log == "auto" else (bool(log),)
-    scale = _snaive_scale(target, offsets, period or 1)
-    # every origin of every series with one point before it and one after it
-    starts = offsets[:-1] + 1
-    origins = np.arange(len(raw))
-    origins = origins[
-        (origins >= starts[row_series]) & (origins < offsets[1:][row_series] - 1)
-    ]
-    matrix = anchor_matrix(window, horizon, backbone.alpha, backbone.phi).astype(
-        np.float64
-    )
-    candidates = list(itertools.product(harmonic_grid, log_grid))
-    sums = np.zeros((len(candidates), n_series))
-    counts = np.zeros((len(candidates), n_series))
-    for c, (k, use_log) in enumerate(candidates):
-        logged = use_log & positive[row_series]
-        if use_log and not positive.any():
-            sums[c], counts[c] = np.inf, 1
-            continue
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(logged, np.log(target), target)
-        profile = fit_profile(z[:, None], offsets, phase, period, k)[..., 0]
-        season = profile[row_series, phase if period else 0]  # -> (R,)
-        for part in np.array_split(origins, max(1, -(-len(origins) // chunk))):
-            series = row_series[part]
-            inputs, _ = _anomaly_windows(
-                z - season, offsets, part, series, window, horizon
-            )
-            future = _future_season(profile, part, offsets, series, horizon, phase)
-            forecast = inputs @ matrix.T + future  # -> (N, H)
-            log_rows = logged[part][:, None]
-            forecast = np.where(
-                log_rows, np.exp(np.where(log_rows, forecast, 0)), forecast
-            )
-            rows = part[:, None] + np.arange(horizon)
-            inside = rows < offsets[1:][series][:, None]
-            actual = target[np.minimum(rows, len(target) - 1)]
-            err = np.abs(actual - forecast) / scale[series][:, None]
-            err = np.where(inside & np.isfinite(err), err, np.nan)
-            known = np.isfinite(err)
-            sums[c] += np.bincount(series, np.where(known, err, 0).sum(1), n_series)
-            counts[c] += np.bincount(series, known.sum(1), n_series)
-        # a log candidate of a series that is not positive is its plain one
-        if use_log:
-            sums[c, ~positive], counts[c, ~positive] = np.inf, 1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(counts > 0, sums / counts, np.inf)  # -> (C, S)
-    # a series without any scored origin keeps the panel's choice
-    panel = (
-        candidates.index((backbone.harmonics, backbone.log))
-        if (backbone.harmonics, backbone.log) in candidates
-        else 0
-    )
-    best = np.where(np.isfinite(score).any(0), np.argmin(score, axis=0), panel)
-    # keep the panel's choice unless the series' own is clearly better
-    own = score[best, np.arange(n_series)]
-    clearly = own < (1 - PER_SERIES_MARGIN) * score[panel]
-    best = np.where(clearly | ~np.isfinite(score[panel]), best, panel)
-    return replace(
-        backbone,
-        series_harmonics=tuple(candidates[b][0] for b in best),
-        series_log=tuple(
-            bool(candidates[b][1] and positive[s]) for s, b in enumerate(best)
-        ),
-    )
-
-
-def _future_season(profile, origins, offsets, series, horizon, phase):
-    """Profile at the ``horizon`` steps from every origin, (N, H)."""
-    period = profile.shape[1]
-    if phase is None or period == 1:
-        return np.repeat(profile[series, 0][:, None], horizon, axis=1)
-    start = phase[offsets[:-1][series]]  # phase of each series' first row
-    local = origins - offsets[:-1][series]
-    steps = (start + local)[:, None] + np.arange(horizon)
-    return profile[series[:, None], steps % period]
-
-
-def _fixed_or_grid(harmonics, log, alpha, phi, period):
-    """Candidate values of each component: the grid for "auto", else the value."""
-    if period is None:
-        harmonic_grid = (0,)
-    else:
-        harmonic_grid = HARMONICS if harmonics == "auto" else (harmonics,)
-    log_grid = (False, True) if log == "auto" else (bool(log),)
-    alpha_grid = (None, *ALPHAS) if alpha == "auto" else (alpha,)
-    phi_grid = PHIS if phi == "auto" else (phi,)
-    return harmonic_grid, log_grid, alpha_grid, phi_grid
-
-
 def _mean_by(values, groups, n_groups):
     known = ~np.isnan(values)
     sums = np.bincount(groups, np.where(known, values, 0.0), n_groups)
     counts = np.bincount(groups, known, n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, sums / counts, np.nan)
-
-
-def _snaive_scale(values, offsets, lag):
-    """Mean absolute seasonal-naive error of every series on its known values.
-
-    A series too short for it falls back to the naive (lag 1) error, then to
-    its mean absolute value, then to 1: every series gets a positive scale.
-    """
-    n_series = len(offsets) - 1
-    series = np.repeat(np.arange(n_series), np.diff(offsets))
-    rows = np.arange(len(values))
-    scale = np.full(n_series, np.nan)
-    for k in dict.fromkeys((lag, 1)):
-        lagged = rows - k
-        same = (lagged >= 0) & (series[np.maximum(lagged, 0)] == series)
-        diff = np.where(same, np.abs(values - values[np.maximum(lagged, 0)]), np.nan)
-        mean = _mean_by(diff, series, n_series)
-        scale = np.where(np.isfinite(scale) & (scale > 0), scale, mean)
-    level = _mean_by(np.abs(values), series, n_series)
-    scale = np.where(np.isfinite(scale) & (scale > 0), scale, level)
-    return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-
-
-def select_for_panel(
-    panel,
-    decoder_length,
-    seasonal_period,
-    *,
-    window,
-    harmonics,
-    log,
-    alpha,
-    phi,
-    panel_choice: Backbone | None = None,
-) -> Backbone:
-    """Return the backbone's components for ``panel``: fixed, or chosen.
-
-    The components are fixed by the parameters that are not ``"auto"``, the
-    others chosen by :func:`select_backbone` on the last ``min(2 * decoder_length,
-    max(decoder_length, longest series // 3))`` points of every series; then, when
-    ``harmonics`` or ``log`` is ``"auto"``, each series' own by
-    :func:`choose_per_series`. ``panel_choice`` (a pretrained network's
-    backbone) fixes the panel's components: only the per-series choices are
-    made, for the series of ``panel``.
-    """
-    phase = None
-    if seasonal_period:
-        phase = (panel.positions // panel.grid.step) % seasonal_period
-    if panel_choice is not None:
-        backbone = panel_choice.panel_level()
-    else:
-        longest = int(panel.lengths.max())
-        held_back = min(2 * decoder_length, max(decoder_length, longest // 3))
-        backbone, _ = select_backbone(
-            panel.values,
-            panel.offsets,
-            phase,
-            seasonal_period,
-            window=window,
-            decoder_length=decoder_length,
-            held_back=held_back,
-            harmonics=harmonics,
-            log=log,
-            alpha=alpha,
-            phi=phi,
-        )
-    if harmonics != "auto" and log != "auto":
-        return backbone
-    return choose_per_series(
-        panel.values,
-        panel.offsets,
-        phase,
-        seasonal_period,
-        backbone,
-        window=window,
-        harmonics=backbone.harmonics if harmonics != "auto" else "auto",
-        log=backbone.log if log != "auto" else "auto",
-    )

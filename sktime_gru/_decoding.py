@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sktime_gru._bounds import limit_departure
 from sktime_gru._training import predict_network
 from sktime_gru._windowing import fill_window_gaps
 
@@ -70,14 +71,16 @@ def encoder_inputs(
 
 
 def decode_recursively(
-    network, inputs, known, rounds, decoder_length, eager
+    network, inputs, known, rounds, decoder_length, eager, guard=None
 ) -> np.ndarray:
     """Forecast ``rounds * decoder_length`` steps from ``inputs`` -> (n, R*H, T).
 
     ``inputs`` (n, W, F) are the encoder inputs, ``known`` (n, R*H, K) the
     known-ahead (decoder) features of every step (``K`` may be 0). Each
     round's forecasts, with their known features, become the newest encoder
-    inputs of the next round.
+    inputs of the next round. ``guard``: ``(anchor, limit)``, the backbone's
+    anchor (H, W) or None and each series' largest departure (n, T), see
+    :func:`~sktime_gru._bounds.limit_departure` (None: unguarded).
     """
     window = inputs.shape[1]
     has_future = known.shape[-1] > 0
@@ -87,6 +90,8 @@ def decode_recursively(
         out = predict_network(
             network, inputs, block if has_future else None, eager=eager
         )  # -> (n, H, T)
+        if guard is not None:
+            out = limit_departure(out, inputs, *guard)
         outputs.append(out)
         step_rows = np.concatenate([out.astype(np.float32), block], axis=-1)
         inputs = np.concatenate([inputs, step_rows], axis=1)[:, -window:]

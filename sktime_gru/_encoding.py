@@ -159,8 +159,9 @@ def seasonal_profile(
 ) -> np.ndarray:
     """Mean of every series at every position of the seasonal cycle, ignoring NaN.
 
-    The one replaceable piece of the statistical part of the encoding: what
-    the network forecasts departures from.
+    The legacy profile of a forecaster fitted without a backbone's components
+    (``Encoding.backbone`` None); the backbone's own profile is
+    :func:`~sktime_gru._backbone.fit_profile`.
 
     Parameters
     ----------
@@ -446,14 +447,21 @@ class Encoding:
         return np.concatenate(known, axis=-1)  # -> (n, S, K)
 
     # ---------------------------------------------------------- inverse --
-    def decode(self, values: np.ndarray, series) -> np.ndarray:
+    def decode(self, values: np.ndarray, series, bounds=None) -> np.ndarray:
         """Undo the target scaling (and logs) of (..., T) values of ``series``.
 
         ``series`` broadcasts against ``values.shape[:-1]``. The profile is not
-        added here: see :meth:`seasonal_term`.
+        added here: see :meth:`seasonal_term`. ``bounds``: ``(lo, hi)``
+        broadcasting against ``values``, on the modelled (log) scale, that the
+        values are clipped to before the logs are undone (NaN: no bound; see
+        :func:`~sktime_gru._bounds.forecast_bounds`).
         """
         cols = slice(0, self.n_targets)
         out = self.scaler.inverse_transform(values, self.groups(series), cols)
+        if bounds is not None:
+            # fmin / fmax: a NaN bound is no bound (a NaN value stays NaN)
+            clipped = np.fmin(np.fmax(out, bounds[0]), bounds[1])
+            out = np.where(np.isnan(out), out, clipped)
         logged = self._log_rows(series)
         if logged is None:
             return out
@@ -464,15 +472,15 @@ class Encoding:
         """Scaled units per data unit of every target, for ``series`` -> (..., T)."""
         return self.scaler.scale[:, : self.n_targets][self.groups(series)]
 
-    def decode_variance(self, variance, point, series) -> np.ndarray:
+    def decode_variance(self, variance, point, series, bounds=None) -> np.ndarray:
         """Variance (..., T) in data units from the scaled space.
 
         Divides by the squared scale; for logged series the delta method
         multiplies by the squared point forecast ``point`` (scaled, as
-        :meth:`decode` takes it).
+        :meth:`decode` takes it, with its ``bounds``).
         """
         out = variance / self.target_scale(series) ** 2
         logged = self._log_rows(series)
         if logged is None:
             return out
-        return np.where(logged, out * self.decode(point, series) ** 2, out)
+        return np.where(logged, out * self.decode(point, series, bounds) ** 2, out)

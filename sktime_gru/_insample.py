@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sktime_gru._bounds import limit_departure
 from sktime_gru._decoding import encoder_inputs
 from sktime_gru._training import predict_network
 from sktime_gru._windowing import interpolate_gaps
@@ -51,6 +52,7 @@ def insample_forecasts(
     window: int,
     decoder_length: int,
     eager: bool,
+    guard=None,
 ) -> np.ndarray:
     """Scaled one-step-ahead forecasts of in-sample points (N,) -> (N, T).
 
@@ -76,6 +78,9 @@ def insample_forecasts(
         ``W`` and ``H``.
     eager : bool
         Run the network eagerly.
+    guard : tuple or None
+        ``(anchor, limit)``: the departure guard of
+        :func:`~sktime_gru._decoding.decode_recursively` (None: unguarded).
 
     Returns
     -------
@@ -97,6 +102,7 @@ def insample_forecasts(
             window,
             decoder_length,
             eager,
+            guard,
         )
         for i in range(0, len(series), CHUNK)
     ]
@@ -105,7 +111,7 @@ def insample_forecasts(
 
 def _forecast_chunk(
     network, encoding, observed, offsets, first, step, series, positions,
-    window, decoder_length, eager,
+    window, decoder_length, eager, guard,
 ):  # fmt: skip
     """:func:`insample_forecasts` of up to ``CHUNK`` points."""
     n_targets = encoding.n_targets
@@ -143,6 +149,9 @@ def _forecast_chunk(
     out = predict_network(
         network, inputs, known if known.shape[-1] else None, eager=eager
     )  # -> (N, H, T)
+    if guard is not None:  # the departure from the anchor, as in predict
+        anchor, limit = guard
+        out = limit_departure(out, inputs, anchor, limit[series])
     point = out[:, 0].astype(np.float64) + encoding.seasonal_term(series, positions)
     point[bad] = np.nan
     return point  # -> (N, T)

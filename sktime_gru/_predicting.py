@@ -36,6 +36,7 @@ from sktime_gru._validation import check_in_history
 
 __all__ = [
     "check_in_history_of",
+    "departure_guard",
     "point_forecasts",
     "point_path",
     "steps_ahead_of",
@@ -109,8 +110,25 @@ def point_forecasts(est, steps: np.ndarray, X) -> np.ndarray:
         window=est.window_length,
         decoder_length=est.output_length_,
         eager=est.run_eagerly,
+        guard=departure_guard(est),
     )  # -> (N, T)
     return out
+
+
+def departure_guard(est):
+    """``(anchor, limit)`` of the fitted network's departure (None: unguarded).
+
+    ``limit`` is ``departure_limit_`` (a forecaster saved before it has none);
+    ``anchor`` the backbone's anchor matrix the network adds its head to.
+    """
+    limit = getattr(est, "departure_limit_", None)
+    if limit is None:
+        return None
+    backbone = est._encoding.backbone
+    anchor = None
+    if backbone is not None:
+        anchor = backbone.matrix(est.window_length, est.output_length_)
+    return anchor, limit
 
 
 def point_path(est, steps: np.ndarray, X, needed=None) -> np.ndarray:
@@ -149,7 +167,13 @@ def point_path(est, steps: np.ndarray, X, needed=None) -> np.ndarray:
     )  # -> (n, R*H, Fx), or None without X
     known = encoding.future_features(x_future, series, future_pos)  # (n,R*H,K)
     path = decode_recursively(
-        est.network_, inputs, known, rounds, decoder_length, est.run_eagerly
+        est.network_,
+        inputs,
+        known,
+        rounds,
+        decoder_length,
+        est.run_eagerly,
+        guard=departure_guard(est),
     )  # -> (n, R*H, T)
     picked = np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)
     # deseasonalize: the network forecasts departures from the profile

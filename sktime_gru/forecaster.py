@@ -24,6 +24,7 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 from sktime_gru._atomic import atomic
 from sktime_gru._backbone import backbone_params
 from sktime_gru._backtest import backtest_residuals, calibration_residuals
+from sktime_gru._bounds import departure_limits, forecast_bounds
 from sktime_gru._distribute import get_strategy
 from sktime_gru._docs import (
     FIT,
@@ -341,6 +342,14 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         per value of y and X.
     observed_offsets_ : np.ndarray of int, shape (n_series + 1,)
         Series ``i`` is ``observed_[observed_offsets_[i]:observed_offsets_[i + 1]]``.
+    departure_limit_ : np.ndarray, shape (n_series, n_y_columns)
+        Largest departure from the backbone that a forecast may take, in the
+        network's scaled space: the range of each series' scaled training
+        targets (deseasonalised). A larger departure of the network is cut
+        to it, and every decoded forecast is kept within the series'
+        training range widened by that range and by the steps ahead times
+        its steepest trend (twice that for interval bounds): no
+        configuration decodes to absurd values.
     pretrained_network_, pretrain_scaler_, pretrain_output_length_, \
 pretrain_columns_
         After ``pretrain`` only (see :meth:`pretrain`).
@@ -633,6 +642,9 @@ pretrain_columns_
             )
 
         # commit fitted state only once everything has succeeded
+        self.departure_limit_ = departure_limits(
+            scaled[:, : encoding.n_targets], data.panel.offsets
+        )
         self.seasonal_period_ = encoding.seasonal_period
         self.deseasonalize_ = encoding.deseasonalized
         self.backbone_ = backbone_params(encoding.backbone)
@@ -645,7 +657,8 @@ pretrain_columns_
     def _predict(self, fh, X=None):
         steps = self._steps_ahead(fh)  # -> (n, K)
         point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
-        return self._to_frame(self._encoding.decode(point, self._series), fh)
+        values = self._encoding.decode(point, self._series, self._bounds(steps))
+        return self._to_frame(values, fh)
 
     def _predict_quantiles(self, fh, X, alpha):
         steps = self._steps_ahead(fh)
@@ -653,7 +666,9 @@ pretrain_columns_
         # in-sample points are one step ahead: the first step's residuals
         lead = np.maximum(steps, 1)
         offsets = residual_offsets(self.residuals_, alpha, lead)  # (A, n, K, T)
-        values = self._encoding.decode(point[None] + offsets, self._series)
+        values = self._encoding.decode(
+            point[None] + offsets, self._series, self._bounds(steps, widen=2.0)
+        )
         # sktime's column order: variable-major, then alpha
         values = np.moveaxis(values, 0, -1)  # -> (n, K, T, A)
         n, k = steps.shape
@@ -672,7 +687,9 @@ pretrain_columns_
         variance = residual_variance(self.residuals_, lead)  # (n, K, T), scaled
         # logged series: the delta method needs the point forecast
         point = point_forecasts(self, steps, X) if encoding.log is not None else 0.0
-        variance = encoding.decode_variance(variance, point, self._series)
+        variance = encoding.decode_variance(
+            variance, point, self._series, self._bounds(steps)
+        )
         columns = self._get_columns(method="predict_var")
         return self._to_frame(variance, fh, columns)
 
@@ -760,6 +777,9 @@ pretrain_columns_
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
         else:
             residuals, calibration = self.residuals_, "pretrain"
+        self.departure_limit_ = departure_limits(
+            scaled[:, : encoding.n_targets], padded.panel.offsets
+        )
         return self._commit(
             data, encoding, network, history, seed, decoder_length,
             (train, held_out), (residuals, calibration),
@@ -839,6 +859,19 @@ pretrain_columns_
     def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
         """Return steps ahead of each series' last observation, (n, K)."""
         return steps_ahead_of(self, fh)
+
+    def _bounds(self, steps: np.ndarray, widen=1.0):
+        """Return the range no forecast at ``steps`` (n, K) may leave."""
+        observed = getattr(self, "observed_", None)
+        if observed is not None:
+            offsets = self.observed_offsets_
+        else:  # saved by a version that kept only the tails
+            n, length, n_columns = self.tail_.shape
+            observed = self.tail_.reshape(n * length, n_columns)
+            offsets = np.arange(n + 1) * length
+        return forecast_bounds(
+            self._encoding, observed, offsets, steps, self.window_length, widen
+        )
 
     def _to_frame(self, values: np.ndarray, fh, columns=None) -> pd.DataFrame:
         """Frame of (n, K, columns) values at the absolute times of ``fh``."""

@@ -6,11 +6,10 @@ import pytest
 from sktime_gru._backbone import (
     Backbone,
     anchor_matrix,
-    choose_per_series,
     estimate_period,
     fit_profile,
-    select_backbone,
 )
+from sktime_gru._backbone_choice import choose_per_series, select_backbone
 
 
 def _flat(series):

@@ -1,9 +1,13 @@
-"""Pinned forecasts: the weatherAUS reference split, to the last digit.
+"""Pinned forecasts: the weatherAUS reference split, to float32 rounding.
 
 Guards refactoring: every case below fits on the shipped weatherAUS panel up to
 2015-06 and forecasts fh 1..18 (points, intervals, variances); the numbers must
-equal the stored ones exactly (bit-exact on one CPU; float32 Keras on another
-CPU type may differ in the last digits, then regenerate there).
+equal the stored ones to a relative 1e-6. They are bit-exact on the CPU that
+generated them; another CPU type rounds float32 Keras (and numpy's vectorised
+float64 loops) differently in the last digits: measured between an Intel and
+an AMD EPYC machine, at most 4e-8 relative for trained networks and 3e-16 for
+the backbone alone. Any change of behaviour moves them by far more than 1e-6.
+Set ``SKTIME_GRU_PINNED_EXACT=1`` to compare bit for bit (same CPU type).
 
 Regenerate ``tests/data/pinned.npz`` (only after a change that is MEANT to
 change forecasts, and say so in the commit)::
@@ -27,6 +31,8 @@ from sktime_gru.datasets import load_weather_au
 
 DATA = Path(__file__).parent / "data" / "pinned.npz"
 REGEN = os.environ.get("SKTIME_GRU_REGEN_PINNED") == "1"
+EXACT = os.environ.get("SKTIME_GRU_PINNED_EXACT") == "1"
+RTOL = 1e-6  # far above cross-CPU float32 rounding (4e-8), far below any change
 CUT = pd.Period("2015-06", freq="M")
 FH = list(range(1, 19))
 COVERAGE = [0.5, 0.9]
@@ -148,4 +154,7 @@ def test_pinned_forecasts(make, request):
     for what, value in got.items():
         key = f"{name}/{what}"
         assert key in stored, f"{key} not pinned: regenerate (see module docstring)"
-        np.testing.assert_array_equal(value, stored[key], err_msg=key)
+        if EXACT:
+            np.testing.assert_array_equal(value, stored[key], err_msg=key)
+        else:
+            np.testing.assert_allclose(value, stored[key], rtol=RTOL, err_msg=key)

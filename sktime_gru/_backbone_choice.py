@@ -1,0 +1,442 @@
+"""How the backbone's components are chosen for a fit: pure numpy, no Keras.
+
+The backbone itself (what a component does, how the profile and the anchor
+are fitted) is :mod:`sktime_gru._backbone`; this module only chooses among
+candidates, by the backbone's own forecasts, as AutoETS chooses its
+components:
+
+- :func:`select_backbone`: the panel's harmonics, log scale, level and trend,
+  by the errors of every candidate's forecasts of the held-back end of every
+  series (profile fitted on the points before), the simplest candidate within
+  ``PARSIMONY`` of the best;
+- :func:`choose_per_series`: each series' own harmonics and log scale, by its
+  in-sample errors a few steps ahead from every origin, where they beat the
+  panel's choice by more than ``PER_SERIES_MARGIN``;
+- :func:`select_for_panel`: the one entry point of a fit (fixed parameters
+  kept, the rest chosen by the two above).
+
+Both scores go through one routine: the candidate's forecasts from a set of
+origins (:func:`_origin_inputs`, :func:`_scaled_errors`), errors scaled by
+each series' seasonal-naive error (MASE).
+
+Dimension legend: ``R`` rows of the flat panel, ``S`` series, ``P``
+seasonal period, ``W`` window, ``H`` steps ahead, ``N`` origins, ``C``
+candidates.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import numpy as np
+
+from sktime_gru._backbone import Backbone, _mean_by, anchor_matrix, fit_profile
+
+__all__ = [
+    "ALPHAS",
+    "HARMONICS",
+    "PHIS",
+    "choose_per_series",
+    "select_backbone",
+    "select_for_panel",
+]
+
+# candidate smoothing parameters of the level and damping of the trend
+ALPHAS = (0.05, 0.1, 0.2, 0.4, 0.7, 1.0)
+PHIS = (None, 0.8, 0.9, 1.0)
+HARMONICS = (1, 2, 3)
+# a series gets its own seasonal shape / log scale only when its in-sample
+# error is this much lower than with the panel's choice (shrinkage towards the
+# panel; chosen on the selection splits, BENCHMARKS.md)
+PER_SERIES_MARGIN = 0.05
+# the panel's components: the simplest candidate whose held-back error is
+# within 1% of the best one's
+PARSIMONY = 0.01
+
+
+def select_for_panel(
+    panel,
+    decoder_length,
+    seasonal_period,
+    *,
+    window,
+    harmonics,
+    log,
+    alpha,
+    phi,
+    panel_choice: Backbone | None = None,
+) -> Backbone:
+    """Return the backbone's components for ``panel``: fixed, or chosen.
+
+    The components are fixed by the parameters that are not ``"auto"``, the
+    others chosen by :func:`select_backbone` on the last ``min(2 * decoder_length,
+    max(decoder_length, longest series // 3))`` points of every series; then, when
+    ``harmonics`` or ``log`` is ``"auto"``, each series' own by
+    :func:`choose_per_series`. ``panel_choice`` (a pretrained network's
+    backbone) fixes the panel's components: only the per-series choices are
+    made, for the series of ``panel``.
+    """
+    phase = None
+    if seasonal_period:
+        phase = (panel.positions // panel.grid.step) % seasonal_period
+    if panel_choice is not None:
+        backbone = panel_choice.panel_level()
+    else:
+        longest = int(panel.lengths.max())
+        held_back = min(2 * decoder_length, max(decoder_length, longest // 3))
+        backbone, _ = select_backbone(
+            panel.values,
+            panel.offsets,
+            phase,
+            seasonal_period,
+            window=window,
+            decoder_length=decoder_length,
+            held_back=held_back,
+            harmonics=harmonics,
+            log=log,
+            alpha=alpha,
+            phi=phi,
+        )
+    if harmonics != "auto" and log != "auto":
+        return backbone
+    return choose_per_series(
+        panel.values,
+        panel.offsets,
+        phase,
+        seasonal_period,
+        backbone,
+        window=window,
+        harmonics=backbone.harmonics if harmonics != "auto" else "auto",
+        log=backbone.log if log != "auto" else "auto",
+    )
+
+
+def select_backbone(
+    raw: np.ndarray,
+    offsets: np.ndarray,
+    phase: np.ndarray | None,
+    period: int | None,
+    *,
+    window: int,
+    decoder_length: int,
+    held_back: int,
+    harmonics="auto",
+    log="auto",
+    alpha="auto",
+    phi="auto",
+    max_windows: int = 20_000,
+) -> tuple[Backbone, dict]:
+    """Choose the backbone's components by their forecasts of held-back points.
+
+    Every series keeps its first ``n - held_back`` points to fit the profile;
+    the backbone of every candidate then forecasts ``decoder_length`` steps from every
+    origin in the held-back part (windows back-filled before a series'
+    start), and the candidate with the lowest mean absolute error, each series
+    scaled by the mean absolute error of its own seasonal naive forecast on the
+    kept points (MASE; naive for a series without season), wins. Parameters
+    that are not ``"auto"`` are fixed.
+
+    Parameters
+    ----------
+    raw : np.ndarray, shape (R, T)
+        Unscaled target values (NaN where missing).
+    offsets, phase, period
+        As in :func:`~sktime_gru._backbone.fit_profile`.
+    window, decoder_length, held_back : int
+    harmonics, log, alpha, phi : "auto" or a fixed value
+        See :class:`~sktime_gru._backbone.Backbone`; ``log=True`` only
+        applies to positive series.
+    max_windows : int
+        Evaluate at most this many windows (evenly spaced).
+
+    Returns
+    -------
+    Backbone
+        The chosen components; the defaults ``Backbone(2, False, 0.4, None)``
+        (each fixed value kept) when no series has a held-back window.
+    dict
+        ``{candidate: score}`` of every candidate evaluated.
+    """
+    fixed = _fixed_or_grid(harmonics, log, alpha, phi, period)
+    n_series = len(offsets) - 1
+    lengths = np.diff(offsets)
+    cut = offsets[1:] - held_back  # first held-back row of each series
+    keep = lengths - held_back >= 2
+    # every origin in the held-back part; targets past a series' end are NaN
+    origins = np.concatenate(
+        [np.arange(cut[s], offsets[s + 1]) for s in np.flatnonzero(keep)]
+        or [np.empty(0, np.int64)]
+    ).astype(np.int64)
+    if len(origins) > max_windows:
+        origins = origins[np.linspace(0, len(origins) - 1, max_windows).astype(int)]
+    default = Backbone(
+        *(
+            grid[0] if len(grid) == 1 else d
+            for grid, d in zip(fixed, (2, False, 0.4, None))
+        )
+    )
+    if not len(origins):
+        return default, {}
+    series = np.searchsorted(offsets, origins, side="right") - 1
+    row_series = np.repeat(np.arange(n_series), lengths)
+    before = np.arange(len(raw)) < cut[row_series]  # rows the profile may see
+    target = raw[:, 0]
+    positive = np.bincount(row_series, ~(target > 0), n_series) == 0
+    scale = _snaive_scale(np.where(before, target, np.nan), offsets, period or 1)
+    actual = _actual(target, offsets, origins, series, decoder_length)
+    scores = {}
+    harmonic_grid, log_grid, alpha_grid, phi_grid = fixed
+    for k, use_log in itertools.product(harmonic_grid, log_grid):
+        logged = use_log & positive[row_series]
+        z = _modelled(target, logged)
+        profile = fit_profile(
+            np.where(before, z, np.nan)[:, None], offsets, phase, period, k
+        )[..., 0]
+        inputs, future = _origin_inputs(
+            _anomaly(z, profile, row_series, phase), profile, phase, offsets,
+            origins, series, window, decoder_length,
+        )  # fmt: skip
+        for a, p in itertools.product(alpha_grid, phi_grid):
+            if a is None and p is not None:
+                continue  # a trend needs a level
+            matrix = anchor_matrix(window, decoder_length, a, p)
+            err = _scaled_errors(
+                inputs, future, matrix, logged[origins], actual, scale[series]
+            )  # -> (N, H)
+            # each origin's mean over its known steps, each series' mean over
+            # its origins, then the mean over series
+            known = ~np.isnan(err)
+            count = known.sum(axis=1)
+            per_window = np.where(known, err, 0.0).sum(axis=1) / np.maximum(count, 1)
+            per_window[count == 0] = np.nan
+            per_series = _mean_by(per_window, series, n_series)
+            scored = per_series[np.isfinite(per_series)]
+            score = float(scored.mean()) if scored.size else np.nan
+            if np.isfinite(score):
+                scores[Backbone(k, bool(use_log), a, p)] = score
+    if not scores:
+        return default, {}
+    # the simplest of the candidates within PARSIMONY of the best: differences
+    # that small are noise of the held-back points
+    best = min(scores.values())
+    near = [c for c, v in scores.items() if v <= best * (1 + PARSIMONY)]
+    return min(near, key=lambda c: (_complexity(c), scores[c])), scores
+
+
+def choose_per_series(
+    raw: np.ndarray,
+    offsets: np.ndarray,
+    phase: np.ndarray | None,
+    period: int | None,
+    backbone: Backbone,
+    *,
+    window: int,
+    harmonics="auto",
+    log="auto",
+    horizon: int = 6,
+    chunk: int = 20_000,
+) -> Backbone:
+    """Choose each series' seasonal shape and log scale by its in-sample errors.
+
+    The level and trend (``backbone.alpha``, ``backbone.phi``) stay the
+    panel's; for every series and every candidate ``(harmonics, log)`` the
+    profile is fitted on all its training points, the backbone forecasts
+    ``horizon`` steps from every origin of the series (windows back-filled
+    before its start), and the candidate with the lowest mean absolute error,
+    scaled by the series' seasonal-naive error, is the series' choice (the
+    way AutoETS picks each series' components on its own fit) when it beats
+    the panel's choice by more than ``PER_SERIES_MARGIN`` (5%); otherwise the
+    series keeps the panel's. Measured on the selection splits of M1, the
+    airline series and weatherAUS (BENCHMARKS.md): better than one choice for
+    the panel; choosing the level and trend per series the same way was not.
+
+    Parameters
+    ----------
+    raw : np.ndarray, shape (R, T)
+        Unscaled target values (NaN where missing); the first column is used.
+    offsets, phase, period
+        As in :func:`~sktime_gru._backbone.fit_profile`.
+    backbone : Backbone
+        The panel's choice (its level and trend are kept).
+    window : int
+    harmonics, log : "auto" or a fixed value
+        The candidates: the grid for ``"auto"``, else the value.
+    horizon : int, default=6
+        Steps ahead scored from every origin.
+    chunk : int
+        Origins scored at once (bounds the memory to ``chunk * window``).
+
+    Returns
+    -------
+    Backbone
+        ``backbone`` with ``series_harmonics`` and ``series_log``.
+    """
+    n_series = len(offsets) - 1
+    lengths = np.diff(offsets)
+    row_series = np.repeat(np.arange(n_series), lengths)
+    target = raw[:, 0].astype(np.float64)
+    positive = np.bincount(row_series, ~(target > 0) & ~np.isnan(target), n_series)
+    positive = positive == 0
+    harmonic_grid = (
+        (0,) if not period else (HARMONICS if harmonics == "auto" else (harmonics,))
+    )
+    log_grid = (False, True) if log == "auto" else (bool(log),)
+    scale = _snaive_scale(target, offsets, period or 1)
+    # every origin of every series with one point before it and one after it
+    starts = offsets[:-1] + 1
+    origins = np.arange(len(raw))
+    origins = origins[
+        (origins >= starts[row_series]) & (origins < offsets[1:][row_series] - 1)
+    ]
+    matrix = anchor_matrix(window, horizon, backbone.alpha, backbone.phi)
+    candidates = list(itertools.product(harmonic_grid, log_grid))
+    sums = np.zeros((len(candidates), n_series))
+    counts = np.zeros((len(candidates), n_series))
+    for c, (k, use_log) in enumerate(candidates):
+        logged = use_log & positive[row_series]
+        if use_log and not positive.any():
+            sums[c], counts[c] = np.inf, 1
+            continue
+        z = _modelled(target, logged)
+        profile = fit_profile(z[:, None], offsets, phase, period, k)[..., 0]
+        anomaly = _anomaly(z, profile, row_series, phase)  # -> (R,)
+        for part in np.array_split(origins, max(1, -(-len(origins) // chunk))):
+            series = row_series[part]
+            inputs, future = _origin_inputs(
+                anomaly, profile, phase, offsets, part, series, window, horizon
+            )
+            actual = _actual(target, offsets, part, series, horizon)
+            err = _scaled_errors(
+                inputs, future, matrix, logged[part], actual, scale[series]
+            )  # -> (N, H)
+            known = ~np.isnan(err)
+            sums[c] += np.bincount(series, np.where(known, err, 0).sum(1), n_series)
+            counts[c] += np.bincount(series, known.sum(1), n_series)
+        # a log candidate of a series that is not positive is its plain one
+        if use_log:
+            sums[c, ~positive], counts[c, ~positive] = np.inf, 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(counts > 0, sums / counts, np.inf)  # -> (C, S)
+    # a series without any scored origin keeps the panel's choice
+    panel = (
+        candidates.index((backbone.harmonics, backbone.log))
+        if (backbone.harmonics, backbone.log) in candidates
+        else 0
+    )
+    best = np.where(np.isfinite(score).any(0), np.argmin(score, axis=0), panel)
+    # keep the panel's choice unless the series' own is clearly better
+    own = score[best, np.arange(n_series)]
+    clearly = own < (1 - PER_SERIES_MARGIN) * score[panel]
+    best = np.where(clearly | ~np.isfinite(score[panel]), best, panel)
+    return replace(
+        backbone,
+        series_harmonics=tuple(candidates[b][0] for b in best),
+        series_log=tuple(
+            bool(candidates[b][1] and positive[s]) for s, b in enumerate(best)
+        ),
+    )
+
+
+# ------------------------------------------------- one candidate's errors --
+def _modelled(target, logged) -> np.ndarray:
+    """``target`` (R,) on the candidate's scale: logarithms where ``logged``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(logged, np.log(target), target)
+
+
+def _anomaly(z, profile, row_series, phase) -> np.ndarray:
+    """``z`` (R,) less the candidate's ``profile`` (S, P) at every row, (R,)."""
+    return z - profile[row_series, 0 if phase is None else phase]
+
+
+def _origin_inputs(anomaly, profile, phase, offsets, origins, series, window, horizon):
+    """Return a candidate's deseasonalised windows (N, W), future profile (N, H).
+
+    ``anomaly`` (R,) from :func:`_anomaly`, ``profile`` (S, P) the fitted
+    profile; ``origins`` (N,) the rows forecast first, of ``series`` (N,).
+    """
+    first = offsets[:-1][series]
+    rows = origins[:, None] + np.arange(-window, 0)  # -> (N, W)
+    # before a series' start the window repeats its first row
+    inputs = anomaly[np.maximum(rows, first[:, None])]
+    return inputs, _future_season(profile, origins, offsets, series, horizon, phase)
+
+
+def _actual(target, offsets, origins, series, horizon) -> np.ndarray:
+    """Observed values at the ``horizon`` steps from every origin, (N, H).
+
+    NaN past a series' end.
+    """
+    rows = origins[:, None] + np.arange(horizon)
+    past_end = rows >= offsets[1:][series][:, None]
+    return np.where(past_end, np.nan, target[np.minimum(rows, len(target) - 1)])
+
+
+def _scaled_errors(inputs, future, matrix, logged, actual, scale) -> np.ndarray:
+    """Absolute errors of the backbone's forecasts / each series' scale, (N, H).
+
+    ``matrix`` (H, W) the anchor; ``logged`` (N,) whether each origin's
+    series is on the log scale; ``scale`` (N,) its seasonal-naive error.
+    NaN where nothing was observed.
+    """
+    forecast = inputs @ matrix.astype(np.float64).T + future  # -> (N, H)
+    log_rows = logged[:, None]
+    forecast = np.where(log_rows, np.exp(np.where(log_rows, forecast, 0)), forecast)
+    err = np.abs(actual - forecast) / scale[:, None]
+    return np.where(np.isfinite(err), err, np.nan)
+
+
+def _future_season(profile, origins, offsets, series, horizon, phase):
+    """Profile at the ``horizon`` steps from every origin, (N, H)."""
+    period = profile.shape[1]
+    if phase is None or period == 1:
+        return np.repeat(profile[series, 0][:, None], horizon, axis=1)
+    start = phase[offsets[:-1][series]]  # phase of each series' first row
+    local = origins - offsets[:-1][series]
+    steps = (start + local)[:, None] + np.arange(horizon)
+    return profile[series[:, None], steps % period]
+
+
+# ---------------------------------------------------------- candidates --
+def _fixed_or_grid(harmonics, log, alpha, phi, period):
+    """Candidate values of each component: the grid for "auto", else the value."""
+    if period is None:
+        harmonic_grid = (0,)
+    else:
+        harmonic_grid = HARMONICS if harmonics == "auto" else (harmonics,)
+    log_grid = (False, True) if log == "auto" else (bool(log),)
+    alpha_grid = (None, *ALPHAS) if alpha == "auto" else (alpha,)
+    phi_grid = PHIS if phi == "auto" else (phi,)
+    return harmonic_grid, log_grid, alpha_grid, phi_grid
+
+
+def _complexity(backbone: Backbone) -> int:
+    """Count of the backbone's components: harmonics, log, level, trend."""
+    return (
+        (backbone.harmonics or 0)
+        + backbone.log
+        + (backbone.alpha is not None)
+        + (backbone.phi is not None)
+    )
+
+
+def _snaive_scale(values, offsets, lag):
+    """Mean absolute seasonal-naive error of every series on its known values.
+
+    A series too short for it falls back to the naive (lag 1) error, then to
+    its mean absolute value, then to 1: every series gets a positive scale.
+    """
+    n_series = len(offsets) - 1
+    series = np.repeat(np.arange(n_series), np.diff(offsets))
+    rows = np.arange(len(values))
+    scale = np.full(n_series, np.nan)
+    for k in dict.fromkeys((lag, 1)):
+        lagged = rows - k
+        same = (lagged >= 0) & (series[np.maximum(lagged, 0)] == series)
+        diff = np.where(same, np.abs(values - values[np.maximum(lagged, 0)]), np.nan)
+        mean = _mean_by(diff, series, n_series)
+        scale = np.where(np.isfinite(scale) & (scale > 0), scale, mean)
+    level = _mean_by(np.abs(values), series, n_series)
+    scale = np.where(np.isfinite(scale) & (scale > 0), scale, level)
+    return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
