@@ -18,8 +18,8 @@ The reference tutorial workflow, through the plain sktime API:
 6. plot actual vs forecast, with the intervals, for five climatically
    different stations.
 
-All forecaster parameters except ``epochs`` and ``random_state`` are the
-library defaults; nothing is tuned.
+All forecaster parameters except ``n_epochs`` (``--epochs``) and
+``random_state`` are the library defaults; nothing is tuned.
 
 Run it with ``python examples/weather_au.py`` (about a minute on a laptop CPU),
 or ``python examples/weather_au.py --quick`` for a two-epoch smoke run.
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> dict:
         f"{y_test.index.get_level_values('Date').max()}"
     )
 
-    # 2. one global forecaster for all stations; only epochs may be overridden
+    # 2. one global forecaster for all stations; only n_epochs may be overridden
     params = {"random_state": args.random_state}
     if args.quick:
         params["n_epochs"] = QUICK_EPOCHS

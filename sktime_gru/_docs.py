@@ -28,9 +28,14 @@ _Y = """\
         (``pd-multiindex``: row ``MultiIndex`` ``(instance, time)``) or a
         hierarchy (``pd_multiindex_hier``), or anything sktime converts to
         them. The time index is a ``pd.PeriodIndex``, a ``pd.DatetimeIndex``
-        with a frequency, or an integer index, regular within each series.
-        ``NaN`` values are allowed: a window with a missing value is not
-        trained on. Series of a panel may start and end at different times."""
+        with a frequency (set, or inferable as for dates from
+        ``pd.to_datetime``), or an integer index, regular within each series
+        and sorted by time (``y.sort_index()``). ``NaN`` values are allowed:
+        a window with a missing value is not trained on. Series of a panel
+        may start and end at different times; they are forecast at the same
+        time points after the panel's cutoff, as sktime does (see
+        :func:`sktime_gru.align_series_ends` to forecast each from its own
+        end)."""
 
 _RETURNS_SELF = """\
     Returns
@@ -75,12 +80,26 @@ FIT = f"""Fit the forecaster to training data; atomic on failure.
     ------
     ValueError
         Invalid parameters (the message names the parameter, the value and
-        what is allowed); ``y`` or ``X`` that cannot be used (empty, non
-        numeric, all missing, irregular or duplicated time points, series too
-        short, X not aligned with y), naming the series or column.
+        what is allowed); ``y`` or ``X`` that cannot be used (empty, all
+        missing, infinite values, irregular, duplicated or out-of-order time
+        points, no complete training window, a longest series with fewer
+        than ``output_length + 1`` time points, X not aligned with y), naming
+        the series or column. Shorter series next to a long enough one are
+        not refused (see ``y``).
+    TypeError
+        Non-numeric (categorical) columns in ``y`` or ``X``, or an index that
+        is no time index, naming the column and the fix.
     RuntimeError
         Called in a process forked after TensorFlow started (use the "loky"
         or "dask" backends of ``evaluate`` instead of "multiprocessing").
+
+    Warns
+    -----
+    UserWarning
+        Once per fit when some series of a panel end before its cutoff
+        (how many, how many steps further ahead their forecasts start, and
+        what to do); when the series are too short for the backtest and the
+        intervals fall back to training windows (``calibration_``).
 
     Notes
     -----
@@ -243,20 +262,24 @@ SAVE_MODEL = """Save the fitted forecaster without pickle: JSON state + ``.keras
     ----------
     path : str or os.PathLike
         A directory: created (parents included) when missing; an empty one is
-        used; one holding an earlier artefact of this format is replaced. It
-        receives ``forecaster.json`` (format version, library versions,
-        parameters, fitted state, checksums) and ``network.keras`` (the
-        trained network in Keras' native format). The artefact is written to
-        a temporary sibling first and moved into place, so an interrupted save
-        leaves no half-written artefact.
+        used. It receives ``forecaster.json`` (format version, library
+        versions, parameters, fitted state, checksums) and ``network.keras``
+        (the trained network in Keras' native format). The artefact is
+        written to a temporary sibling first and moved into place, so a
+        failed or interrupted save leaves no half-written artefact, and a
+        replaced one is deleted only after the new one is in place.
+    overwrite : bool, default=False
+        Replace an earlier artefact of this format at ``path``. False (as
+        Keras' ``model.save``): an existing artefact is refused.
 
     Raises
     ------
     NotFittedError
         Called before ``fit``.
     FileExistsError
-        ``path`` is a file, or a directory with other content: a mistyped
-        path never deletes user files.
+        ``path`` holds an earlier artefact and ``overwrite`` is False; or
+        ``path`` is a file, or a directory with other content, whatever
+        ``overwrite`` says: a mistyped path never deletes user files.
     TypeError
         A fitted attribute (e.g. a custom callback's state) that the
         whitelist codec cannot store; the message names it.

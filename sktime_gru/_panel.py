@@ -19,6 +19,7 @@ import pandas as pd
 __all__ = [
     "Panel",
     "TimeGrid",
+    "cutoff_with_freq",
     "frame_from_forecasts",
     "instance_index",
     "is_sorted_unique",
@@ -119,9 +120,12 @@ def _infer_freq(level: pd.DatetimeIndex, codes, offsets: np.ndarray):
     freq = pd.infer_freq(one) if len(one) >= 3 else None
     if freq is None:
         raise ValueError(
-            "the DatetimeIndex has no frequency and none can be inferred (the "
-            "time stamps are irregular or too few): resample y to a regular "
-            "frequency, e.g. y.resample('MS').mean(), or use a PeriodIndex"
+            "the DatetimeIndex has no frequency and none can be inferred from "
+            "the longest series (its time stamps are irregular, e.g. missing "
+            "dates, or fewer than 3): make every series regular first, e.g. "
+            "y.resample('MS').mean() for one series, or for a panel "
+            "y.groupby(level=0).apply(lambda s: s.droplevel(0).asfreq('D')) "
+            "(missing dates become NaN rows, which fit accepts)"
         )
     return freq
 
@@ -287,6 +291,22 @@ def panel_from_frame(
     )
     _check_regular(panel, name)
     return panel
+
+
+def cutoff_with_freq(cutoff, grid: TimeGrid):
+    """Return sktime's ``cutoff`` with the frequency of ``grid`` when it has none.
+
+    sktime takes the cutoff of a panel from its time level, which carries no
+    frequency when the dates came from ``pd.to_datetime`` (only a single
+    series' index has one inferred); relative horizons then cannot be made
+    absolute. The frequency ``fit`` inferred (:class:`TimeGrid`) is the one
+    the forecasts are made at, so the cutoff gets it.
+    """
+    if not isinstance(cutoff, pd.DatetimeIndex) or cutoff.freq is not None:
+        return cutoff
+    if grid.freq is None or len(cutoff) != 1:
+        return cutoff
+    return pd.DatetimeIndex(cutoff, freq=grid.freq)
 
 
 def _check_regular(panel: Panel, name: str = "y") -> None:

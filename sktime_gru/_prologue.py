@@ -26,7 +26,7 @@ from sktime_gru._backbone import Backbone
 from sktime_gru._backbone_choice import select_for_panel
 from sktime_gru._encoding import Encoding, resolve_period
 from sktime_gru._tails import Data, assemble, check_pretrain_columns
-from sktime_gru._validation import check_long_enough
+from sktime_gru._validation import check_long_enough, warn_if_ends_differ
 
 __all__ = [
     "choose_backbone",
@@ -80,6 +80,7 @@ def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
         scaler=scaler,
         backbone=backbone,
     )
+    warn_if_ends_differ(data.panel)  # once per fit, when the data is usable
     return data, decoder_length, encoding
 
 

@@ -40,11 +40,14 @@ safe by construction rather than by trust.
 Destination policy of :func:`save_forecaster`: ``path`` is created (parents
 included) when missing; an existing *empty* directory is used; an existing
 directory that holds a previous sktime_gru artefact (only ``forecaster.json``
-and ``.keras`` files, the JSON naming this format) is replaced; anything else
-(a file, or a directory with other content) is refused with
-``FileExistsError``, so a mistyped path never deletes user files. The artefact
-is written to a temporary sibling directory first and moved into place, so an
-interrupted save never leaves a half-written artefact at ``path``.
+and ``.keras`` files, the JSON naming this format) is refused with
+``FileExistsError`` unless ``overwrite=True`` (as Keras' ``model.save``), and
+then replaced; anything else (a file, or a directory with other content) is
+refused with ``FileExistsError`` even with ``overwrite=True``, so a mistyped
+path never deletes user files. The artefact is written to a temporary sibling
+directory first and moved into place (the previous artefact is moved aside
+and deleted only once the new one is in place), so a failed or interrupted
+save leaves ``path`` as it was: the old artefact, or nothing.
 """
 
 from __future__ import annotations
@@ -215,7 +218,7 @@ def _is_artefact_dir(path: Path) -> bool:
         return False
 
 
-def save_forecaster(est, path) -> Path:
+def save_forecaster(est, path, overwrite: bool = False) -> Path:
     """Save a fitted forecaster to the directory ``path`` without pickle.
 
     Parameters
@@ -225,6 +228,8 @@ def save_forecaster(est, path) -> Path:
         optimizer or loss objects).
     path : str or os.PathLike
         Directory to create (see the module docstring for the overwrite policy).
+    overwrite : bool, default=False
+        Replace a previous artefact at ``path``; False: refuse it.
 
     Returns
     -------
@@ -239,7 +244,8 @@ def save_forecaster(est, path) -> Path:
         If a parameter or fitted attribute has a type that cannot be stored
         without pickle; the message names it.
     FileExistsError
-        If ``path`` is a file or a non-empty directory that is not an artefact.
+        If ``path`` is a file or a non-empty directory that is not an
+        artefact, or holds an artefact and ``overwrite`` is False.
     """
     from sktime.exceptions import NotFittedError
 
@@ -256,12 +262,20 @@ def save_forecaster(est, path) -> Path:
             f"{path} exists and is a file; save_model writes a directory: choose a "
             "new path"
         )
-    if path.is_dir() and any(path.iterdir()) and not _is_artefact_dir(path):
-        raise FileExistsError(
-            f"{path} is a non-empty directory that is not a sktime_gru artefact; "
-            "save_model only replaces a previous artefact: choose a new or empty "
-            "directory"
-        )
+    if path.is_dir() and any(path.iterdir()):
+        if not _is_artefact_dir(path):
+            raise FileExistsError(
+                f"{path} is a non-empty directory that is not a sktime_gru "
+                "artefact; save_model only replaces a previous artefact (with "
+                "overwrite=True), never other files: choose a new or empty "
+                "directory"
+            )
+        if not overwrite:
+            raise FileExistsError(
+                f"{path} already holds a saved forecaster; pass overwrite=True to "
+                "replace it (the old one is kept until the new one is written), "
+                "or choose a new directory"
+            )
 
     params = _encode_params(est)
     models = _ModelTable()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numbers
 import os
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -356,6 +357,39 @@ def _check_unique(y, name: str) -> None:
     )
 
 
+def _check_time_order(y, name: str) -> None:
+    """Raise unless every series' rows are in time order (sktime needs it)."""
+    from sktime_gru._panel import is_sorted_unique
+
+    index = y.index
+    if not isinstance(index, pd.MultiIndex):
+        if index.is_monotonic_increasing:
+            return
+        where = f"{name}'s rows are"
+    else:
+        if is_sorted_unique(index):
+            return
+        # instances in any order are fine (sktime accepts them, we sort them);
+        # within an instance, time must increase: compare each row with the
+        # previous row of its instance (a stable sort keeps the row order)
+        instances = index.droplevel(-1)
+        group, _ = instances.factorize()
+        times = index.get_level_values(-1)
+        times = times.asi8 if hasattr(times, "asi8") else np.asarray(times)
+        order = np.argsort(group, kind="stable")
+        group, times = group[order], times[order]
+        back = np.flatnonzero((group[1:] == group[:-1]) & (times[1:] < times[:-1]))
+        if not back.size:
+            return
+        first = instances[order[back[0] + 1]]
+        where = f"the rows of instance {first!r} of {name} are"
+    raise ValueError(
+        f"{where} not in time order: sktime (and this forecaster) need each "
+        f"series' rows sorted by time; sort them first, e.g. {name} = "
+        f"{name}.sort_index()"
+    )
+
+
 def _check_finite(y, name: str, allow_missing: bool) -> None:
     for label, col in _columns(y):
         dtype = col.dtype
@@ -414,8 +448,9 @@ def check_y(y, name: str = "y", allow_missing: bool = False) -> None:
     Raises
     ------
     ValueError
-        Empty data, duplicate index entries, NaN (when not allowed) or inf; the
-        message names series, column and time stamp of the first problem.
+        Empty data, duplicate index entries, rows of a series out of time
+        order, NaN (when not allowed) or inf; the message names series,
+        column and time stamp of the first problem.
     TypeError
         Not a time index, non-numeric columns, or a list of plain values.
     """
@@ -440,6 +475,7 @@ def check_y(y, name: str = "y", allow_missing: bool = False) -> None:
     _check_time_index(y, name)
     _check_numeric(y, name)
     _check_unique(y, name)
+    _check_time_order(y, name)
     _check_finite(y, name, allow_missing)
 
 
@@ -597,6 +633,44 @@ def check_long_enough(panel, decoder_length: int) -> None:
             "(one input and output_length targets): use a shorter output_length "
             "or fh, or longer series"
         )
+
+
+def warn_if_ends_differ(panel) -> None:
+    """Warn once when some series end before the panel's cutoff.
+
+    sktime forecasts a panel at common time points after its cutoff (the
+    latest time stamp of all series), so such a series' first forecast step
+    lies further ahead of its own data than ``fh`` says.
+
+    Parameters
+    ----------
+    panel : sktime_gru._panel.Panel
+    """
+    if panel.n_series < 2:
+        return
+    last = panel.positions[panel.offsets[1:] - 1]  # -> (n,)
+    behind = (last.max() - last) // panel.grid.step  # steps before the cutoff
+    early = np.flatnonzero(behind > 0)
+    if not early.size:
+        return
+    gaps = behind[early]
+    first = int(early[np.argmax(gaps)])
+    cutoff = panel.times[panel.offsets[1:][np.argmax(last)] - 1]
+    warnings.warn(
+        f"{early.size} of {panel.n_series} series end before the panel's cutoff "
+        f"({cutoff}, the latest time point of all series). Forecasts are made at "
+        "the same time points for every series, as sktime does, so for these "
+        "series fh=1 is not their next time point but "
+        f"{int(np.median(gaps))} steps later (median; at most {int(gaps.max())}, "
+        f"for {panel.label(first)}). If you want each series forecast from its own "
+        "end (e.g. series whose time is a step count, as M1's), align them: "
+        "aligned, ends = sktime_gru.align_series_ends(y); fit and predict on "
+        "aligned, then sktime_gru.restore_series_times(y_pred, ends) (README: "
+        "'Panels whose series end at different times'). If the common time "
+        "points are what you want, ignore this warning",
+        UserWarning,
+        stacklevel=2,
+    )
 
 
 def check_x_aligned(panel, panel_x) -> None:

@@ -39,7 +39,7 @@ from sktime_gru._docs import (
 from sktime_gru._encoding import Encoding
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
 from sktime_gru._intervals import residual_offsets, residual_variance
-from sktime_gru._panel import frame_from_forecasts
+from sktime_gru._panel import cutoff_with_freq, frame_from_forecasts
 from sktime_gru._predicting import (
     check_in_history_of,
     point_forecasts,
@@ -82,17 +82,46 @@ _MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
 
 
 class GRUEncoderDecoderForecaster(BaseForecaster):
-    """Global bidirectional GRU encoder-decoder forecaster (Keras, TensorFlow).
+    """Global GRU encoder-decoder on a statistical backbone (Keras, TensorFlow).
 
-    Every series of a panel is cut into windows of ``window_length`` input steps
-    and ``output_length`` target steps, scaled with statistics of the training
+    The forecast is a statistical **backbone** plus the departure from it that
+    a neural network learned, weighted by how much that departure helped out
+    of sample.
+
+    The backbone, fitted on the training data only, is each series' mean and
+    smooth seasonal shape (the profile, ``profile_``), on the log scale for
+    series that it makes multiplicative (``log_series_``), plus a level and a
+    damped trend read off the last ``window_length`` observations, as
+    exponential smoothing anchors its forecast. ``fit`` chooses its
+    components as AutoETS chooses its own (``backbone_``; see
+    ``deseasonalize``); alone (``n_epochs=0``) it is a sound statistical
+    forecaster.
+
+    The network forecasts the departures from the backbone. Every series of a
+    panel is cut into windows of ``window_length`` input steps and
+    ``output_length`` target steps, scaled with statistics of the training
     data only, and ONE network is trained on the windows of all series:
     ``GRU encoder -> RepeatVector -> GRU decoder -> TimeDistributed(Dense)``,
-    each GRU wrapped in ``Bidirectional`` by default. ``predict`` feeds the last
-    ``window_length`` observations of every series to the network; horizons
-    beyond ``output_length`` are reached by feeding the network its own
-    forecasts (recursive decoding). In-sample steps (``fh <= 0``) are forecast
-    one step ahead from the data before each time point (see Notes).
+    each GRU wrapped in ``Bidirectional`` by default, averaged over
+    ``ensemble_size`` independently seeded members.
+
+    The **departure weight** decides how much of the network is kept: a
+    backtest inside ``fit`` trains one more network without each series' last
+    points and forecasts them; ``departure_weight_`` is the least-squares
+    weight in [0, 1] of that network's departure from the backbone on those
+    held-back points. 0 (the network did not help out of sample, as on
+    weatherAUS) gives the backbone's forecasts and skips training the
+    members; 1 keeps the whole departure. The same backtest's errors
+    calibrate the prediction intervals (``residuals_``, ``calibration_``).
+
+    ``predict`` feeds the last ``window_length`` observations of every series
+    to the backbone and the network; horizons beyond ``output_length`` are
+    reached by feeding the network its own forecasts (recursive decoding).
+    In-sample steps (``fh <= 0``) are forecast one step ahead from the data
+    before each time point (see Notes). A panel is forecast at common time
+    points after its cutoff, as sktime does; ``fit`` warns when some series
+    end before it (:func:`sktime_gru.align_series_ends` forecasts each series
+    from its own end instead).
 
     Parameters
     ----------
@@ -250,23 +279,65 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
     Attributes
     ----------
     network_ : keras.Model
-        The trained network, input ``(batch, window_length, n_columns)``,
-        output ``(batch, output_length_, n_columns)``.
+        The trained network (all ``ensemble_size`` members in one model, their
+        forecasts averaged, output layers multiplied by
+        ``departure_weight_``), input ``(batch, window_length, n_features)``,
+        output ``(batch, output_length_, n_y_columns)``, in the scaled space
+        and relative to the backbone.
     output_length_ : int
-        Resolved decoder length.
+        Resolved decoder length (see ``output_length``).
+    departure_weight_ : float in [0, 1]
+        How much of the network's departure from the backbone the forecasts
+        keep, chosen by the backtest inside ``fit`` (1 without the backtest,
+        ``interval_calibration="windows"``); 0: the forecast is the backbone
+        and the members were not trained.
+    backbone_ : dict or None
+        The backbone's chosen components: ``harmonics`` (Fourier terms of
+        the seasonal shape, 0 none, None raw per-phase means), ``log``
+        (logarithms), ``alpha`` (level smoothing, None no level), ``phi``
+        (trend damping, None no trend), and per series ``series_harmonics``
+        and ``series_log`` (tuples of length ``n_series``, or None: the
+        panel's choice for every series). None without a backbone
+        (``deseasonalize=False``).
+    deseasonalize_ : bool
+        Whether the backbone is on.
+    seasonal_period_ : int or None
+        Resolved seasonal period of the profile and the calendar inputs.
+    profile_ : np.ndarray, shape (n_series, P, n_y_columns), or None
+        Each series' mean plus its seasonal shape at each of the ``P``
+        phases of the seasonal cycle (``P`` = ``seasonal_period_``, or 1),
+        in the scaled space: subtracted from the targets before the network
+        and added back to its forecasts. None without a backbone.
+    log_series_ : np.ndarray of bool, shape (n_series,), or None
+        Series whose targets are modelled as logarithms (None: none).
     scaler_ : MinMaxStats
-        Training min / max per group (1 or n_series) and column.
+        Training minimum and maximum per group (1, or ``n_series`` with
+        ``scaling="per_series"``) and column, ``data_min`` / ``data_max`` of
+        shape ``(groups, n_features)``.
+    residuals_ : np.ndarray, shape (n_residuals, output_length_, n_y_columns)
+        Out-of-sample residuals (scaled) per decoder step behind
+        ``predict_interval`` / ``predict_quantiles`` / ``predict_var``.
+    calibration_ : str
+        Where ``residuals_`` come from: ``"backtest"``, ``"held-out"``
+        (validation windows), ``"training"`` (training windows: too narrow),
+        or after ``pretrain`` ``"new series"`` / ``"pretrain"``.
     history_ : dict
         Keras training history (``loss`` and, with validation, ``val_loss``) of
-        the first ensemble member.
+        the first ensemble member; empty when no member was trained
+        (``departure_weight_ == 0`` or ``n_epochs=0``).
+    n_windows_ : int
+        Number of training windows (with the held-out ones).
+    seed_ : int
+        The seed the networks were initialised from (from ``random_state``).
     instances_ : pd.Index or None
         Instance labels of the fitted panel (None for a single series).
     tail_ : np.ndarray, shape (n_series, L, n_y_columns + n_X_columns)
         Last ``L = window_length + output_length_ - 1`` observations of every
         series (y and X columns, unscaled): the inputs of ``predict`` and
         ``update``.
-    last_positions_ : np.ndarray of int, shape (n_series,)
-        Grid position of the last observation of every series.
+    first_positions_, last_positions_ : np.ndarray of int, shape (n_series,)
+        Grid position of the first and last observation of every series
+        (integer steps on the time index's grid).
     observed_ : np.ndarray, shape (n_rows, n_y_columns + n_X_columns)
         Every row of ``fit`` and ``update`` (y and X columns, unscaled, float64),
         series after series: what in-sample forecasts and
@@ -274,8 +345,6 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         per value of y and X.
     observed_offsets_ : np.ndarray of int, shape (n_series + 1,)
         Series ``i`` is ``observed_[observed_offsets_[i]:observed_offsets_[i + 1]]``.
-    n_windows_ : int
-        Number of training windows.
     departure_limit_ : np.ndarray, shape (n_series, n_y_columns)
         Largest departure from the backbone that a forecast may take, in the
         network's scaled space: the range of each series' scaled training
@@ -284,14 +353,24 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         training range widened by that range and by the steps ahead times
         its steepest trend (twice that for interval bounds): no
         configuration decodes to absurd values.
+    pretrained_network_, pretrain_scaler_, pretrain_output_length_, \
+pretrain_columns_
+        After ``pretrain`` only (see :meth:`pretrain`).
 
     Raises
     ------
     ValueError
-        In ``fit``: invalid parameters, series shorter than
-        ``window_length + output_length``, irregular or duplicated time points.
-        In ``predict``: ``fh`` time points before the first time point of the
-        training data (:class:`InSampleHorizonError`, naming the steps).
+        In ``fit``: invalid parameters (naming the parameter, the value and
+        what is allowed); data whose longest series has fewer than
+        ``output_length + 1`` time points (shorter series in a panel are
+        padded, not refused); irregular, duplicated or out-of-order time
+        points; no complete training window (missing values everywhere); X
+        not aligned with y. In ``predict``: ``fh`` time points before the
+        first time point of the training data
+        (:class:`InSampleHorizonError`, naming the steps).
+    TypeError
+        In ``fit``: non-numeric (categorical) columns of y or X, or an index
+        that is no time index.
 
     See Also
     --------
@@ -619,6 +698,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     # --------------------------------------------------------------- update --
     def _update(self, y, X=None, update_params=True):
+        self._cutoff = cutoff_with_freq(self._cutoff, self._grid)  # as in fit
         x_columns = getattr(self, "_x_columns", None)
         new = assemble(y, X, grid=self._grid, x_columns=x_columns, for_update=True)
         tails, last = extend_tails(
@@ -741,6 +821,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         self.first_positions_ = panel.positions[panel.offsets[:-1]]
         self.instances_ = panel.instances
         self._grid = panel.grid
+        # a date panel's cutoff has no frequency: predict needs the grid's
+        self._cutoff = cutoff_with_freq(self._cutoff, panel.grid)
         self._y_columns = panel.columns
         self._x_columns = None if data.x_names is None else pd.Index(data.x_names)
         self._index_names = panel.index_names
@@ -804,9 +886,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
 
     # ---------------------------------------------------------- persistence --
     @doc(SAVE_MODEL)
-    def save_model(self, path) -> None:
+    def save_model(self, path, overwrite: bool = False) -> None:
         """Save without pickle (numpydoc: ``_docs.SAVE_MODEL``)."""
-        save_forecaster(self, path)
+        save_forecaster(self, path, overwrite=overwrite)
 
     @classmethod
     @doc(LOAD_MODEL)

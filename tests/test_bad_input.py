@@ -161,7 +161,7 @@ DATA_CASES = [
         "irregular_datetime_index",
         lambda f, fx: tiny_forecaster().fit(_series(index=irregular), fh=[1]),
         ValueError,
-        r"DatetimeIndex has no frequency and none can be inferred.*resample y",
+        r"DatetimeIndex has no frequency and none can be inferred.*y\.resample",
     ),
     (
         "gap_in_period_index",

@@ -338,17 +338,62 @@ def test_object_params_are_refused_with_a_clear_error(series, tmp_path, param):
         f.save_model(tmp_path / "a")
 
 
-def test_save_replaces_own_artefact_but_not_other_directories(fitted, tmp_path):
+def test_save_refuses_an_existing_artefact_unless_overwrite(fitted, tmp_path):
     path = tmp_path / "artefact"
     fitted.save_model(path)
-    fitted.save_model(path)  # a previous artefact is replaced
-    assert GRUEncoderDecoderForecaster.load_model(path).is_fitted
+    before = (path / "forecaster.json").read_bytes()
+    with pytest.raises(FileExistsError, match="already holds.*overwrite=True"):
+        fitted.save_model(path)
+    assert (path / "forecaster.json").read_bytes() == before  # untouched
+    other = copy.deepcopy(fitted)
+    other.marker_ = np.arange(3)  # tells the new artefact from the old
+    other.save_model(path, overwrite=True)  # replaced
+    assert np.array_equal(_load(path).marker_, np.arange(3))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["artefact"]  # no temps
+
+
+def test_overwrite_that_fails_leaves_the_old_artefact(fitted, tmp_path, monkeypatch):
+    path = tmp_path / "artefact"
+    fitted.save_model(path)
+    before = {p.name: p.read_bytes() for p in path.iterdir()}
+
+    def broken_dump(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(ser.json, "dump", broken_dump)
+    with pytest.raises(OSError, match="disk full"):
+        fitted.save_model(path, overwrite=True)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in path.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["artefact"]  # no temps
+    assert _load(path).is_fitted
+
+    # the move into place fails after the old artefact was moved aside
+    real_replace, calls = ser.os.replace, []
+
+    def replace_fails_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # 1: old artefact aside, 2: new one into place
+            raise OSError("rename failed (simulated)")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(ser.os, "replace", replace_fails_second)
+    with pytest.raises(OSError, match="rename failed"):
+        fitted.save_model(path, overwrite=True)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in path.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["artefact"]
+
+
+def test_save_writes_into_no_other_directory_even_with_overwrite(fitted, tmp_path):
     other = tmp_path / "other"
     other.mkdir()
     (other / "notes.txt").write_text("keep me")
-    with pytest.raises(FileExistsError, match="not a sktime_gru artefact"):
-        fitted.save_model(other)
+    for overwrite in (False, True):
+        with pytest.raises(FileExistsError, match="not a sktime_gru artefact"):
+            fitted.save_model(other, overwrite=overwrite)
     assert (other / "notes.txt").read_text() == "keep me"
+    assert sorted(p.name for p in other.iterdir()) == ["notes.txt"]
     a_file = tmp_path / "file"
     a_file.write_text("x")
     with pytest.raises(FileExistsError, match="is a file"):
@@ -358,12 +403,7 @@ def test_save_replaces_own_artefact_but_not_other_directories(fitted, tmp_path):
     fitted.save_model(empty)
     assert (empty / "forecaster.json").is_file()
     # no temporary directories are left behind
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "artefact",
-        "empty",
-        "file",
-        "other",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "file", "other"]
 
 
 def test_unfitted_forecaster_cannot_be_saved(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ def test_the_section_has_a_snippet_for_each_workflow():
         "PinballLoss",
         "ReconcilerForecaster",
         "predict_residuals",
+        "align_series_ends",
     ):
         assert name in code, name
 
@@ -34,8 +36,18 @@ def test_the_section_has_a_snippet_for_each_workflow():
 @pytest.mark.slow
 def test_the_snippets_run_in_order_and_give_what_they_say(capsys):
     namespace: dict = {"__name__": "readme"}
-    for snippet in _snippets():
-        exec(compile(snippet, str(README), "exec"), namespace)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        for snippet in _snippets():
+            exec(compile(snippet, str(README), "exec"), namespace)
+    # every warning a user sees is explained in the README: its text is there
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    unexplained = {
+        f"{w.category.__name__}: {w.message}"
+        for w in record
+        if " ".join(str(w.message).split())[:40] not in text
+    }
+    assert not unexplained
     y, y_pred = namespace["y"], namespace["y_pred"]
     assert len(y_pred) == 4 * 6 and np.isfinite(y_pred.to_numpy()).all()
     assert namespace["search"].best_params_["window_length"] in (12, 24)
@@ -55,3 +67,9 @@ def test_the_snippets_run_in_order_and_give_what_they_say(capsys):
     residuals = namespace["residuals"]
     assert residuals.index.equals(y.index)
     assert np.isfinite(residuals.to_numpy()).sum() > len(y) // 2
+    # each series forecast from its own end: its next 6 steps, as commented
+    y_own, lengths = namespace["y_own"], namespace["lengths"]
+    for station, n in lengths.items():
+        steps = y_own.loc[station].index.tolist()
+        assert steps == list(range(n + 1, n + 7)), station
+    assert namespace["intervals_own"].index.equals(y_own.index)
