@@ -97,8 +97,10 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
     weight : float
     """
     panel, window, eager = data.panel, est.window_length, est.run_eagerly
+    # at least 3 origins for a one-step decoder (2 * 1 held back gave none)
     held_back = min(
-        2 * decoder_length, int(panel.lengths.max()) - window - decoder_length
+        max(2 * decoder_length, decoder_length + 2),
+        int(panel.lengths.max()) - window - decoder_length,
     )
     usable = min(decoder_length, held_back - 2)  # steps seen from >= 3 origins
     starts = test = np.empty(0, dtype=np.int64)

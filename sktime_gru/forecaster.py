@@ -233,8 +233,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         Where the residuals behind ``predict_interval`` / ``predict_quantiles``
         / ``predict_var`` come from. ``"backtest"``: one extra network (same
         parameters, one member) is trained on every series without its last
-        ``min(2 * output_length, longest series - window_length -
-        output_length)`` time points and forecasts those held-back points from
+        ``min(max(2 * output_length, output_length + 2), longest series -
+        window_length - output_length)`` time points and forecasts those held-back points from
         every origin that has them all: honest, out-of-sample errors, for about
         one more network's training time. Needs that to be at least
         ``output_length``; otherwise (short series) it falls back to

@@ -29,3 +29,22 @@ def test_evenly_at_most_keeps_first_and_last():
     starts = np.arange(10)
     assert evenly_at_most(starts, 20) is starts
     np.testing.assert_array_equal(evenly_at_most(starts, 4), [0, 3, 6, 9])
+
+
+def test_one_step_decoder_gets_a_backtest_on_long_series():
+    # fh=[1] with 96-month series: 2 x 1 held-back points gave no origin
+    # seen 3 times, and the intervals fell back to training windows with a
+    # warning that blamed the series' length
+    import warnings
+
+    from sktime_gru.datasets import load_weather_au
+    from tests.conftest import tiny_forecaster
+
+    y = load_weather_au()
+    y = y[y.index.get_level_values(0).isin(["Sydney", "Cairns", "Hobart"])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", message=".*remember_data")
+        f = tiny_forecaster(interval_calibration="backtest").fit(y, fh=[1])
+    assert f.calibration_ == "backtest"
+    assert f.predict_interval(coverage=0.8).notna().all().all()
