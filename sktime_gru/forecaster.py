@@ -234,14 +234,15 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         / ``predict_var`` come from. ``"backtest"``: one extra network (same
         parameters, one member) is trained on every series without its last
         ``min(max(2 * output_length, output_length + 2), longest series -
-        window_length - output_length)`` time points and forecasts those held-back points from
-        every origin that has them all: honest, out-of-sample errors, for about
-        one more network's training time. Needs that to be at least
-        ``output_length``; otherwise (short series) it falls back to
-        ``"windows"`` with a warning. ``"windows"``: residuals of the
-        validation windows (``validation_split``) or, without them, of the
-        training windows, which are optimistic (intervals too narrow).
-        ``calibration_`` says which was used.
+        window_length - output_length)`` time points and forecasts those
+        held-back points from every origin that has them all: honest,
+        out-of-sample errors, for about one more network's training time.
+        Needs that to be at least ``output_length``; otherwise (short
+        series) it falls back to ``"windows"`` with a warning.
+        ``"windows"``: residuals of the validation windows
+        (``validation_split``) or, without them, of the training windows,
+        which are optimistic (intervals too narrow). ``calibration_`` says
+        which was used.
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training (also of the backtest network).
     verbose : bool or int, default=False
