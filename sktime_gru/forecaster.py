@@ -189,8 +189,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         points of every series (profile fitted on the points before them), as
         AutoETS chooses its components (the simplest candidate within 1% of
         the best); a series then gets its own harmonics and log scale where its
-        in-sample errors (1-6 steps ahead from every origin) are more than 5%
-        lower with them. The four parameters below fix the components.
+        in-sample errors (1-6 steps ahead from its last 48 origins) are more
+        than 5% lower with them. The four parameters below fix the
+        components.
     harmonics : int, "auto" or None, default="auto"
         Fourier terms of the profile's seasonal shape, fitted by least squares
         on each series together with a linear trend and kept only where an
