@@ -17,9 +17,9 @@ known for the forecast period (exogenous, calendar).
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
+
+from sktime_gru._backend import import_keras
 
 __all__ = [
     "anchor_kernels",
@@ -233,23 +233,6 @@ def average_networks(members: list):
     feed = inputs if len(inputs) > 1 else inputs[0]
     outputs = keras.layers.Average(name="ensemble_mean")([m(feed) for m in members])
     return keras.Model(feed, outputs, name="gru_ensemble")
-
-
-def import_keras():
-    """Import Keras (TensorFlow backend) with TensorFlow's C++ log noise muted.
-
-    ``TF_CPP_MIN_LOG_LEVEL`` is only set when the caller has not set it.
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        raise RuntimeError(
-            "sktime_gru needs Keras' TensorFlow backend, but KERAS_BACKEND is "
-            f"{keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow before "
-            "importing keras."
-        )
-    return keras
 
 
 def copy_structure(network):
