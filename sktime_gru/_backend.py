@@ -102,7 +102,9 @@ def python_dependencies(backend: str | None = None) -> list:
 #: TF_CPP_MIN_LOG_LEVEL says ("oneDNN custom operations are on ..."; TF 2.16+)
 _TF_NOISE = re.compile(
     r"^(WARNING: All log messages before absl::InitializeLog\(\) is called"
-    r"|I\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\] "
+    # "I0000 00:00:1796391514.295453    3907 port.cc:153] ...": before abseil
+    # is initialised the seconds are counted from the epoch
+    r"|I\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\] "
     r"|To enable the following instructions: )"
 )
 
