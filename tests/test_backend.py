@@ -199,10 +199,8 @@ def test_tensorflow_start_up_lines_are_muted_by_default():
 def test_import_keras_passes_other_stderr_output_on(capfd):
     pattern = _backend._TF_NOISE
     with _backend._filtered_stderr(pattern):
-        os.write(
-            2,
-            b"I0000 00:00:1796391514.295453    42 port.cc:153] oneDNN custom operations\n",
-        )
+        line = b"I0000 00:00:1796391514.295453    42 port.cc:153] oneDNN custom ops\n"
+        os.write(2, line)
         os.write(2, b"a real warning\n")
     assert capfd.readouterr().err == "a real warning\n"
 
