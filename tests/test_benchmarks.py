@@ -629,6 +629,13 @@ def test_speed_renders_every_section_of_its_recorded_results():
     for heading in ("### Fit time", "### Windowing", "### Scale", "### Predict"):
         assert text.count(heading) == 1, heading
     assert text.count("\n|---|") == 4  # one table per section
+    # recorded before the backend column: TensorFlow's; another backend says so
+    assert "Keras backend: tensorflow." in text
+    assert set(speed["flatten"](results)["backend"]) == {"tensorflow"}
+    jax_text = speed["render_markdown"]({**results, "backend": "jax"}, "x", 60.0)
+    assert jax_text.startswith(
+        "## Speed and scale (`benchmarks/speed.py`), Keras backend jax"
+    )
 
 
 @pytest.mark.slow
