@@ -112,9 +112,11 @@ _TF_NOISE = re.compile(
 def import_keras():
     """Import Keras, checking that its backend is one we support.
 
-    On TensorFlow, the first import mutes TensorFlow's C++ start-up log:
-    ``TF_CPP_MIN_LOG_LEVEL`` is set to 2 unless the user set it, and, when it
-    is at least 1, the INFO lines abseil prints before its logging starts
+    The first import mutes TensorFlow's C++ start-up log:
+    ``TF_CPP_MIN_LOG_LEVEL`` is set to 2 unless the user set it (on every
+    backend: Keras imports TensorFlow whenever it is installed), and, on
+    TensorFlow, when it is at least 1, the INFO lines abseil prints before its
+    logging starts
     (the oneDNN and CPU-feature notices, which ignore that variable) are
     dropped from stderr; anything else printed meanwhile is passed on.
     ``TF_ENABLE_ONEDNN_OPTS`` is never changed (it changes the numbers).
@@ -124,8 +126,11 @@ def import_keras():
     RuntimeError
         Keras' backend is not TensorFlow, JAX or PyTorch.
     """
-    if "keras" not in sys.modules and configured_backend() == "tensorflow":
+    if "tensorflow" not in sys.modules:
+        # also off TensorFlow: Keras 3 itself imports TensorFlow, when it is
+        # installed, at the first layer it serialises (serialization_lib)
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if "keras" not in sys.modules and configured_backend() == "tensorflow":
         quiet = os.environ["TF_CPP_MIN_LOG_LEVEL"].strip() not in ("", "0")
         with _filtered_stderr(_TF_NOISE if quiet else None):
             import keras

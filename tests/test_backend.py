@@ -196,6 +196,17 @@ def test_tensorflow_start_up_lines_are_muted_by_default():
     assert "oneDNN custom operations" in loud.stderr
 
 
+@pytest.mark.skipif(
+    not (_have("tensorflow") and _have("jax")), reason="needs TensorFlow and JAX"
+)
+def test_tensorflow_stays_quiet_when_keras_imports_it_on_jax():
+    # Keras 3 imports TensorFlow (when installed) at the first layer it
+    # serialises, whatever the backend: TF_CPP_MIN_LOG_LEVEL is set first
+    out = _run(FIT, "jax", TF_CPP_MIN_LOG_LEVEL=None)
+    assert out.returncode == 0, out.stderr
+    assert not [line for line in out.stderr.splitlines() if "cpu_feature_guard" in line]
+
+
 def test_import_keras_passes_other_stderr_output_on(capfd):
     pattern = _backend._TF_NOISE
     with _backend._filtered_stderr(pattern):
