@@ -188,6 +188,13 @@ def to_numpy(value) -> np.ndarray:
         return value.numpy()  # a CPU tensor's numpy() is a view: no copy
     if isinstance(value, keras.Variable):
         value = value.value
+    if keras.backend.backend() == "torch":
+        import torch
+
+        if isinstance(value, torch.Tensor):
+            # Keras' convert_to_numpy goes through np.array(copy=False), which
+            # a torch tensor's __array__ answers with a DeprecationWarning
+            return value.detach().cpu().numpy()
     return np.asarray(keras.ops.convert_to_numpy(value))
 
 

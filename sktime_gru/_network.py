@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sktime_gru._backend import import_keras
+from sktime_gru._backend import import_keras, to_numpy
 
 __all__ = [
     "anchor_kernels",
@@ -251,7 +251,7 @@ def optimizer_variables(network) -> list:
     opt = getattr(network, "optimizer", None)
     if opt is None or not getattr(opt, "built", False):
         return []
-    return [np.asarray(v) for v in opt.variables]
+    return [to_numpy(v) for v in opt.variables]
 
 
 def assign_matching(variables, values) -> bool:
