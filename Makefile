@@ -1,6 +1,8 @@
 # Two entry points that work on a fresh machine with Python 3.10+ and pip:
 #   make demo   - the weatherAUS workflow on the shipped panel (metrics + PNG)
-#   make test   - the whole test suite (unit, workflows, sktime conformance)
+#   make test   - the whole test suite (unit, workflows, sktime conformance) on
+#                 TensorFlow, then the non-slow tests on JAX (KERAS_BACKEND=jax)
+#   make test-torch - the non-slow tests on PyTorch, in its own venv (.venv-torch)
 # Each creates .venv and installs the package with what it needs.
 
 PYTHON ?= python3
@@ -14,7 +16,8 @@ BENCH_BIN  := $(BENCH_VENV)/bin
 
 # darts' and neuralforecast's GRUs need torch: their own venv. TORCH_SPEC is
 # installed first so that pip does not pull a CUDA build of several GB; the
-# default is the CPU wheel on our machines' disk, elsewhere use e.g.
+# default is the CPU wheel on our machines' disk (also for `make test-torch`;
+# on PyPI the CPU build is torch==2.13.0+cpu), elsewhere use e.g.
 #   make bench-peers TORCH_SPEC="torch --index-url https://download.pytorch.org/whl/cpu"
 PEERS_VENV := .venv-peers
 PEERS_BIN  := $(PEERS_VENV)/bin
@@ -26,24 +29,42 @@ M1_PATH ?= ../shared/data/m1_monthly.csv.gz
 # extra arguments for bench-m1 / bench-airline, e.g. ARGS="--models gru,gru_backbone"
 ARGS ?=
 
-.PHONY: demo test test-fast lint bench bench-m1 bench-airline bench-peers clean
+# PyTorch backend: its own venv, the CPU wheel installed first (TORCH_SPEC)
+TORCH_VENV := .venv-torch
+TORCH_BIN  := $(TORCH_VENV)/bin
+
+.PHONY: demo test test-fast test-torch lint bench bench-m1 bench-airline bench-peers clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
-	$(BIN)/python -m pip install -e ".[test]"
+	$(BIN)/python -m pip install -e ".[test,jax]"
 	touch $@
 
 demo: $(VENV)/.installed-test
 	$(BIN)/python examples/weather_au.py --output weather_au_forecast.png
 
+# the whole suite on TensorFlow (the default backend), then the non-slow
+# tests on JAX: each backend's run says in its skip reasons what it leaves out
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n $(WORKERS)
+	KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -n $(WORKERS)
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
 
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
+
+$(TORCH_VENV)/.installed-torch: pyproject.toml
+	$(PYTHON) -m venv $(TORCH_VENV)
+	$(TORCH_BIN)/python -m pip install --upgrade pip
+	$(TORCH_BIN)/python -m pip install $(TORCH_SPEC)
+	$(TORCH_BIN)/python -m pip install -e ".[test,torch]"
+	touch $@
+
+# the non-slow tests with KERAS_BACKEND=torch (CPU)
+test-torch: $(TORCH_VENV)/.installed-torch
+	KERAS_BACKEND=torch $(TORCH_BIN)/python -m pytest -n $(WORKERS) -m "not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check sktime_gru tests examples benchmarks
@@ -87,4 +108,4 @@ bench-peers: $(PEERS_VENV)/.installed-peers
 		--output-dir benchmarks/results/peers
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) $(PEERS_VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) $(PEERS_VENV) $(TORCH_VENV) .pytest_cache build *.egg-info

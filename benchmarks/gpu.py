@@ -1,47 +1,53 @@
-"""GPU check and timings: one prepared script for a machine with a GPU.
+"""GPU check and timings of the forecaster, per Keras backend: one prepared script.
 
-Run ``python benchmarks/gpu.py`` on the GPU machine (under 10 minutes on one
-modern GPU). It records, in ``gpu.json`` under ``--output-dir`` (default
-``benchmarks/results``):
+Made for a GPU machine that has JAX and PyTorch with CUDA but maybe no
+TensorFlow: ``python benchmarks/gpu.py`` (``--backends jax,torch`` by default;
+``tensorflow`` may be named too) runs every installed backend in its own
+subprocess (``KERAS_BACKEND`` must be set before Keras is imported) and
+records, in ``gpu.json`` under ``--output-dir`` (default
+``benchmarks/results``), for each backend:
 
-1. ``devices``: the GPUs TensorFlow sees ("no GPU" when none), TensorFlow and
-   Keras versions.
-2. ``cudnn``: whether the GRU layers run TensorFlow's cuDNN kernel, not only
-   whether they are eligible: the forecaster's network is trained for one
-   step through a traced ``tf.function`` and the op types of its graph (and
-   of every function it calls) are searched for ``CudnnRNN*`` ops. The
-   forward (predict) graph is checked the same way.
+1. ``devices``: the accelerators the backend sees ("no GPU" when none) and
+   the versions.
+2. ``gpu_used``: the device on which the forecaster's network ran a forward
+   pass (``cuda``/``gpu`` or ``cpu``); on TensorFlow also whether the traced
+   train and predict graphs contain cuDNN GRU kernels.
 3. ``fit_default``: seconds of a default ``fit`` on the weatherAUS history to
-   2015-06 (10 epochs, 3 networks, the backtest), and its MAE on the 18 test
-   months.
+   2015-06 (10 epochs, 3 networks, the backtest) and the MAE on the 18 test
+   months; ``fit_m1``: the same on M1's official split (617 monthly series)
+   when ``--m1-path`` names the data.
 4. ``epoch_large``: seconds of one epoch over every window of a synthetic
-   panel of 10,000 series x 240 months (``batch_size`` 1024, one network, no
-   backtest), without a strategy and with ``strategy="mirrored"`` (every local
-   GPU), and (on a GPU) with Keras' ``mixed_float16`` policy.
+   panel of 10,000 series x 240 months (about 2.1 million windows; one
+   network, no backtest) at each of ``--batch-sizes`` (32 ... 4096); the fit
+   runs twice, the first compiles the train step, the second is the time.
+5. ``predict``: median seconds of ``predict()`` for the 10,000-series panel
+   (the network fitted at the largest batch size).
 
-On a machine without a GPU it says "no GPU", still runs the graph check (it
-then finds no cuDNN op), skips mixed precision and downsizes the large panel
-to 200 series; ``--quick`` downsizes everything further and fits each large
-configuration once (first fit: with tracing), as the test runs it.
+Without a GPU it says "no GPU" and downsizes the large panel to 200 series;
+``--quick`` downsizes everything further (one fit per configuration, batch
+sizes 32 and 256), as the test runs it on CPU.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
+import json
 import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 LAST_TRAIN = pd.Period("2015-06", freq="M")
 HORIZON = 18
+BACKENDS = ("tensorflow", "jax", "torch")
+LIBRARY = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -49,61 +55,94 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny smoke run")
     parser.add_argument("--output-dir", default=str(HERE / "results"))
+    parser.add_argument("--backends", default="jax,torch")
+    parser.add_argument("--batch-sizes", default=None, help="e.g. 32,256,1024,4096")
+    parser.add_argument("--m1-path", default=None, help="M1 data (see m1.py)")
     parser.add_argument(
         "--series", type=int, default=None, help="series of the large panel"
     )
-    return parser.parse_args(argv)
+    parser.add_argument("--timeout", type=int, default=1800, help="per backend, s")
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    names = [b.strip() for b in args.backends.split(",") if b.strip()]
+    unknown = sorted(set(names) - set(BACKENDS))
+    if unknown:
+        parser.error(f"--backends: unknown {unknown}; choose from {list(BACKENDS)}")
+    args.backend_list = names
+    return args
 
 
-def devices() -> dict:
-    """The GPUs TensorFlow sees, and the versions."""
+# ------------------------------------------------------------ per backend --
+def devices(backend: str) -> dict:
+    """The accelerators ``backend`` sees, and the versions."""
     import keras
-    import tensorflow as tf
 
-    gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
-    return {
-        "gpus": gpus or "no GPU",
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "built_with_cuda": bool(tf.test.is_built_with_cuda()),
-    }
+    info = {"backend": keras.backend.backend(), "keras": keras.__version__}
+    if backend == "jax":
+        import jax
+
+        gpus = [str(d) for d in jax.devices() if d.platform == "gpu"]
+        info["jax"] = jax.__version__
+    elif backend == "torch":
+        import torch
+
+        gpus = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+        info["torch"] = torch.__version__
+        info["cuda"] = torch.version.cuda
+    else:
+        import tensorflow as tf
+
+        gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
+        info["tensorflow"] = tf.__version__
+        info["built_with_cuda"] = bool(tf.test.is_built_with_cuda())
+    info["gpus"] = gpus or "no GPU"
+    return info
 
 
-def graph_op_types(concrete) -> set[str]:
-    """Op types of a concrete function's graph and of every function it calls."""
-    graph_def = concrete.graph.as_graph_def()
-    types = {node.op for node in graph_def.node}
-    for function in graph_def.library.function:
-        types.update(node.op for node in function.node_def)
-    return types
-
-
-def cudnn_check(window: int = 24, units: int = 32) -> dict:
-    """Trace one train step and one forward pass; look for CudnnRNN ops."""
-    import keras
-    import tensorflow as tf
-
+def _network(window: int = 24, units: int = 32):
     from sktime_gru._network import build_network
 
-    network = build_network(
+    return build_network(
         window_length=window,
         n_features=3,
         output_length=HORIZON,
         n_targets=1,
         n_future_features=2,
         units=units,
-        n_layers=1,
-        bidirectional=True,
-        dropout=0.0,
-        zero_head=False,
-        anchor=None,
         seed=0,
         name="gpu_check",
     )
+
+
+def gpu_used(backend: str) -> dict:
+    """Where a forward pass of the forecaster's network ran."""
+    network = _network()
+    x = [
+        np.zeros((4, 24, 3), "float32"),
+        np.zeros((4, HORIZON, 2), "float32"),
+    ]
+    out = network(x, training=False)
+    if backend == "jax":
+        device = str(next(iter(out.devices())).platform)
+    elif backend == "torch":
+        device = str(out.device.type)
+    else:
+        device = "gpu" if "GPU" in str(out.device) else "cpu"
+    record = {"forward_device": device, "on_gpu": device in ("gpu", "cuda")}
+    if backend == "tensorflow":
+        record.update(cudnn_check(network))
+    return record
+
+
+def cudnn_check(network) -> dict:
+    """TensorFlow: trace one train step and one forward pass; find CudnnRNN ops."""
+    import keras
+    import tensorflow as tf
+
     optimizer = keras.optimizers.Adam()
     specs = [
         [
-            tf.TensorSpec((None, window, 3), tf.float32),
+            tf.TensorSpec((None, 24, 3), tf.float32),
             tf.TensorSpec((None, HORIZON, 2), tf.float32),
         ],
         tf.TensorSpec((None, HORIZON, 1), tf.float32),
@@ -121,15 +160,24 @@ def cudnn_check(window: int = 24, units: int = 32) -> dict:
     def forward(inputs):
         return network(inputs, training=False)
 
-    train_ops = graph_op_types(train_step.get_concrete_function(*specs))
-    predict_ops = graph_op_types(forward.get_concrete_function(specs[0]))
+    def op_types(concrete) -> set[str]:
+        graph_def = concrete.graph.as_graph_def()
+        types = {node.op for node in graph_def.node}
+        for function in graph_def.library.function:
+            types.update(node.op for node in function.node_def)
+        return types
+
+    train_ops = op_types(train_step.get_concrete_function(*specs))
+    predict_ops = op_types(forward.get_concrete_function(specs[0]))
     return {
-        "train_cudnn_ops": sorted(t for t in train_ops if t.startswith("CudnnRNN")),
-        "predict_cudnn_ops": sorted(t for t in predict_ops if t.startswith("CudnnRNN")),
         "train_uses_cudnn": any(t.startswith("CudnnRNN") for t in train_ops),
         "predict_uses_cudnn": any(t.startswith("CudnnRNN") for t in predict_ops),
-        "train_graph_op_types": len(train_ops),
     }
+
+
+def _mae(pred: pd.DataFrame, test: pd.DataFrame) -> float:
+    pred = pred.loc[test.index]
+    return float(np.mean(np.abs(pred.to_numpy() - test.to_numpy())))
 
 
 def fit_default(quick: bool) -> dict:
@@ -147,9 +195,42 @@ def fit_default(quick: bool) -> dict:
     start = time.perf_counter()
     forecaster.fit(train, fh=range(1, HORIZON + 1))
     seconds = time.perf_counter() - start
-    pred = forecaster.predict().loc[test.index]
-    mae = float(np.mean(np.abs(pred.to_numpy() - test.to_numpy())))
+    mae = _mae(forecaster.predict(), test)
     return {"params": params, "fit_seconds": round(seconds, 2), "mae": round(mae, 4)}
+
+
+def fit_m1(path: str, quick: bool) -> dict:
+    """Time the default fit on M1's official split; MAE on its test part."""
+    from sktime_gru import GRUEncoderDecoderForecaster
+    from sktime_gru.benchmarking._holdout import (
+        holdout_split,
+        load_m1,
+        long_to_panel,
+        panel_to_long,
+    )
+
+    long = load_m1(path)
+    if quick:
+        keep = long["series_id"].drop_duplicates().iloc[:20]
+        long = long[long["series_id"].isin(keep)]
+    train, test, _ = holdout_split(long, HORIZON, "official")
+    panel = long_to_panel(train)
+    params = {"random_state": 0}
+    if quick:
+        params.update(n_epochs=1, units=4, ensemble_size=1, max_steps_per_epoch=2)
+    forecaster = GRUEncoderDecoderForecaster(**params)
+    start = time.perf_counter()
+    forecaster.fit(panel, fh=np.arange(1, HORIZON + 1))
+    seconds = time.perf_counter() - start
+    pred = panel_to_long(forecaster.predict()["value"], panel.attrs["shift"])
+    both = pred.merge(test, on=["series_id", "t"], suffixes=("_pred", ""))
+    mae = float(np.mean(np.abs(both["value_pred"] - both["value"])))
+    return {
+        "series": int(panel.index.get_level_values(0).nunique()),
+        "params": params,
+        "fit_seconds": round(seconds, 2),
+        "mae": round(mae, 4),
+    }
 
 
 def synthetic_panel(n_series: int, n_months: int, seed: int = 0) -> pd.DataFrame:
@@ -170,61 +251,67 @@ def synthetic_panel(n_series: int, n_months: int, seed: int = 0) -> pd.DataFrame
     return pd.DataFrame({"y": values.ravel()}, index=index)
 
 
-def epoch_large(
-    n_series: int, n_months: int, strategy, mixed: bool, fits: int = 2
-) -> dict:
-    """Seconds of a one-epoch fit over every window of the synthetic panel.
+LARGE_PARAMS = dict(
+    n_epochs=1,
+    max_steps_per_epoch=None,
+    ensemble_size=1,
+    interval_calibration="windows",
+    deseasonalize=False,
+    seasonal_period=12,
+    random_state=0,
+)
 
-    The fit is run ``fits`` times; the first traces (and compiles) the train
-    step of this structure, the last one is the epoch's time.
+
+def epoch_large(y: pd.DataFrame, batch_size: int, fits: int = 2):
+    """Seconds of a one-epoch fit over every window of ``y`` at ``batch_size``.
+
+    The fit is run ``fits`` times; the first compiles the train step of this
+    structure and batch size, the last one is the epoch's time.
     """
-    import keras
-
     from sktime_gru import GRUEncoderDecoderForecaster
 
-    y = synthetic_panel(n_series, n_months)
-    params = dict(
-        n_epochs=1,
-        batch_size=1024,
-        max_steps_per_epoch=None,
-        ensemble_size=1,
-        interval_calibration="windows",
-        deseasonalize=False,
-        seasonal_period=12,
-        random_state=0,
-        strategy=strategy,
-    )
-    previous = keras.config.dtype_policy()
-    if mixed:
-        keras.config.set_dtype_policy("mixed_float16")
+    times = []
     try:
-        times = []
         for _ in range(fits):
-            forecaster = GRUEncoderDecoderForecaster(**params)
+            forecaster = GRUEncoderDecoderForecaster(
+                **LARGE_PARAMS, batch_size=batch_size
+            )
             start = time.perf_counter()
             forecaster.fit(y, fh=range(1, HORIZON + 1))
             times.append(time.perf_counter() - start)
-        loss = forecaster.history_["loss"][-1]
-        return {
-            "series": n_series,
-            "months": n_months,
-            "windows": int(forecaster.n_windows_),
-            "strategy": strategy,
-            "mixed_float16": mixed,
-            "first_fit_seconds": round(times[0], 2),
-            "epoch_fit_seconds": round(times[-1], 2) if fits > 1 else None,
-            "loss": float(loss),
-        }
     except Exception as exc:  # noqa: BLE001 - recorded, the other runs go on
-        return {"strategy": strategy, "mixed_float16": mixed, "error": repr(exc)}
-    finally:
-        keras.config.set_dtype_policy(previous)
+        return {"batch_size": batch_size, "error": repr(exc)}, None
+    windows = int(forecaster.n_windows_)
+    return {
+        "batch_size": batch_size,
+        "windows": windows,
+        "first_fit_seconds": round(times[0], 2),
+        "epoch_fit_seconds": round(times[-1], 2) if fits > 1 else None,
+        "windows_per_second": round(windows / times[-1]),
+        "loss": float(forecaster.history_["loss"][-1]),
+    }, forecaster
 
 
-def main(argv: list[str] | None = None) -> dict:
-    """Run every check; write gpu.json; return the record."""
-    args = parse_args(argv)
-    info = devices()
+def predict_latency(forecaster, calls: int) -> dict:
+    """Median seconds of ``predict()`` (all series, 18 steps) after one warm-up."""
+    forecaster.predict()
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        forecaster.predict()
+        times.append(time.perf_counter() - start)
+    return {"calls": calls, "median_seconds": round(statistics.median(times), 4)}
+
+
+def worker(args) -> dict:
+    """Every measurement on this process's backend (``KERAS_BACKEND``)."""
+    backend = args.worker
+    from sktime_gru._backend import import_keras
+
+    keras = import_keras()
+    if keras.backend.backend() != backend:
+        raise SystemExit(f"KERAS_BACKEND is {keras.backend.backend()!r}, not {backend}")
+    info = devices(backend)
     has_gpu = info["gpus"] != "no GPU"
     if args.series is not None:
         n_series = args.series
@@ -233,27 +320,68 @@ def main(argv: list[str] | None = None) -> dict:
     else:
         n_series = 10_000 if has_gpu else 200
     n_months = 60 if args.quick else 240
-    record = {"devices": info, "quick": args.quick, "cudnn": cudnn_check()}
-    if not has_gpu:
-        record["note"] = (
-            "no GPU: the cuDNN check cannot find CudnnRNN ops, and the large "
-            f"panel is downsized to {n_series} series"
-        )
-    record["fit_default"] = fit_default(args.quick)
-    runs = [(None, False), ("mirrored", False)]
-    if has_gpu:  # float16 pays on GPUs only (on CPU it is slower)
-        runs.append((None, True))
+    if args.batch_sizes:
+        sizes = [int(b) for b in args.batch_sizes.split(",")]
     else:
-        record["mixed_float16"] = "skipped: no GPU"
+        sizes = [32, 256] if args.quick else [32, 256, 1024, 4096]
+    record = {"devices": info, "quick": args.quick, "gpu_used": gpu_used(backend)}
+    if not has_gpu:
+        record["note"] = f"no GPU: the large panel is downsized to {n_series} series"
+    record["fit_default"] = fit_default(args.quick)
+    if args.m1_path:
+        record["fit_m1"] = fit_m1(args.m1_path, args.quick)
+    y = synthetic_panel(n_series, n_months)
     fits = 1 if args.quick else 2
-    record["epoch_large"] = [
-        epoch_large(n_series, n_months, strategy, mixed, fits)
-        for strategy, mixed in runs
-    ]
+    record["epoch_large"], last = [], None
+    for size in sizes:
+        row, fitted = epoch_large(y, size, fits)
+        record["epoch_large"].append({"series": n_series, "months": n_months, **row})
+        last = fitted or last
+    if last is not None:
+        record["predict"] = {
+            "series": n_series,
+            **predict_latency(last, 2 if args.quick else 10),
+        }
+    return record
+
+
+def run_backend(backend: str, args) -> dict:
+    """Run :func:`worker` for ``backend`` in a fresh process; its record."""
+    if importlib.util.find_spec(LIBRARY[backend]) is None:
+        return {"skipped": f"{LIBRARY[backend]} is not installed"}
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", backend]
+    command += ["--quick"] if args.quick else []
+    for flag in ("batch_sizes", "m1_path", "series"):
+        value = getattr(args, flag)
+        if value is not None:
+            command += [f"--{flag.replace('_', '-')}", str(value)]
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=args.timeout
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {args.timeout} s"}
+    if done.returncode != 0:
+        return {"error": done.stderr[-2000:]}
+    record = json.loads(done.stdout.strip().splitlines()[-1])
+    record["wall_seconds"] = round(time.perf_counter() - start, 1)
+    return record
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run every backend; write gpu.json; return the record."""
+    args = parse_args(argv)
+    if args.worker is not None:
+        record = worker(args)
+        print(json.dumps(record))
+        return record
+    record = {name: run_backend(name, args) for name in args.backend_list}
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / "gpu.json").write_text(json.dumps(record, indent=2) + "\n")
-    print(json.dumps(record))
+    print(json.dumps(record, indent=2))
     return record
 
 

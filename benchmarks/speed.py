@@ -37,6 +37,10 @@ Four sections (``--sections``, default all), each timed after a warm-up:
 
 Results: ``speed.json`` and ``speed.csv`` in ``--output-dir`` and, for the
 standard run, a section of ``BENCHMARKS.md`` with the machine description.
+The Keras backend is the one in use (``KERAS_BACKEND=jax python
+benchmarks/speed.py``): every result records it (``backend``, a column of the
+CSV), and off TensorFlow the files are ``speed_<backend>.*`` and the Markdown
+section ``speed-<backend>``, so each backend keeps its own numbers.
 Full run: about 7 minutes on 2 CPU cores; ``--quick`` is a short smoke run
 (numbers not comparable: fewer epochs and sizes).
 """
@@ -624,17 +628,22 @@ def flatten(results: dict) -> pd.DataFrame:
             rows.append((prefix.split(".")[0], prefix, obj))
 
     walk("", {k: v for k, v in results.items() if k != "machine"})
-    return pd.DataFrame(rows, columns=["section", "name", "value"])
+    frame = pd.DataFrame(rows, columns=["section", "name", "value"])
+    # results recorded before the backend column were TensorFlow's
+    frame.insert(0, "backend", results.get("backend", "tensorflow"))
+    return frame
 
 
 def render_markdown(results: dict, command: str, wall_s: float) -> str:
     """Markdown section: the machine, then one table per measured section."""
     machine = machine_line(results["machine"]["versions"], info=results["machine"])
+    backend = results.get("backend", "tensorflow")
     lines = [
-        "## Speed and scale (`benchmarks/speed.py`)",
+        "## Speed and scale (`benchmarks/speed.py`)"
+        + ("" if backend == "tensorflow" else f", Keras backend {backend}"),
         "",
-        f"Machine: {machine}; no GPU. Load average at the end "
-        f"{results.get('load_average_end')} (a shared machine: other jobs slow "
+        f"Keras backend: {backend}. Machine: {machine}; no GPU. Load average at "
+        f"the end {results.get('load_average_end')} (a shared machine: other jobs slow "
         f"the timings down). Command: `{command}`; wall time {wall_s / 60:.1f} "
         "min. Timings are never asserted by the tests.",
     ]
@@ -885,7 +894,10 @@ def main(argv: list[str] | None = None) -> dict:
     command = "python benchmarks/speed.py " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
-    results = {"machine": machine_info()}
+    from sktime_gru._backend import configured_backend
+
+    backend = configured_backend()
+    results = {"machine": machine_info(), "backend": backend}
     start = time.perf_counter()
     fitted = None
     # scale first: its subprocesses then start from a small parent process
@@ -904,12 +916,14 @@ def main(argv: list[str] | None = None) -> dict:
 
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "speed.json").write_text(json.dumps(results, indent=2) + "\n")
-    flatten(results).to_csv(out / "speed.csv", index=False)
+    stem = "speed" if backend == "tensorflow" else f"speed_{backend}"
+    (out / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")
+    flatten(results).to_csv(out / f"{stem}.csv", index=False)
     report = render_markdown(results, command.strip(), wall_s)
-    (out / "speed.md").write_text(report + "\n")
+    (out / f"{stem}.md").write_text(report + "\n")
     if args.benchmarks_md:
-        update_markdown_section(args.benchmarks_md, MARKDOWN_KEY, report)
+        key = MARKDOWN_KEY if backend == "tensorflow" else f"{MARKDOWN_KEY}-{backend}"
+        update_markdown_section(args.benchmarks_md, key, report)
     print()
     print(report)
     return results

@@ -30,6 +30,7 @@ import warnings
 
 import numpy as np
 
+from sktime_gru._backend import to_numpy
 from sktime_gru._tails import Data, encode_rows
 from sktime_gru._training import (
     as_tensors,
@@ -131,7 +132,7 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
         untrained = block_residuals(network, block, window, eager)  # the backbone's
     tensors = as_tensors(scaled, starts)
     # from here on read the tensors' memory (views): no second copy
-    scaled, starts = (t.numpy() for t in tensors)
+    scaled, starts = (to_numpy(t) for t in tensors)
     train_like(
         est,
         network,
@@ -233,4 +234,4 @@ def shrink_departure(network, weight: float) -> None:
         return
     head = network.get_layer("head")
     for variable in head.weights:
-        variable.assign(variable.numpy() * weight)
+        variable.assign(to_numpy(variable) * weight)

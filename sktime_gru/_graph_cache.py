@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sktime_gru._backend import to_numpy, traced_predictor
 from sktime_gru._distribute import build_for_strategy, get_strategy
 from sktime_gru._network import assign_matching, copy_structure, import_keras
 
@@ -64,7 +65,7 @@ class _Trainer:
 @dataclass
 class _Predictor:
     model: object  # uncompiled keras.Model of the network's structure
-    call: object  # tf.function, traced once for any number of rows
+    call: object  # traced / jitted forward pass (_backend.traced_predictor)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -106,7 +107,9 @@ def predict_traced(network, inputs):
         if not predictor.lock.acquire(blocking=False):
             return None
     try:
-        _assign(predictor.model.weights, [w.numpy() for w in network.weights], network)
+        _assign(
+            predictor.model.weights, [to_numpy(w) for w in network.weights], network
+        )
         return predictor.call(inputs)
     finally:
         predictor.lock.release()
@@ -128,13 +131,8 @@ def cached_predictors() -> int:
 
 
 def _new_predictor(network) -> _Predictor:
-    import tensorflow as tf
-
     model = copy_structure(network)
-    specs = [tf.TensorSpec((None, *t.shape[1:]), tf.float32) for t in model.inputs]
-    signature = [specs[0] if len(specs) == 1 else specs]
-    call = tf.function(lambda x: model(x, training=False), input_signature=signature)
-    return _Predictor(model, call)
+    return _Predictor(model, traced_predictor(model))
 
 
 def structure_key(network) -> str:
@@ -238,16 +236,16 @@ def _new_trainer(network, strategy=None) -> _Trainer:
         model.optimizer.build(model.trainable_variables)
         if distribute is not None:
             build_for_strategy(model)
-    initial = [v.numpy() for v in model.optimizer.variables]
+    initial = [to_numpy(v) for v in model.optimizer.variables]
     return _Trainer(model, initial)
 
 
 def _load_into(trainer: _Trainer, network, keep_optimizer: bool) -> None:
     model = trainer.model
-    _assign(model.variables, [v.numpy() for v in network.variables], network)
+    _assign(model.variables, [to_numpy(v) for v in network.variables], network)
     opt = network.optimizer
     if keep_optimizer and opt.built:
-        values = [v.numpy() for v in opt.variables]
+        values = [to_numpy(v) for v in opt.variables]
     else:  # a freshly compiled network: start from a fresh optimizer
         values = trainer.initial_optimizer
     _assign(model.optimizer.variables, values, network)
@@ -262,13 +260,13 @@ def _variable_learning_rate(optimizer) -> bool:
 
 
 def _copy_back(model, network, keep_optimizer: bool) -> None:
-    _assign(network.variables, [v.numpy() for v in model.variables], network)
+    _assign(network.variables, [to_numpy(v) for v in model.variables], network)
     if not keep_optimizer:
         return
     opt = network.optimizer
     if not opt.built:
         opt.build(network.trainable_variables)
-    _assign(opt.variables, [v.numpy() for v in model.optimizer.variables], network)
+    _assign(opt.variables, [to_numpy(v) for v in model.optimizer.variables], network)
 
 
 def _assign(variables, values, network) -> None:

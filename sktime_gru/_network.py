@@ -17,9 +17,9 @@ known for the forecast period (exogenous, calendar).
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
+
+from sktime_gru._backend import import_keras, to_numpy
 
 __all__ = [
     "anchor_kernels",
@@ -235,23 +235,6 @@ def average_networks(members: list):
     return keras.Model(feed, outputs, name="gru_ensemble")
 
 
-def import_keras():
-    """Import Keras (TensorFlow backend) with TensorFlow's C++ log noise muted.
-
-    ``TF_CPP_MIN_LOG_LEVEL`` is only set when the caller has not set it.
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        raise RuntimeError(
-            "sktime_gru needs Keras' TensorFlow backend, but KERAS_BACKEND is "
-            f"{keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow before "
-            "importing keras."
-        )
-    return keras
-
-
 def copy_structure(network):
     """Return a new, uncompiled model with ``network``'s layers and fresh weights.
 
@@ -268,7 +251,7 @@ def optimizer_variables(network) -> list:
     opt = getattr(network, "optimizer", None)
     if opt is None or not getattr(opt, "built", False):
         return []
-    return [np.asarray(v) for v in opt.variables]
+    return [to_numpy(v) for v in opt.variables]
 
 
 def assign_matching(variables, values) -> bool:

@@ -61,9 +61,6 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 # the codec's registry stays reachable here: save errors point users to
 # sktime_gru._serialization.register_dataclass
 from sktime_gru._codec import (  # noqa: F401
@@ -124,22 +121,9 @@ class _ModelTable:
 
 # ---------------------------------------------------------------------- save --
 def _versions() -> dict:
-    import keras
-    import sklearn
-    import sktime
-    import tensorflow as tf
+    from sktime_gru._backend import versions
 
-    import sktime_gru
-
-    return {
-        "sktime_gru": sktime_gru.__version__,
-        "keras": keras.__version__,
-        "tensorflow": tf.__version__,
-        "sktime": sktime.__version__,
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
+    return versions()
 
 
 def _describe(value) -> str:

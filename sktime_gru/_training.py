@@ -1,23 +1,27 @@
-"""Keras/TensorFlow side of training and inference.
+"""Keras side of training and inference.
 
 Owns how networks are built, compiled and trained with a forecaster's
 parameters (:func:`build_like`, :func:`train_like`, :func:`clone_network`;
 the forecaster is passed in, never imported), the fine-tuning of
 ``update(update_params=True)`` on the windows of the extended tails that
-contain new data (:func:`fine_tune_on_tails`), the window pipeline
-(:func:`make_window_dataset`) and running a network on inputs
-(:func:`predict_network`).
+contain new data (:func:`fine_tune_on_tails`), the window sources
+(:func:`make_window_dataset`, :func:`numpy_window_batches`) and running a
+network on inputs (:func:`predict_network`).
 
-TensorFlow is imported inside the functions only (``import sktime_gru`` and
+The backend is imported inside the functions only (``import sktime_gru`` and
 creating a forecaster do not import it); the cache of traced steps these
-functions go through is :mod:`sktime_gru._graph_cache`.
+functions go through is :mod:`sktime_gru._graph_cache`, what differs between
+backends is in :mod:`sktime_gru._backend`.
 
-Training windows are not materialised: a ``tf.data`` pipeline shuffles window
-*start positions* with a stateless, seeded permutation per epoch and gathers
-each batch from the flat series array, so memory stays at one copy of the data
-plus one permutation, whatever the number of windows. Small data (all epochs'
-windows within :data:`MATERIALISE_BYTES`) is gathered up front instead, into
-the same batches: building the lazy pipeline costs more than training on it.
+Training windows are not materialised: the window source shuffles window
+*start positions* with a seeded permutation per epoch and gathers each batch
+from the flat series array, so memory stays at one copy of the data plus one
+permutation, whatever the number of windows. On TensorFlow that source is a
+``tf.data`` pipeline (a stateless shuffle; what the distribution strategies
+shard), and small data (all epochs' windows within :data:`MATERIALISE_BYTES`)
+is gathered up front instead, into the same batches: building the lazy
+pipeline costs more than training on it. On JAX and PyTorch it is a
+``keras.utils.PyDataset`` gathering numpy batches.
 
 Dimension legend: ``B`` batch, ``W`` window, ``H`` decoder steps, ``F``
 features, ``T`` targets, ``N`` windows.
@@ -29,6 +33,7 @@ import math
 
 import numpy as np
 
+from sktime_gru._backend import is_tensorflow, to_numpy
 from sktime_gru._distribute import get_strategy
 from sktime_gru._graph_cache import borrowed_trainer, predict_traced
 from sktime_gru._network import build_network, copy_structure, import_keras
@@ -44,6 +49,7 @@ __all__ = [
     "fine_tune_on_tails",
     "import_keras",
     "make_window_dataset",
+    "numpy_window_batches",
     "predict_network",
     "train_like",
     "train_network",
@@ -191,6 +197,76 @@ def window_steps(
     return steps if max_steps is None else min(steps, max_steps)
 
 
+def numpy_window_batches(
+    values: np.ndarray,
+    starts: np.ndarray,
+    *,
+    window: int,
+    decoder_length: int,
+    n_targets: int,
+    batch_size: int,
+    seed: int | None,
+    epochs: int,
+    max_steps: int | None = None,
+):
+    """Return the window source on JAX and PyTorch: a ``keras.utils.PyDataset``.
+
+    The same batches as :func:`make_window_dataset` in structure: each epoch
+    draws a permutation of the window starts (numpy's generator seeded with
+    ``(seed, epoch)``; ``None`` keeps them in order), cuts the first
+    ``steps * batch_size`` into batches, and each batch is gathered from the
+    flat rows when Keras asks for it (memory: one copy of the data). The
+    permutations differ from TensorFlow's stateless shuffle, so the same
+    ``random_state`` trains on another order than on TensorFlow.
+
+    Parameters are those of :func:`make_window_dataset` (``epochs`` is only
+    a check: the dataset reshuffles at the start of every epoch Keras runs).
+
+    Returns
+    -------
+    dataset : keras.utils.PyDataset
+        Item ``i`` is batch ``i`` of the current epoch: ``(B, W, F)`` inputs
+        (with ``(B, H, K)`` known-ahead columns as a second input) and
+        ``(B, H, T)`` targets.
+    steps : int
+        Batches per epoch (also ``len(dataset)``).
+    """
+    del epochs  # each epoch reshuffles on Keras' on_epoch_begin
+    keras = import_keras()
+    values = np.asarray(values, np.float32)  # (R, F)
+    starts = np.asarray(starts)
+    steps = window_steps(len(starts), batch_size, max_steps)
+    used = min(len(starts), steps * batch_size)
+    span = np.arange(window + decoder_length)  # (W + H,)
+    with_future = values.shape[1] > n_targets
+
+    class WindowBatches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__(workers=1, use_multiprocessing=False)
+            self.epoch = 0
+            self.order = starts[:used]
+
+        def __len__(self):
+            return steps
+
+        def on_epoch_begin(self):
+            if seed is not None:
+                rng = np.random.default_rng([seed, self.epoch])
+                self.order = rng.permutation(starts)[:used]
+            self.epoch += 1
+
+        def __getitem__(self, i):
+            rows = self.order[i * batch_size : (i + 1) * batch_size]
+            block = values[rows[:, None] + span]  # -> (B, W + H, F)
+            inputs = block[:, :window]  # (B, W, F)
+            targets = block[:, window:, :n_targets]  # (B, H, T)
+            if with_future:  # known-ahead columns of the target period
+                return (inputs, block[:, window:, n_targets:]), targets
+            return inputs, targets
+
+    return WindowBatches(), steps
+
+
 def _materialised_dataset(
     flat, start_t, *, seed, epochs, used, batch_size, window, decoder_length, n_targets
 ):
@@ -229,7 +305,11 @@ def _materialised_dataset(
 
 
 def as_tensors(values: np.ndarray, *starts: np.ndarray):
-    """TensorFlow copies of the flat panel and window starts, made once per fit.
+    """Backend copies of the flat panel and window starts, made once per fit.
+
+    On TensorFlow, tensors (what the ``tf.data`` pipeline reads); on JAX and
+    PyTorch, float32 / int numpy arrays (what :func:`numpy_window_batches`
+    reads).
 
     Every ensemble member then trains from the same tensors instead of each
     holding its own copy (hundreds of MB for 100,000 series). Starts are int32
@@ -237,6 +317,12 @@ def as_tensors(values: np.ndarray, *starts: np.ndarray):
     order made every epoch). A CPU tensor's ``.numpy()`` is a view, so callers
     can drop their numpy arrays and read the tensors instead.
     """
+    if not is_tensorflow():  # the numpy window source reads numpy arrays
+        index_dtype = np.int32 if len(values) < 2**31 else np.int64
+        return (
+            np.asarray(values, np.float32),
+            *(np.asarray(s, index_dtype) for s in starts),
+        )
     import tensorflow as tf
 
     index_dtype = tf.int32 if len(values) < 2**31 else tf.int64
@@ -446,6 +532,9 @@ def train_network(
                 )
             )
     cbs.extend(callbacks or [])
+    if not is_tensorflow():
+        steps = None  # a PyDataset has its length; Keras reads it every epoch
+        fit_kwargs.pop("validation_steps", None)
     history = model.fit(
         train_ds,
         epochs=epochs,
@@ -473,8 +562,14 @@ def train_network(
 
 
 def _windows(strategy, values, starts, **kwargs):
-    """:func:`make_window_dataset`, distributed over ``strategy``'s replicas."""
+    """Return the backend's window source, distributed over ``strategy``'s replicas.
+
+    TensorFlow: :func:`make_window_dataset` (``tf.data``, which the
+    strategies shard); JAX, PyTorch: :func:`numpy_window_batches`.
+    """
     if strategy is None:
+        if not is_tensorflow():
+            return numpy_window_batches(values, starts, **kwargs)
         return make_window_dataset(values, starts, **kwargs)
     n_replicas = int(strategy.num_replicas_in_sync)
     steps = window_steps(
@@ -514,5 +609,5 @@ def predict_network(
         result = None if eager else predict_traced(model, chunk)
         if result is None:
             result = model(chunk, training=False)
-        out.append(np.asarray(result))
+        out.append(to_numpy(result))
     return np.concatenate(out, axis=0).astype(np.float64)

@@ -12,13 +12,12 @@ vectorised numpy: one pass over the values and the index, no per-series loop.
 from __future__ import annotations
 
 import numbers
-import os
-import sys
 import warnings
 
 import numpy as np
 import pandas as pd
 
+from sktime_gru._backend import check_not_forked, configured_backend
 from sktime_gru._distribute import STRATEGIES
 
 __all__ = [
@@ -191,13 +190,24 @@ def check_params(est) -> None:
 
 
 def check_strategy(est) -> None:
-    """Check ``est.strategy`` (fit checks it first, before TensorFlow runs)."""
+    """Check ``est.strategy`` (fit checks it first, before TensorFlow runs).
+
+    The strategies are TensorFlow's: on another Keras backend any strategy
+    is refused, naming the backend.
+    """
     strategy = getattr(est, "strategy", None)
     if not (strategy is None or isinstance(strategy, str)) or (
         strategy not in STRATEGIES
     ):
         raise InvalidParameterError(
             f"strategy must be None, 'mirrored' or 'multi_worker', got {strategy!r}"
+        )
+    backend = configured_backend()
+    if strategy is not None and backend != "tensorflow":
+        raise InvalidParameterError(
+            f"strategy={strategy!r} is a TensorFlow distribution strategy, but "
+            f"Keras' backend is {backend!r}: use strategy=None on this backend, "
+            "or set KERAS_BACKEND=tensorflow before Keras is imported"
         )
 
 
@@ -228,7 +238,7 @@ def _check_keras_objects(est) -> None:
 
     Imports Keras: only called from ``fit``, which builds a network right after.
     """
-    from sktime_gru._network import import_keras
+    from sktime_gru._backend import import_keras
 
     keras = import_keras()
     names = {
@@ -688,47 +698,4 @@ def check_x_aligned(panel, panel_x) -> None:
             f"y has {len(panel.values)} rows in {panel.n_series} series, X has "
             f"{len(panel_x.values)} rows in {panel_x.n_series} series; align X to "
             "y, e.g. X = X.loc[y.index]"
-        )
-
-
-# ------------------------------------------------------------------ fork --
-_FORKED_AFTER_TF = False
-
-
-def _tf_runtime_started() -> bool:
-    context = sys.modules.get("tensorflow.python.eager.context")
-    try:
-        ctx = context.context_safe() if context is not None else None
-        return bool(ctx is not None and ctx._initialized)
-    except Exception:  # private API moved: assume started if TF is loaded
-        return True
-
-
-def _after_fork_in_child() -> None:
-    global _FORKED_AFTER_TF
-    _FORKED_AFTER_TF = _FORKED_AFTER_TF or _tf_runtime_started()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def check_not_forked() -> None:
-    """Raise instead of hanging in a child forked after TensorFlow started.
-
-    TensorFlow's thread pools do not survive ``fork``: the first operation in
-    such a child blocks for ever (e.g. sktime's ``backend="multiprocessing"``
-    after anything was fitted in the parent).
-
-    Raises
-    ------
-    RuntimeError
-        In a forked child of a process whose TensorFlow runtime had started.
-    """
-    if _FORKED_AFTER_TF:
-        raise RuntimeError(
-            "this process was forked after TensorFlow had started in its parent "
-            "(e.g. joblib / sktime backend='multiprocessing'); TensorFlow hangs "
-            "after fork: use backend='loky' or 'dask', whose workers are fresh "
-            "processes, or start the processes before fitting anything"
         )

@@ -23,6 +23,7 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from sktime_gru._atomic import atomic
 from sktime_gru._backbone import backbone_params
+from sktime_gru._backend import python_dependencies, to_numpy
 from sktime_gru._backtest import backtest_residuals, calibration_residuals
 from sktime_gru._bounds import departure_limits, forecast_bounds
 from sktime_gru._distribute import get_strategy
@@ -436,7 +437,10 @@ pretrain_columns_
         "authors": ["sktime-gru developers"],
         "maintainers": ["sktime-gru developers"],
         "python_version": ">=3.10",
-        "python_dependencies": [["tensorflow", "tensorflow-cpu"], "keras>=3"],
+        # the Keras backend in use when this module is imported (KERAS_BACKEND,
+        # else keras.json, else TensorFlow): tensorflow or tensorflow-cpu, jax,
+        # or torch; see sktime_gru._backend.python_dependencies
+        "python_dependencies": python_dependencies(),
         # estimator type
         # --------------
         "y_inner_mtype": _MTYPES,
@@ -633,7 +637,7 @@ pretrain_columns_
         scaled = encode_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
-        scaled, train, held_out = (t.numpy() for t in shared)
+        scaled, train, held_out = (to_numpy(t) for t in shared)
         network, history = train_ensemble(
             self, encoding, shared, decoder_length, seed, weight
         )

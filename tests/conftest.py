@@ -7,6 +7,18 @@ import pandas as pd
 import pytest
 
 from sktime_gru import GRUEncoderDecoderForecaster
+from sktime_gru._backend import configured_backend
+
+#: the Keras backend of this test run (KERAS_BACKEND; `make test` runs the
+#: suite on TensorFlow, then the non-slow tests on JAX)
+BACKEND = configured_backend()
+
+#: tests of what only TensorFlow has (tf.distribute strategies, tf.function
+#: internals, TensorFlow's pinned numbers); skipped on other backends
+tensorflow_only = pytest.mark.skipif(
+    BACKEND != "tensorflow",
+    reason=f"TensorFlow-specific (this run's Keras backend is {BACKEND})",
+)
 
 TINY = dict(
     window_length=4,

@@ -6,6 +6,7 @@ outputs exist, hold the expected models and agree with sktime's ``evaluate``.
 
 from __future__ import annotations
 
+import json
 import runpy
 from pathlib import Path
 
@@ -628,19 +629,46 @@ def test_speed_renders_every_section_of_its_recorded_results():
     for heading in ("### Fit time", "### Windowing", "### Scale", "### Predict"):
         assert text.count(heading) == 1, heading
     assert text.count("\n|---|") == 4  # one table per section
+    # recorded before the backend column: TensorFlow's; another backend says so
+    assert "Keras backend: tensorflow." in text
+    assert set(speed["flatten"](results)["backend"]) == {"tensorflow"}
+    jax_text = speed["render_markdown"]({**results, "backend": "jax"}, "x", 60.0)
+    assert jax_text.startswith(
+        "## Speed and scale (`benchmarks/speed.py`), Keras backend jax"
+    )
 
 
 @pytest.mark.slow
-def test_gpu_script_quick_runs_without_gpu(tmp_path):
-    record = _script("gpu")["main"](["--quick", "--output-dir", str(tmp_path)])
-    assert (tmp_path / "gpu.json").is_file()
-    cudnn = record["cudnn"]
-    if record["devices"]["gpus"] == "no GPU":
-        # on a CPU the GRU graph holds no cuDNN kernel, and the check says so
-        assert not cudnn["train_uses_cudnn"] and not cudnn["predict_uses_cudnn"]
-        assert "no GPU" in record["note"]
-    assert cudnn["train_graph_op_types"] > 0
-    assert 0 < record["fit_default"]["mae"] < 10
-    runs = record["epoch_large"]
-    assert [r["strategy"] for r in runs[:2]] == [None, "mirrored"]
-    assert all("error" not in r and np.isfinite(r["loss"]) for r in runs)
+def test_gpu_script_quick_runs_on_cpu_per_backend(tmp_path):
+    # every backend installed here, each in its own process; M1 on its first
+    # 20 series when the data is on this machine
+    m1 = BENCHMARKS.parents[1] / "shared" / "data" / "m1_monthly.csv.gz"
+    argv = [
+        "--quick",
+        "--output-dir",
+        str(tmp_path),
+        "--backends",
+        "tensorflow,jax,torch",
+    ]
+    if m1.exists():
+        argv += ["--m1-path", str(m1)]
+    record = _script("gpu")["main"](argv)
+    assert json.loads((tmp_path / "gpu.json").read_text()) == record
+    ran = {name: r for name, r in record.items() if "skipped" not in r}
+    assert ran, record
+    for name, r in ran.items():
+        assert "error" not in r, (name, r.get("error"))
+        assert r["devices"]["backend"] == name
+        if r["devices"]["gpus"] == "no GPU":
+            assert r["gpu_used"]["on_gpu"] is False
+            assert "no GPU" in r["note"]
+        assert 0 < r["fit_default"]["mae"] < 10
+        if m1.exists():
+            assert r["fit_m1"]["series"] == 20 and r["fit_m1"]["mae"] > 0
+        runs = r["epoch_large"]
+        assert [run["batch_size"] for run in runs] == [32, 256]
+        assert all("error" not in run and np.isfinite(run["loss"]) for run in runs)
+        assert r["predict"]["median_seconds"] > 0
+    for name, r in record.items():
+        if "skipped" in r:
+            assert "not installed" in r["skipped"]

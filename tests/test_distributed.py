@@ -61,9 +61,9 @@ def test_joblib_backends_match_sequential(sequential, backend, backend_params):
 
 @pytest.mark.slow
 def test_forked_workers_raise_instead_of_hanging(sequential):
-    # the fixture ran TensorFlow in this process: forked children would block
-    # on their first TensorFlow operation; the forecaster says so instead
-    with pytest.raises(RuntimeError, match="forked after TensorFlow.*'loky'"):
+    # the fixture ran TensorFlow (or JAX) in this process: forked children
+    # would block on their first operation; the forecaster says so instead
+    with pytest.raises(RuntimeError, match="forked after (TensorFlow|JAX).*'loky'"):
         _evaluate(
             backend="multiprocessing",
             backend_params={"n_jobs": 2},

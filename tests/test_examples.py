@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import tensorflow_only
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 # with 2 epochs the GRU is far from converged, so the bounds only catch broken
@@ -95,6 +97,7 @@ def test_update_strategies_example_quick():
 
 
 @pytest.mark.slow
+@tensorflow_only
 def test_distributed_training_quick(capsys):
     """Two local workers (TF_CONFIG) train one network; then one process alone."""
     result = _example_main("distributed_training")(["--workers", "2", "--quick"])

@@ -19,7 +19,7 @@ import pytest
 from sktime_gru import _graph_cache
 from sktime_gru._network import build_network
 from sktime_gru._training import compile_network
-from tests.conftest import make_panel, tiny_forecaster
+from tests.conftest import make_panel, tensorflow_only, tiny_forecaster
 
 FH = [1, 2, 3]
 
@@ -218,6 +218,7 @@ def test_an_ensemble_predicts_through_its_members_bit_for_bit(y):
     )
 
 
+@tensorflow_only
 def test_a_grid_search_over_learning_rates_triggers_no_retracing_warning():
     """One traced trainer and predictor serve every candidate of the grid.
 

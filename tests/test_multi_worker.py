@@ -23,7 +23,7 @@ import pytest
 
 from sktime_gru import GRUEncoderDecoderForecaster
 from sktime_gru._validation import InvalidParameterError
-from tests.conftest import make_panel, tiny_forecaster
+from tests.conftest import make_panel, tensorflow_only, tiny_forecaster
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "distributed_training.py"
@@ -110,6 +110,7 @@ def _run_cluster(example, folder: Path, workers: int, strategy: str) -> list:
 
 
 @pytest.mark.slow
+@tensorflow_only
 def test_two_workers_train_the_same_network(example, tmp_path):
     (w0, r0), (w1, r1) = _run_cluster(example, tmp_path, 2, "multi_worker")
     # fit, update(update_params=True) and pretrain + fine-tuning: the
@@ -124,6 +125,7 @@ def test_two_workers_train_the_same_network(example, tmp_path):
     assert np.isfinite(r0["predict"]).all() and np.isfinite(r0["predict_updated"]).all()
 
 
+@tensorflow_only
 def test_mirrored_on_cpu_gives_an_ordinary_forecaster():
     from sktime_gru import _graph_cache
 
@@ -161,12 +163,13 @@ def test_strategy_is_validated(value):
 
 
 @pytest.mark.slow
+@tensorflow_only
 def test_multi_worker_after_tensorflow_started_says_what_to_do(example):
     code = textwrap.dedent(
         """
         import tensorflow as tf
         tf.constant(1.0) + 1.0  # TensorFlow has run: too late for collectives
-        from tests.conftest import make_panel, tiny_forecaster
+        from tests.conftest import make_panel, tensorflow_only, tiny_forecaster
         tiny_forecaster(strategy="multi_worker").fit(make_panel(), fh=[1])
         """
     )
@@ -190,6 +193,7 @@ def test_multi_worker_after_tensorflow_started_says_what_to_do(example):
     assert "before TensorFlow runs any operation" in run.stderr
 
 
+@tensorflow_only
 @pytest.mark.parametrize("n_windows", [20, 21, 23, 24])
 def test_replicas_share_every_global_batch(n_windows):
     from sktime_gru._training import make_window_dataset

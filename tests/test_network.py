@@ -6,6 +6,7 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from sktime_gru._network import build_network  # noqa: E402
+from tests.conftest import tensorflow_only  # noqa: E402
 
 
 def _grus(model):
@@ -32,6 +33,7 @@ def test_reference_design_shapes_and_layers():
     assert m.count_params() == 25_601  # the tutorial's network, units=32
 
 
+@tensorflow_only
 def test_gru_layers_are_cudnn_eligible():
     # Keras' own eligibility test, minus the "is a GPU present" part of cudnn_ok
     from keras.src.backend.tensorflow.rnn import _do_gru_arguments_support_cudnn

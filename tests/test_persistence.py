@@ -27,7 +27,7 @@ from sktime_gru import GRUEncoderDecoderForecaster
 from sktime_gru import _serialization as ser
 from sktime_gru._panel import TimeGrid
 from sktime_gru._scaling import MinMaxStats
-from tests.conftest import make_panel, tiny_forecaster
+from tests.conftest import BACKEND, make_panel, tiny_forecaster
 
 FH = [1, 2, 3]
 
@@ -250,7 +250,8 @@ def test_artefact_layout_and_generic_state(fitted, tmp_path):
     doc = json.loads((path / "forecaster.json").read_text())
     assert doc["format"] == ser.FORMAT_NAME
     assert doc["format_version"] == ser.FORMAT_VERSION
-    assert {"sktime_gru", "keras", "tensorflow", "sktime"} <= set(doc["versions"])
+    assert {"sktime_gru", "keras", BACKEND, "sktime"} <= set(doc["versions"])
+    assert doc["versions"]["keras_backend"] == BACKEND
     network = doc["networks"]["network.keras"]
     assert network["sha256"] == ser._sha256_file(path / "network.keras")
     params = fitted.get_params(deep=False)
