@@ -223,8 +223,9 @@ def fit_m1(path: str, quick: bool) -> dict:
     forecaster.fit(panel, fh=np.arange(1, HORIZON + 1))
     seconds = time.perf_counter() - start
     pred = panel_to_long(forecaster.predict()["value"], panel.attrs["shift"])
-    both = pred.merge(test, on=["series_id", "t"], suffixes=("_pred", ""))
-    mae = float(np.mean(np.abs(both["value_pred"] - both["value"])))
+    # panel_to_long names the forecast column y_pred
+    both = pred.merge(test, on=["series_id", "t"])
+    mae = float(np.mean(np.abs(both["y_pred"] - both["value"])))
     return {
         "series": int(panel.index.get_level_values(0).nunique()),
         "params": params,
