@@ -8,7 +8,7 @@ Two guards, both pure numpy (no keras, no sktime):
   (``departure_limit_``); the backbone stays as it is;
 - **the decoded value** (:func:`forecast_bounds`), below.
 
-Pure numpy: no keras, no sktime. The network's forecasts are decoded from a
+The network's forecasts are decoded from a
 scaled space; where that space squeezes a series (``scaling="global"`` over
 levels that differ by orders of magnitude, above all with some series on the
 log scale and some not), a small departure there becomes an enormous one in
@@ -46,11 +46,17 @@ def departure_limits(scaled_targets, offsets) -> np.ndarray:
     (targets minus the profile, scaled), series after series as ``offsets``
     (n + 1,) say.
     """
-    starts = offsets[:-1]
-    with np.errstate(invalid="ignore"):
-        hi = np.fmax.reduceat(scaled_targets, starts, axis=0)
-        lo = np.fmin.reduceat(scaled_targets, starts, axis=0)
+    lo, hi = _series_range(scaled_targets, offsets[:-1])
     return hi - lo
+
+
+def _series_range(values, starts) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest and highest known value of every series, (n, T) each (NaN: none)."""
+    with np.errstate(invalid="ignore"):
+        return (
+            np.fmin.reduceat(values, starts, axis=0),
+            np.fmax.reduceat(values, starts, axis=0),
+        )
 
 
 def limit_departure(out, inputs, anchor, limit) -> np.ndarray:
@@ -115,9 +121,7 @@ def forecast_bounds(
     series = np.repeat(np.arange(len(counts)), counts)  # -> (R,)
     values = encoding.transform(observed[:, :n_targets], series)  # (R, T)
     starts = offsets[:-1]
-    with np.errstate(invalid="ignore"):
-        lo = np.fmin.reduceat(values, starts, axis=0)  # -> (n, T)
-        hi = np.fmax.reduceat(values, starts, axis=0)
+    lo, hi = _series_range(values, starts)  # -> (n, T) each
     slope = _steepest(values, series, starts, window)  # -> (n, T)
     # a series without `window` consecutive values: its largest change
     slope = np.where(np.isnan(slope), _steepest(values, series, starts, 2), slope)
