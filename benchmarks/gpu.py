@@ -16,15 +16,25 @@ records, in ``gpu.json`` under ``--output-dir`` (default
    2015-06 (10 epochs, 3 networks, the backtest) and the MAE on the 18 test
    months; ``fit_m1``: the same on M1's official split (617 monthly series)
    when ``--m1-path`` names the data.
-4. ``epoch_large``: seconds of one epoch over every window of a synthetic
-   panel of 10,000 series x 240 months (about 2.1 million windows; one
-   network, no backtest) at each of ``--batch-sizes`` (32 ... 4096); the fit
-   runs twice, the first compiles the train step, the second is the time.
+4. ``epoch_large``: one epoch over the windows of a synthetic panel of
+   10,000 series x 240 months (about 2.1 million windows; one network, no
+   backtest) at each of ``--batch-sizes`` (32 ... 4096), timed by a Keras
+   callback: the fit runs two epochs, the first compiles the train step, the
+   second is the time. An epoch is capped at ``--max-steps`` batches (1,000
+   by default) so that the small batches fit in a short lease: where the cap
+   cuts the epoch, ``full_epoch_seconds`` is extrapolated from the measured
+   windows per second and ``full_epoch_measured`` says so.
 5. ``predict``: median seconds of ``predict()`` for the 10,000-series panel
-   (the network fitted at the largest batch size).
+   (the network fitted at the last batch size).
+
+Each backend's record is also written, stage by stage, to
+``gpu-<backend>.json``, so that a run cut short by ``--timeout`` (per
+backend) or ``--budget`` (seconds per backend after which the remaining
+stages are skipped, in the order M1, the large epochs, predict, weatherAUS)
+still leaves what it measured.
 
 Without a GPU it says "no GPU" and downsizes the large panel to 200 series;
-``--quick`` downsizes everything further (one fit per configuration, batch
+``--quick`` downsizes everything further (one epoch per configuration, batch
 sizes 32 and 256), as the test runs it on CPU.
 """
 
@@ -62,6 +72,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--series", type=int, default=None, help="series of the large panel"
     )
     parser.add_argument("--timeout", type=int, default=1800, help="per backend, s")
+    parser.add_argument(
+        "--budget", type=float, default=None, help="per backend, s: skip the rest"
+    )
+    parser.add_argument(
+        "--max-steps", type=int, default=None, help="batches per timed epoch"
+    )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     names = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -253,8 +269,6 @@ def synthetic_panel(n_series: int, n_months: int, seed: int = 0) -> pd.DataFrame
 
 
 LARGE_PARAMS = dict(
-    n_epochs=1,
-    max_steps_per_epoch=None,
     ensemble_size=1,
     interval_calibration="windows",
     deseasonalize=False,
@@ -263,49 +277,93 @@ LARGE_PARAMS = dict(
 )
 
 
-def epoch_large(y: pd.DataFrame, batch_size: int, fits: int = 2):
-    """Seconds of a one-epoch fit over every window of ``y`` at ``batch_size``.
+def epoch_timer():
+    """A Keras callback that records each epoch's seconds and batches."""
+    import keras
 
-    The fit is run ``fits`` times; the first compiles the train step of this
-    structure and batch size, the last one is the epoch's time.
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.epochs = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start, self._steps = time.perf_counter(), 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            self._steps += 1
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs.append((time.perf_counter() - self._start, self._steps))
+
+    return EpochTimer()
+
+
+def epoch_large(y: pd.DataFrame, batch_size: int, max_steps: int, epochs: int = 2):
+    """One epoch over the windows of ``y`` at ``batch_size``, timed.
+
+    The fit runs ``epochs`` epochs of at most ``max_steps`` batches; the
+    first compiles the train step of this structure and batch size, the last
+    one is the time.
     """
     from sktime_gru import GRUEncoderDecoderForecaster
 
-    times = []
+    timer = epoch_timer()
+    forecaster = GRUEncoderDecoderForecaster(
+        **LARGE_PARAMS,
+        n_epochs=epochs,
+        batch_size=batch_size,
+        max_steps_per_epoch=max_steps,
+        callbacks=[timer],
+    )
+    start = time.perf_counter()
     try:
-        for _ in range(fits):
-            forecaster = GRUEncoderDecoderForecaster(
-                **LARGE_PARAMS, batch_size=batch_size
-            )
-            start = time.perf_counter()
-            forecaster.fit(y, fh=range(1, HORIZON + 1))
-            times.append(time.perf_counter() - start)
+        forecaster.fit(y, fh=range(1, HORIZON + 1))
     except Exception as exc:  # noqa: BLE001 - recorded, the other runs go on
         return {"batch_size": batch_size, "error": repr(exc)}, None
+    fit_seconds = time.perf_counter() - start
     windows = int(forecaster.n_windows_)
+    seconds, steps = timer.epochs[-1]
+    seen = min(steps * batch_size, windows)
+    rate = seen / seconds
     return {
         "batch_size": batch_size,
         "windows": windows,
-        "first_fit_seconds": round(times[0], 2),
-        "epoch_fit_seconds": round(times[-1], 2) if fits > 1 else None,
-        "windows_per_second": round(windows / times[-1]),
+        "steps": steps,
+        "first_epoch_seconds": round(timer.epochs[0][0], 2),
+        "epoch_seconds": round(seconds, 2) if epochs > 1 else None,
+        "windows_per_second": round(rate),
+        "full_epoch_seconds": round(windows / rate, 2),
+        "full_epoch_measured": seen >= windows,
+        "fit_seconds": round(fit_seconds, 2),
         "loss": float(forecaster.history_["loss"][-1]),
     }, forecaster
 
 
 def predict_latency(forecaster, calls: int) -> dict:
     """Median seconds of ``predict()`` (all series, 18 steps) after one warm-up."""
+    start = time.perf_counter()
     forecaster.predict()
+    first = time.perf_counter() - start
     times = []
     for _ in range(calls):
         start = time.perf_counter()
         forecaster.predict()
         times.append(time.perf_counter() - start)
-    return {"calls": calls, "median_seconds": round(statistics.median(times), 4)}
+    return {
+        "calls": calls,
+        "first_seconds": round(first, 4),
+        "median_seconds": round(statistics.median(times), 4),
+    }
 
 
 def worker(args) -> dict:
-    """Every measurement on this process's backend (``KERAS_BACKEND``)."""
+    """Every measurement on this process's backend (``KERAS_BACKEND``).
+
+    Stages run in order of importance and the record is written after each
+    one (``gpu-<backend>.json`` under ``--output-dir``); once ``--budget``
+    seconds have passed, the remaining stages are skipped and named.
+    """
+    started = time.perf_counter()
     backend = args.worker
     from sktime_gru._backend import import_keras
 
@@ -325,24 +383,49 @@ def worker(args) -> dict:
         sizes = [int(b) for b in args.batch_sizes.split(",")]
     else:
         sizes = [32, 256] if args.quick else [32, 256, 1024, 4096]
+    max_steps = args.max_steps or (2 if args.quick else 1000)
     record = {"devices": info, "quick": args.quick, "gpu_used": gpu_used(backend)}
     if not has_gpu:
         record["note"] = f"no GPU: the large panel is downsized to {n_series} series"
-    record["fit_default"] = fit_default(args.quick)
+    partial = Path(args.output_dir) / f"gpu-{backend}.json"
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    skipped = []
+
+    def stage(name, run):
+        """Run one stage unless the budget is spent; write the record."""
+        spent = time.perf_counter() - started
+        if args.budget is not None and spent > args.budget:
+            skipped.append(name)
+            record["skipped_stages"] = skipped
+        else:
+            run()
+        record["seconds_so_far"] = round(time.perf_counter() - started, 1)
+        partial.write_text(json.dumps(record, indent=2) + "\n")
+
     if args.m1_path:
-        record["fit_m1"] = fit_m1(args.m1_path, args.quick)
+        stage("fit_m1", lambda: record.update(fit_m1=fit_m1(args.m1_path, args.quick)))
     y = synthetic_panel(n_series, n_months)
-    fits = 1 if args.quick else 2
-    record["epoch_large"], last = [], None
-    for size in sizes:
-        row, fitted = epoch_large(y, size, fits)
+    record["epoch_large"], fitted = [], []
+
+    def large(size):
+        row, forecaster = epoch_large(y, size, max_steps, 1 if args.quick else 2)
         record["epoch_large"].append({"series": n_series, "months": n_months, **row})
-        last = fitted or last
-    if last is not None:
-        record["predict"] = {
-            "series": n_series,
-            **predict_latency(last, 2 if args.quick else 10),
-        }
+        if forecaster is not None:
+            fitted[:] = [forecaster]
+
+    for size in sizes:
+        stage(f"epoch_large[{size}]", lambda size=size: large(size))
+
+    def predict():
+        if fitted:
+            calls = 2 if args.quick else 5
+            record["predict"] = {
+                "series": n_series,
+                **predict_latency(fitted[0], calls),
+            }
+
+    stage("predict", predict)
+    stage("fit_default", lambda: record.update(fit_default=fit_default(args.quick)))
     return record
 
 
@@ -352,20 +435,25 @@ def run_backend(backend: str, args) -> dict:
         return {"skipped": f"{LIBRARY[backend]} is not installed"}
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", backend]
     command += ["--quick"] if args.quick else []
-    for flag in ("batch_sizes", "m1_path", "series"):
+    command += ["--output-dir", str(args.output_dir)]
+    for flag in ("batch_sizes", "m1_path", "series", "budget", "max_steps"):
         value = getattr(args, flag)
         if value is not None:
             command += [f"--{flag.replace('_', '-')}", str(value)]
     env = {**os.environ, "KERAS_BACKEND": backend}
+    partial = Path(args.output_dir) / f"gpu-{backend}.json"
+    partial.unlink(missing_ok=True)
     start = time.perf_counter()
     try:
         done = subprocess.run(
             command, env=env, capture_output=True, text=True, timeout=args.timeout
         )
     except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {args.timeout} s"}
+        record = json.loads(partial.read_text()) if partial.exists() else {}
+        return {**record, "error": f"timed out after {args.timeout} s"}
     if done.returncode != 0:
-        return {"error": done.stderr[-2000:]}
+        record = json.loads(partial.read_text()) if partial.exists() else {}
+        return {**record, "error": done.stderr[-2000:]}
     record = json.loads(done.stdout.strip().splitlines()[-1])
     record["wall_seconds"] = round(time.perf_counter() - start, 1)
     return record
@@ -378,10 +466,12 @@ def main(argv: list[str] | None = None) -> dict:
         record = worker(args)
         print(json.dumps(record))
         return record
-    record = {name: run_backend(name, args) for name in args.backend_list}
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "gpu.json").write_text(json.dumps(record, indent=2) + "\n")
+    record = {}
+    for name in args.backend_list:
+        record[name] = run_backend(name, args)
+        (out / "gpu.json").write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record, indent=2))
     return record
 

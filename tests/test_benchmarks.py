@@ -667,6 +667,7 @@ def test_gpu_script_quick_runs_on_cpu_per_backend(tmp_path):
             assert r["fit_m1"]["series"] == 20 and r["fit_m1"]["mae"] > 0
         runs = r["epoch_large"]
         assert [run["batch_size"] for run in runs] == [32, 256]
+        assert all(run["steps"] == 2 and run["windows_per_second"] > 0 for run in runs)
         assert all("error" not in run and np.isfinite(run["loss"]) for run in runs)
         assert r["predict"]["median_seconds"] > 0
     for name, r in record.items():
