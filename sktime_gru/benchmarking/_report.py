@@ -75,8 +75,11 @@ def machine_info() -> dict:
         call: others' jobs on a shared machine slow benchmarks down),
         ``platform``, ``python``, ``versions`` (installed packages) and
         ``git`` (commit of the source tree, ``+dirty`` with local changes;
-        changes to BENCHMARKS.md and benchmarks/results/ do not count).
+        changes to BENCHMARKS.md and benchmarks/results/ do not count) and
+        ``keras_backend`` (``KERAS_BACKEND``, as the forecaster reads it).
     """
+    from sktime_gru._backend import configured_backend
+
     try:
         import psutil
 
@@ -107,6 +110,7 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "versions": versions,
         "git": _git_revision(),
+        "keras_backend": configured_backend(),
     }
 
 
@@ -191,14 +195,16 @@ def machine_line(packages, memory: bool = False, info: dict | None = None) -> st
 
     def version(name):
         if name == "tensorflow":
-            return versions.get("tensorflow-cpu", versions.get("tensorflow", "?"))
+            return versions.get("tensorflow-cpu", versions.get("tensorflow", "-"))
         return versions.get(name, "-")
 
     where = f"{info['memory_gib']} GiB" if memory else f"load {info['load_average']}"
     libraries = ", ".join(
         f"{_LIBRARY_NAMES.get(name, name)} {version(name)}" for name in packages
     )
+    # recorded before the backend column: TensorFlow's
+    backend = info.get("keras_backend", "tensorflow")
     return (
         f"{info['usable_cpus']} CPUs ({info['cpu']}), {where}; {libraries}; "
-        f"source {info['git']}"
+        f"Keras backend {backend}; source {info['git']}"
     )
