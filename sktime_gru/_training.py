@@ -46,6 +46,7 @@ __all__ = [
     "clone_network",
     "compile_like",
     "compile_network",
+    "epoch_of_dataset",
     "fine_tune_on_tails",
     "import_keras",
     "make_window_dataset",
@@ -249,11 +250,17 @@ def numpy_window_batches(
         def __len__(self):
             return steps
 
+        def start_epoch(self, epoch):
+            """Keras' epoch index, set by :func:`epoch_of_dataset` each epoch."""
+            self.epoch = epoch
+
         def on_epoch_begin(self):
+            # the permutation of the epoch Keras runs, not of the number of
+            # calls: an unbuilt model's first fit peeks at one batch first
+            # (one begin / end more), which would shift every epoch's order
             if seed is not None:
                 rng = np.random.default_rng([seed, self.epoch])
                 self.order = rng.permutation(starts)[:used]
-            self.epoch += 1
 
         def __getitem__(self, i):
             rows = self.order[i * batch_size : (i + 1) * batch_size]
@@ -265,6 +272,20 @@ def numpy_window_batches(
             return inputs, targets
 
     return WindowBatches(), steps
+
+
+def epoch_of_dataset(dataset):
+    """Return a Keras callback that tells ``dataset`` which epoch starts.
+
+    ``dataset`` is a :func:`numpy_window_batches` source: epoch ``e`` is then
+    shuffled with ``(seed, e)`` whether or not Keras peeked at a batch before
+    training (it does on a model's first fit, which shifted every epoch's
+    order and made that fit differ from later ones of the same structure).
+    """
+    keras = import_keras()
+    return keras.callbacks.LambdaCallback(
+        on_epoch_begin=lambda epoch, logs=None: dataset.start_epoch(epoch)
+    )
 
 
 def _materialised_dataset(
@@ -534,6 +555,7 @@ def train_network(
     cbs.extend(callbacks or [])
     if not is_tensorflow():
         steps = None  # a PyDataset has its length; Keras reads it every epoch
+        cbs.insert(0, epoch_of_dataset(train_ds))
         fit_kwargs.pop("validation_steps", None)
     history = model.fit(
         train_ds,

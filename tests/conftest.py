@@ -20,15 +20,6 @@ tensorflow_only = pytest.mark.skipif(
     reason=f"TensorFlow-specific (this run's Keras backend is {BACKEND})",
 )
 
-#: a known gap off TensorFlow: refitting a forecaster that went through pickle
-#: or save_model/load_model moves its forecasts by about 1e-3 on JAX and
-#: PyTorch (a fresh fit twice in a row is reproducible); cause not found yet
-refit_gap_off_tensorflow = pytest.mark.xfail(
-    BACKEND != "tensorflow",
-    reason=f"refit after a round trip is not reproducible on {BACKEND} yet",
-    strict=False,
-)
-
 TINY = dict(
     window_length=4,
     output_length=3,
