@@ -5,7 +5,9 @@ series; a ``pd.DataFrame`` whose last index level is time (sktime's
 ``pd-multiindex`` / ``pd_multiindex_hier``) is a panel whose other levels name the
 instances. Both become a :class:`Panel`: one flat ``(T_total, C)`` array with
 series boundaries, plus each row's position on a regular integer time grid so
-that gaps, duplicates and forecast steps are plain integer arithmetic.
+that gaps, duplicates and forecast steps are plain integer arithmetic
+(:func:`steps_after_last`: the steps of forecast times after each series'
+last observation).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ __all__ = [
     "instance_index",
     "is_sorted_unique",
     "panel_from_frame",
+    "steps_after_last",
 ]
 
 
@@ -75,6 +78,19 @@ def _is_fixed_length(freq) -> bool:
     return isinstance(offset, pd.offsets.Tick) and not isinstance(
         offset, pd.offsets.Day
     )
+
+
+def steps_after_last(
+    fh_times, grid: TimeGrid, last_positions: np.ndarray
+) -> np.ndarray:
+    """Return steps of ``fh_times`` (K,) after each last observation -> (n, K).
+
+    ``last_positions`` (n,): grid position of every series' last observation.
+    Steps ``<= 0`` are in-sample: at or before the series' last observation.
+    """
+    target = grid.positions(fh_times)  # -> (K,)
+    delta = target[None, :] - last_positions[:, None]  # -> (n, K)
+    return delta // grid.step
 
 
 def _make_grid(level: pd.Index, codes, offsets: np.ndarray, freq) -> TimeGrid:

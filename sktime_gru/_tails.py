@@ -12,8 +12,7 @@ Owns what ``fit``, ``update`` and ``predict`` read of the data itself:
   aligned at their end) and their extension by ``update``
   (:func:`extend_tails`); likewise every row held for in-sample forecasts
   (``observed_``, flat, :func:`extend_observed`);
-- what ``predict`` needs besides the network: the steps ahead of every
-  series' last observation (:func:`steps_ahead`) and the future X rows
+- what ``predict`` needs besides the network: the future X rows
   (:func:`future_x`), for the predict path (:mod:`sktime_gru._predicting`).
 
 The fitted state these functions read (``tail_``, ``last_positions_``,
@@ -52,7 +51,6 @@ __all__ = [
     "label",
     "match_instances",
     "pad_short",
-    "steps_ahead",
     "time_at",
     "x_names",
 ]
@@ -178,16 +176,6 @@ def time_at(position: int, grid, cutoff):
     k = int((position - cutoff_pos) // grid.step)
     fh = ForecastingHorizon([k], is_relative=True, freq=cutoff)
     return fh.to_absolute_index(cutoff)[0]
-
-
-def steps_ahead(fh_times, grid, last_positions: np.ndarray) -> np.ndarray:
-    """Return steps of ``fh_times`` (K,) ahead of each last observation -> (n, K).
-
-    Steps ``<= 0`` are in-sample: at or before the series' last observation.
-    """
-    target = grid.positions(fh_times)  # -> (K,)
-    delta = target[None, :] - last_positions[:, None]  # -> (n, K)
-    return delta // grid.step
 
 
 def match_instances(instances, new: Panel) -> np.ndarray:

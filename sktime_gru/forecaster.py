@@ -43,8 +43,8 @@ from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import cutoff_with_freq, frame_from_forecasts
 from sktime_gru._predicting import (
     check_in_history_of,
+    horizon_steps,
     point_forecasts,
-    steps_ahead_of,
 )
 from sktime_gru._progress import task
 from sktime_gru._prologue import fitted_encoding, prologue
@@ -664,13 +664,13 @@ pretrain_columns_
         )  # fmt: skip
 
     def _predict(self, fh, X=None):
-        steps = self._steps_ahead(fh)  # -> (n, K)
+        steps = horizon_steps(self, fh)  # -> (n, K)
         point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
         values = self._encoding.decode(point, self._series, self._bounds(steps))
         return self._to_frame(values, fh)
 
     def _predict_quantiles(self, fh, X, alpha):
-        steps = self._steps_ahead(fh)
+        steps = horizon_steps(self, fh)
         point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
         # in-sample points are one step ahead: the first step's residuals
         lead = np.maximum(steps, 1)
@@ -690,7 +690,7 @@ pretrain_columns_
                 "predict_var(cov=True) is not supported by "
                 "GRUEncoderDecoderForecaster; use cov=False"
             )
-        steps = self._steps_ahead(fh)
+        steps = horizon_steps(self, fh)
         encoding = self._encoding
         lead = np.maximum(steps, 1)  # in-sample points: one step ahead
         variance = residual_variance(self.residuals_, lead)  # (n, K, T), scaled
@@ -865,10 +865,6 @@ pretrain_columns_
         )
 
     # ------------------------------------------------------------- predict --
-    def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
-        """Return steps ahead of each series' last observation, (n, K)."""
-        return steps_ahead_of(self, fh)
-
     def _bounds(self, steps: np.ndarray, widen=1.0):
         """Return the range no forecast at ``steps`` (n, K) may leave."""
         observed = getattr(self, "observed_", None)
