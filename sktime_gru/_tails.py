@@ -4,7 +4,7 @@ Owns what ``fit``, ``update`` and ``predict`` read of the data itself:
 
 - :class:`Data`: y (and X) of one call as a flat raw matrix
   ``[y columns | X columns]`` on the panel's rows, and the padding of short
-  series at their front (:func:`pad_short`, :func:`encode_rows`);
+  series at their front (:func:`pad_short`, :func:`scaled_rows`);
 - the checks that tie a call's X to the fitted X columns
   (:func:`check_x_columns`, :func:`check_pretrain_columns`) and its series
   to the fitted ones (:func:`match_instances`);
@@ -43,7 +43,6 @@ __all__ = [
     "assemble",
     "check_pretrain_columns",
     "check_x_columns",
-    "encode_rows",
     "extend_observed",
     "extend_tails",
     "filled_raw",
@@ -51,6 +50,7 @@ __all__ = [
     "label",
     "match_instances",
     "pad_short",
+    "scaled_rows",
     "time_at",
     "x_names",
 ]
@@ -72,7 +72,7 @@ def pad_short(data: Data, window: int, decoder_length: int) -> Data:
 
     A series shorter than ``window + decoder_length`` gets ``window - 1`` rows before
     its start (NaN here; once encoded, copies of its first row, see
-    :func:`encode_rows`), so that it gives training windows with as few as one
+    :func:`scaled_rows`), so that it gives training windows with as few as one
     observed input.
     """
     panel = data.panel
@@ -96,8 +96,13 @@ def filled_raw(data: Data) -> np.ndarray:
     return data.raw if data.fill_from is None else data.raw[data.fill_from]
 
 
-def encode_rows(encoding, data: Data) -> np.ndarray:
-    """Encode the rows of ``data`` (R, F); padding rows copy the first observed."""
+def scaled_rows(encoding, data: Data) -> np.ndarray:
+    """Network inputs of every row of ``data`` (R, F), padding rows included.
+
+    :meth:`~sktime_gru._encoding.Encoding.encode_rows`
+    of the raw rows, with the encoded values of a padding row (see
+    :func:`pad_short`) copied from its series' first observed row.
+    """
     scaled = encoding.encode_rows(data.raw, data.panel)
     if data.fill_from is not None:
         n_raw = data.raw.shape[1]  # calendar columns stay at their positions

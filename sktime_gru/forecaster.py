@@ -53,11 +53,11 @@ from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
 from sktime_gru._tails import (
     assemble,
-    encode_rows,
     extend_observed,
     extend_tails,
     filled_raw,
     pad_short,
+    scaled_rows,
     x_names,
 )
 from sktime_gru._training import (
@@ -634,7 +634,7 @@ pretrain_columns_
             backtest, weight = backtest_residuals(
                 self, data, encoding, decoder_length, backtest_seed
             )
-        scaled = encode_rows(encoding, data)  # -> (R, F)
+        scaled = scaled_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (to_numpy(t) for t in shared)
@@ -747,7 +747,7 @@ pretrain_columns_
         """Continue training the pretrained network on more panel data."""
         data, decoder_length, encoding = prologue(self, y, X, fh, pretrained=True)
         data = pad_short(data, self.window_length, decoder_length)
-        scaled = encode_rows(encoding, data)
+        scaled = scaled_rows(encoding, data)
         train, held_out = self._split_windows(data, scaled, decoder_length)
         network, seed = self.pretrained_network_, self.seed_ + 2
         train_like(
@@ -768,7 +768,7 @@ pretrain_columns_
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
         padded = pad_short(data, self.window_length, decoder_length)
-        scaled = encode_rows(encoding, padded)
+        scaled = scaled_rows(encoding, padded)
         train, held_out = self._split_windows(
             padded, scaled, decoder_length, require=False
         )

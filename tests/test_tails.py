@@ -10,13 +10,13 @@ from sktime_gru._tails import (
     assemble,
     check_pretrain_columns,
     check_x_columns,
-    encode_rows,
     extend_observed,
     extend_tails,
     filled_raw,
     label,
     match_instances,
     pad_short,
+    scaled_rows,
     x_names,
 )
 
@@ -89,7 +89,7 @@ def test_pad_short_repeats_the_first_row_once_encoded():
         def encode_rows(self, raw, panel):
             return raw.copy()
 
-    np.testing.assert_array_equal(encode_rows(Identity(), padded)[:4, 0], [0, 0, 0, 1])
+    np.testing.assert_array_equal(scaled_rows(Identity(), padded)[:4, 0], [0, 0, 0, 1])
     assert pad_short(data, window=1, decoder_length=1) is data
 
 
