@@ -31,8 +31,8 @@ import pandas as pd
 
 from sktime_gru._decoding import decode_recursively, encoder_inputs
 from sktime_gru._insample import insample_forecasts
-from sktime_gru._panel import steps_after_last
-from sktime_gru._tails import future_x, label
+from sktime_gru._panel import instance_label, steps_after_last
+from sktime_gru._tails import future_x
 from sktime_gru._validation import check_in_history
 
 __all__ = [
@@ -153,7 +153,7 @@ def point_path(est, steps: np.ndarray, X, needed=None) -> np.ndarray:
         series,
         past_pos,
         getattr(est, "first_positions_", None),
-        lambda i: label(est.instances_, i),
+        lambda i: instance_label(est.instances_, i),
     )  # -> (n, W, F)
     # known-ahead features for every decoder step of every round
     future_pos = last[:, None] + step * np.arange(1, rounds * decoder_length + 1)

@@ -6,8 +6,7 @@ Owns what ``fit``, ``update`` and ``predict`` read of the data itself:
   ``[y columns | X columns]`` on the panel's rows, and the padding of short
   series at their front (:func:`pad_short`, :func:`scaled_rows`);
 - the checks that tie a call's X to the fitted X columns
-  (:func:`check_x_columns`, :func:`check_pretrain_columns`) and its series
-  to the fitted ones (:func:`match_instances`);
+  (:func:`check_x_columns`, :func:`check_pretrain_columns`);
 - the fitted tails (``tail_``: the last ``L`` raw rows of every series,
   aligned at their end) and their extension by ``update``
   (:func:`extend_tails`); likewise every row held for in-sample forecasts
@@ -19,8 +18,8 @@ The fitted state these functions read (``tail_``, ``last_positions_``,
 ``instances_``, ``_grid``, ``_y_columns``, ``_x_columns``) stays on the
 forecaster, under the names ``save_model`` writes; it is passed in here.
 
-No Keras, sktime only for time stamps in messages; never imports the
-estimator.
+No Keras, sktime only through :func:`~sktime_gru._panel.time_at` (time
+stamps in messages); never imports the estimator.
 
 Dimension legend: ``R`` rows of the flat panel, ``C`` y columns, ``Fx`` X
 columns, ``F`` encoded features (``C + Fx`` raw columns, then calendar),
@@ -32,9 +31,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
-from sktime_gru._panel import Panel, panel_from_frame
+from sktime_gru._panel import (
+    Panel,
+    instance_label,
+    match_instances,
+    panel_from_frame,
+    time_at,
+)
 from sktime_gru._validation import check_x_aligned
 from sktime_gru._windowing import front_padding
 
@@ -47,11 +51,8 @@ __all__ = [
     "extend_tails",
     "filled_raw",
     "future_x",
-    "label",
-    "match_instances",
     "pad_short",
     "scaled_rows",
-    "time_at",
     "x_names",
 ]
 
@@ -164,37 +165,6 @@ def check_pretrain_columns(data: Data, pretrain_columns) -> None:
             f"and {got_x} X column(s): pass data with as many columns, in "
             "the same order, as in pretrain"
         )
-
-
-def label(instances, i: int) -> str:
-    """Name of fitted series ``i``, for messages."""
-    if instances is None:
-        return "y"
-    return f"instance {instances[i]!r}"
-
-
-def time_at(position: int, grid, cutoff):
-    """Time stamp of a grid position, for messages."""
-    from sktime.forecasting.base import ForecastingHorizon
-
-    cutoff_pos = grid.positions(pd.Index(cutoff))[0]
-    k = int((position - cutoff_pos) // grid.step)
-    fh = ForecastingHorizon([k], is_relative=True, freq=cutoff)
-    return fh.to_absolute_index(cutoff)[0]
-
-
-def match_instances(instances, new: Panel) -> np.ndarray:
-    """Fitted series number of every series in ``new``."""
-    if instances is None:
-        return np.zeros(new.n_series, dtype=np.int64)
-    which = instances.get_indexer(new.instances)
-    if (which < 0).any():
-        unseen = list(new.instances[which < 0][:5])
-        raise ValueError(
-            f"got instances not seen in fit: {unseen}; fit the forecaster on "
-            "a panel that contains them"
-        )
-    return which
 
 
 def extend_tails(
@@ -340,8 +310,9 @@ def future_x(
         first_missing = int(np.argmin(have)) if not have.all() else span
         if first_missing < needed[i]:
             missing_time = time_at(future_pos[i, first_missing], grid, cutoff)
+            where = instance_label(instances, i)
             raise ValueError(
-                f"X for predict has no complete row for {label(instances, i)} at "
+                f"X for predict has no complete row for {where} at "
                 f"{missing_time}: X must cover every time point from the "
                 "first step after each series' last observation up to the "
                 "last time in fh, without NaN"

@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktime_gru._panel import panel_from_frame
 from sktime_gru._tails import (
     Data,
     assemble,
@@ -13,8 +12,6 @@ from sktime_gru._tails import (
     extend_observed,
     extend_tails,
     filled_raw,
-    label,
-    match_instances,
     pad_short,
     scaled_rows,
     x_names,
@@ -66,16 +63,6 @@ def test_check_pretrain_columns_compares_counts():
     check_pretrain_columns(data, (["other name"], None))
     with pytest.raises(ValueError, match="pretrained on 2 y column"):
         check_pretrain_columns(data, (["p", "q"], None))
-
-
-def test_match_instances_and_labels():
-    fitted = pd.Index(["a", "b", "c"])
-    new = panel_from_frame(_panel_frame({"c": 2, "a": 2}))
-    np.testing.assert_array_equal(match_instances(fitted, new), [0, 2])
-    with pytest.raises(ValueError, match="not seen in fit"):
-        match_instances(pd.Index(["a"]), new)
-    assert label(None, 0) == "y"
-    assert label(fitted, 1) == "instance 'b'"
 
 
 def test_pad_short_repeats_the_first_row_once_encoded():
