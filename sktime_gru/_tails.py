@@ -5,8 +5,6 @@ Owns what ``fit``, ``update`` and ``predict`` read of the data itself:
 - :class:`Data`: y (and X) of one call as a flat raw matrix
   ``[y columns | X columns]`` on the panel's rows, and the padding of short
   series at their front (:func:`pad_short`, :func:`scaled_rows`);
-- the checks that tie a call's X to the fitted X columns
-  (:func:`check_x_columns`, :func:`check_pretrain_columns`);
 - the fitted tails (``tail_``: the last ``L`` raw rows of every series,
   aligned at their end) and their extension by ``update``
   (:func:`extend_tails`); likewise every row held for in-sample forecasts
@@ -39,21 +37,18 @@ from sktime_gru._panel import (
     panel_from_frame,
     time_at,
 )
-from sktime_gru._validation import check_x_aligned
+from sktime_gru._validation import check_x_aligned, check_x_columns
 from sktime_gru._windowing import front_padding
 
 __all__ = [
     "Data",
     "assemble",
-    "check_pretrain_columns",
-    "check_x_columns",
     "extend_observed",
     "extend_tails",
     "filled_raw",
     "future_x",
     "pad_short",
     "scaled_rows",
-    "x_names",
 ]
 
 
@@ -131,40 +126,6 @@ def assemble(y, X, *, grid=None, x_columns=None, for_update=False) -> Data:
         check_x_columns(panel_x.columns, x_columns)
     raw = np.concatenate([panel.values, panel_x.values], axis=1)  # (R, C + Fx)
     return Data(panel, raw, list(panel_x.columns))
-
-
-def x_names(x_columns) -> list | None:
-    """Return the fitted X columns as a list (None: fitted without X)."""
-    return None if x_columns is None else list(x_columns)
-
-
-def check_x_columns(columns, x_columns) -> None:
-    """Raise unless ``columns`` are the fitted X columns ``x_columns``."""
-    expected = x_names(x_columns)
-    if expected is None:
-        raise ValueError(
-            "X was passed, but the forecaster was fitted without X: "
-            "refit with X, or do not pass X"
-        )
-    if list(columns) != expected:
-        raise ValueError(
-            f"X has columns {list(columns)}, but the forecaster was fitted "
-            f"with X columns {expected}: pass X with the same columns"
-        )
-
-
-def check_pretrain_columns(data: Data, pretrain_columns) -> None:
-    """Columns are matched by position: the counts must equal pretrain's."""
-    y_cols, x_cols = pretrain_columns
-    n_x = 0 if x_cols is None else len(x_cols)
-    got_y, got_x = data.panel.values.shape[1], len(data.x_names or [])
-    if (got_y, got_x) != (len(y_cols), n_x):
-        raise ValueError(
-            f"the network was pretrained on {len(y_cols)} y column(s) "
-            f"{y_cols} and {n_x} X column(s), but got {got_y} y column(s) "
-            f"and {got_x} X column(s): pass data with as many columns, in "
-            "the same order, as in pretrain"
-        )
 
 
 def extend_tails(

@@ -58,7 +58,6 @@ from sktime_gru._tails import (
     filled_raw,
     pad_short,
     scaled_rows,
-    x_names,
 )
 from sktime_gru._training import (
     as_tensors,
@@ -74,6 +73,7 @@ from sktime_gru._validation import (
     check_strategy,
     check_training_data,
     check_y,
+    x_names,
 )
 from sktime_gru._windowing import tail_rows, training_windows
 

@@ -7,15 +7,13 @@ import pytest
 from sktime_gru._tails import (
     Data,
     assemble,
-    check_pretrain_columns,
-    check_x_columns,
     extend_observed,
     extend_tails,
     filled_raw,
     pad_short,
     scaled_rows,
-    x_names,
 )
+from sktime_gru._validation import check_pretrain_columns, check_x_columns, x_names
 
 
 def _panel_frame(lengths, start=0, column="y"):
