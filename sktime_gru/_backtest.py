@@ -31,8 +31,8 @@ import warnings
 import numpy as np
 
 from sktime_gru._backend import to_numpy
+from sktime_gru._data import Data, scaled_rows
 from sktime_gru._inference import predict_network
-from sktime_gru._tails import Data, scaled_rows
 from sktime_gru._training import as_tensors, build_like, train_like
 from sktime_gru._windowing import (
     complete_windows,

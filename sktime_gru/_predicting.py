@@ -29,10 +29,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from sktime_gru._data import future_x
 from sktime_gru._decoding import decode_recursively, encoder_inputs
 from sktime_gru._insample import insample_forecasts
 from sktime_gru._panel import instance_label, steps_after_last
-from sktime_gru._tails import future_x
 from sktime_gru._validation import check_in_history
 
 __all__ = [

@@ -729,7 +729,7 @@ def check_pretrain_columns(data, pretrain_columns) -> None:
     """Raise unless ``data`` has as many y and X columns as ``pretrain`` had.
 
     Columns are matched by position, so only the counts must agree.
-    ``data``: the rows of the call (:class:`~sktime_gru._tails.Data`);
+    ``data``: the rows of the call (:class:`~sktime_gru._data.Data`);
     ``pretrain_columns``: ``(y columns, X columns or None)`` of ``pretrain``.
     """
     y_cols, x_cols = pretrain_columns

@@ -5,9 +5,10 @@ public API, the fitted state under the names ``save_model`` writes, and the
 story of ``fit`` / ``predict`` / ``update`` / ``pretrain`` in the order things
 happen. The steps are plain functions of the private modules, which take the
 forecaster as an argument and never import it: how a fit starts
-(``_prologue``), the backtest and calibration residuals (``_backtest``), the
-ensemble (``_ensemble``), training and update's fine-tuning (``_training``),
-the predict path (``_predicting``), the rows of a call and the fitted tails
+(``_prologue``), the rows of a call (``_data``), the backtest and
+calibration residuals (``_backtest``), the ensemble (``_ensemble``),
+training and update's fine-tuning (``_training``), the predict path
+(``_predicting``, running the network: ``_inference``), the fitted tails
 (``_tails``), intervals (``_intervals``), checks (``_validation``),
 rollback (``_atomic``), persistence (``_serialization``) and the numpydoc of
 the public methods (``_docs``).
@@ -26,6 +27,7 @@ from sktime_gru._backbone import backbone_params
 from sktime_gru._backend import python_dependencies, to_numpy
 from sktime_gru._backtest import backtest_residuals, calibration_residuals
 from sktime_gru._bounds import departure_limits, forecast_bounds
+from sktime_gru._data import assemble, filled_raw, pad_short, scaled_rows
 from sktime_gru._distribute import get_strategy
 from sktime_gru._docs import (
     FIT,
@@ -51,14 +53,7 @@ from sktime_gru._prologue import fitted_encoding, prologue
 from sktime_gru._residuals import observed_y
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
-from sktime_gru._tails import (
-    assemble,
-    extend_observed,
-    extend_tails,
-    filled_raw,
-    pad_short,
-    scaled_rows,
-)
+from sktime_gru._tails import extend_observed, extend_tails
 from sktime_gru._training import (
     as_tensors,
     clone_network,
