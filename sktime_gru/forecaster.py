@@ -470,6 +470,24 @@ pretrain_columns_
     # fitted tails (tail_), which is also what sktime >= 1.3 will default to
     _config = {"remember_data": False}
 
+    # sktime's private state touched here, and why (all else goes through
+    # its public API: fit / predict / update, cutoff, fh, get_config):
+    # - _y, _X: set to None in __init__ when the base class did not create
+    #   them (it does only when remember_data is on at construction), so that
+    #   a later set_config(remember_data=True) works; predict_residuals()
+    #   reads _y when remember_data is on, as sktime's own does.
+    # - _fh: predict_residuals on a panel predicts at the times of y, which
+    #   makes sktime store that fh; _fh is saved before and restored after,
+    #   so the call leaves fh as it was, as sktime's predict_residuals does
+    #   (read as _fh: the public fh raises while none is set).
+    # - _cutoff: written in fit (_commit) and update: sktime sets it from the
+    #   data's index, which for a date panel has no frequency, and predict
+    #   needs the fitted grid's (cutoff_with_freq). Read as ``cutoff``.
+    # - _get_columns: sktime's helper naming the columns of predict_quantiles
+    #   and predict_var frames, so they are the ones sktime expects.
+    # - _y_metadata, _converter_store_y: read by _residuals.observed_y to give
+    #   predict_residuals() the y seen back in the mtype fit got.
+
     def __init__(
         self,
         window_length: int = 12,
@@ -574,7 +592,7 @@ pretrain_columns_
             from sktime.utils.validation.forecasting import check_fh
 
             # before sktime stores fh: a refused fh must not replace the last
-            check_in_history_of(self, check_fh(fh, freq=self._cutoff))
+            check_in_history_of(self, check_fh(fh, freq=self.cutoff))
         return super().predict(fh=fh, X=X)
 
     @doc(PREDICT_RESIDUALS)
@@ -589,9 +607,9 @@ pretrain_columns_
         fh_before = deepcopy(self._fh)
         try:
             times = y.index.get_level_values(-1).unique().sort_values()
-            fh = ForecastingHorizon(times, is_relative=False, freq=self._cutoff)
+            fh = ForecastingHorizon(times, is_relative=False, freq=self.cutoff)
             if self._fh is not None and self.fh.is_relative:
-                fh = fh.to_relative(self._cutoff)
+                fh = fh.to_relative(self.cutoff)
             y_pred = self.predict(fh=fh, X=X)
         finally:
             self._fh = fh_before  # as sktime: no side effect on fh
