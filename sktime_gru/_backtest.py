@@ -31,13 +31,9 @@ import warnings
 import numpy as np
 
 from sktime_gru._backend import to_numpy
-from sktime_gru._tails import Data, encode_rows
-from sktime_gru._training import (
-    as_tensors,
-    build_like,
-    predict_network,
-    train_like,
-)
+from sktime_gru._data import Data, scaled_rows
+from sktime_gru._inference import predict_network
+from sktime_gru._training import as_tensors, build_like, train_like
 from sktime_gru._windowing import (
     complete_windows,
     evenly_at_most,
@@ -110,7 +106,7 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
         cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
         before = np.arange(len(panel.values)) < cut  # rows the backtest may see
         encoding = encoding.restricted_to(panel, before)
-        scaled = encode_rows(encoding, data)  # -> (R, F)
+        scaled = scaled_rows(encoding, data)  # -> (R, F)
         starts = starts[complete_windows(scaled, starts, window + decoder_length)]
         test = test[complete_windows(scaled, test, window)]  # inputs complete
     if usable < 1 or not len(starts) or not len(test):

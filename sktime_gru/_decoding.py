@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from sktime_gru._bounds import limit_departure
-from sktime_gru._training import predict_network
+from sktime_gru._inference import predict_network
 from sktime_gru._windowing import fill_window_gaps
 
 __all__ = ["decode_recursively", "encoder_inputs"]

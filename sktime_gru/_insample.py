@@ -30,7 +30,7 @@ import numpy as np
 
 from sktime_gru._bounds import limit_departure
 from sktime_gru._decoding import encoder_inputs
-from sktime_gru._training import predict_network
+from sktime_gru._inference import predict_network
 from sktime_gru._windowing import interpolate_gaps
 
 __all__ = ["insample_forecasts"]

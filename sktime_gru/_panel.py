@@ -1,11 +1,17 @@
 """pandas <-> flat numpy conversion of single series, panels and hierarchies.
 
-No keras and no sktime here. A ``pd.DataFrame`` with a plain time index is one
+No keras; sktime only inside :func:`time_at` (time stamps in messages). A
+``pd.DataFrame`` with a plain time index is one
 series; a ``pd.DataFrame`` whose last index level is time (sktime's
 ``pd-multiindex`` / ``pd_multiindex_hier``) is a panel whose other levels name the
 instances. Both become a :class:`Panel`: one flat ``(T_total, C)`` array with
 series boundaries, plus each row's position on a regular integer time grid so
-that gaps, duplicates and forecast steps are plain integer arithmetic.
+that gaps, duplicates and forecast steps are plain integer arithmetic
+(:func:`steps_after_last`: the steps of forecast times after each series'
+last observation; :func:`time_at`: the time stamp of a position).
+
+Also owns how the series of a later call are matched to the fitted ones
+(:func:`match_instances`) and named in messages (:func:`instance_label`).
 """
 
 from __future__ import annotations
@@ -22,8 +28,12 @@ __all__ = [
     "cutoff_with_freq",
     "frame_from_forecasts",
     "instance_index",
+    "instance_label",
     "is_sorted_unique",
+    "match_instances",
     "panel_from_frame",
+    "steps_after_last",
+    "time_at",
 ]
 
 
@@ -75,6 +85,19 @@ def _is_fixed_length(freq) -> bool:
     return isinstance(offset, pd.offsets.Tick) and not isinstance(
         offset, pd.offsets.Day
     )
+
+
+def steps_after_last(
+    fh_times, grid: TimeGrid, last_positions: np.ndarray
+) -> np.ndarray:
+    """Return steps of ``fh_times`` (K,) after each last observation -> (n, K).
+
+    ``last_positions`` (n,): grid position of every series' last observation.
+    Steps ``<= 0`` are in-sample: at or before the series' last observation.
+    """
+    target = grid.positions(fh_times)  # -> (K,)
+    delta = target[None, :] - last_positions[:, None]  # -> (n, K)
+    return delta // grid.step
 
 
 def _make_grid(level: pd.Index, codes, offsets: np.ndarray, freq) -> TimeGrid:
@@ -383,3 +406,37 @@ def instance_index(
         levels = [instances]
     arrays = [level.repeat(repeats) for level in levels] + [times]
     return pd.MultiIndex.from_arrays(arrays, names=names)
+
+
+def match_instances(instances, new: Panel) -> np.ndarray:
+    """Fitted series number of every series in ``new`` (``instances``: fitted labels).
+
+    Raises for a series not seen in fit; ``instances`` None: one series.
+    """
+    if instances is None:
+        return np.zeros(new.n_series, dtype=np.int64)
+    which = instances.get_indexer(new.instances)
+    if (which < 0).any():
+        unseen = list(new.instances[which < 0][:5])
+        raise ValueError(
+            f"got instances not seen in fit: {unseen}; fit the forecaster on "
+            "a panel that contains them"
+        )
+    return which
+
+
+def instance_label(instances, i: int) -> str:
+    """Name of fitted series ``i`` for messages (``instances``: fitted labels)."""
+    if instances is None:
+        return "y"
+    return f"instance {instances[i]!r}"
+
+
+def time_at(position: int, grid, cutoff):
+    """Time stamp of a grid position, for messages (imports sktime when called)."""
+    from sktime.forecasting.base import ForecastingHorizon
+
+    cutoff_pos = grid.positions(pd.Index(cutoff))[0]
+    k = int((position - cutoff_pos) // grid.step)
+    fh = ForecastingHorizon([k], is_relative=True, freq=cutoff)
+    return fh.to_absolute_index(cutoff)[0]

@@ -5,7 +5,7 @@ before their values become frames:
 
 - which steps of ``fh`` lie ahead of every series' last observation, and the
   refusal of steps before the first time point held
-  (:func:`check_in_history_of`, :func:`steps_ahead_of`);
+  (:func:`horizon_steps`, :func:`check_in_history_of`);
 - the scaled point forecasts at those steps (:func:`point_forecasts`): steps
   after a series' last observation from its fitted tail, encoder inputs
   and known-ahead decoder inputs (future X, calendar) through recursive
@@ -29,29 +29,30 @@ import math
 import numpy as np
 import pandas as pd
 
+from sktime_gru._data import future_x
 from sktime_gru._decoding import decode_recursively, encoder_inputs
 from sktime_gru._insample import insample_forecasts
-from sktime_gru._tails import future_x, label, steps_ahead
+from sktime_gru._panel import instance_label, steps_after_last
 from sktime_gru._validation import check_in_history
 
 __all__ = [
     "check_in_history_of",
     "departure_guard",
+    "horizon_steps",
     "point_forecasts",
     "point_path",
-    "steps_ahead_of",
 ]
 
 
-def steps_ahead_of(est, fh) -> np.ndarray:
-    """Return steps ahead of each series' own last observation, shape (n, K).
+def horizon_steps(est, fh) -> np.ndarray:
+    """Return the steps of ``fh`` after each series' own last observation (n, K).
 
     Steps ``<= 0`` are in-sample. Raises for times before the first time
     point held.
     """
     check_in_history_of(est, fh)
     fh_times = fh.to_absolute_index(est.cutoff)
-    return steps_ahead(fh_times, est._grid, est.last_positions_)
+    return steps_after_last(fh_times, est._grid, est.last_positions_)
 
 
 def check_in_history_of(est, fh) -> None:
@@ -152,7 +153,7 @@ def point_path(est, steps: np.ndarray, X, needed=None) -> np.ndarray:
         series,
         past_pos,
         getattr(est, "first_positions_", None),
-        lambda i: label(est.instances_, i),
+        lambda i: instance_label(est.instances_, i),
     )  # -> (n, W, F)
     # known-ahead features for every decoder step of every round
     future_pos = last[:, None] + step * np.arange(1, rounds * decoder_length + 1)

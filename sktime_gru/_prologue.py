@@ -24,9 +24,13 @@ import numpy as np
 
 from sktime_gru._backbone import Backbone
 from sktime_gru._backbone_choice import select_for_panel
+from sktime_gru._data import Data, assemble
 from sktime_gru._encoding import Encoding, resolve_period
-from sktime_gru._tails import Data, assemble, check_pretrain_columns
-from sktime_gru._validation import check_long_enough, warn_if_ends_differ
+from sktime_gru._validation import (
+    check_long_enough,
+    check_pretrain_columns,
+    warn_if_ends_differ,
+)
 
 __all__ = [
     "choose_backbone",

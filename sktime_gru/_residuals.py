@@ -56,5 +56,5 @@ def times_at(est, positions: np.ndarray) -> pd.Index:
         return pd.PeriodIndex.from_ordinals(positions, freq=grid.freq)
     cutoff_pos = grid.positions(pd.Index(est.cutoff))[0]
     steps, where = np.unique((positions - cutoff_pos) // grid.step, return_inverse=True)
-    fh = ForecastingHorizon(steps, is_relative=True, freq=est._cutoff)
+    fh = ForecastingHorizon(steps, is_relative=True, freq=est.cutoff)
     return fh.to_absolute_index(est.cutoff)[where]

@@ -1,207 +1,31 @@
-"""The rows of one call (y and X as one raw matrix) and the fitted tails.
+"""The fitted tails and their extension by ``update``.
 
-Owns what ``fit``, ``update`` and ``predict`` read of the data itself:
-
-- :class:`Data`: y (and X) of one call as a flat raw matrix
-  ``[y columns | X columns]`` on the panel's rows, and the padding of short
-  series at their front (:func:`pad_short`, :func:`encode_rows`);
-- the checks that tie a call's X to the fitted X columns
-  (:func:`check_x_columns`, :func:`check_pretrain_columns`) and its series
-  to the fitted ones (:func:`match_instances`);
-- the fitted tails (``tail_``: the last ``L`` raw rows of every series,
-  aligned at their end) and their extension by ``update``
-  (:func:`extend_tails`); likewise every row held for in-sample forecasts
-  (``observed_``, flat, :func:`extend_observed`);
-- what ``predict`` needs besides the network: the steps ahead of every
-  series' last observation (:func:`steps_ahead`) and the future X rows
-  (:func:`future_x`), for the predict path (:mod:`sktime_gru._predicting`).
+Owns the fitted tails (``tail_``: the last ``L`` raw rows of every series,
+aligned at their end) and their extension by ``update`` with the rows of
+its call (a :class:`~sktime_gru._data.Data`; :func:`extend_tails`);
+likewise every row held for in-sample forecasts (``observed_``, flat,
+:func:`extend_observed`). The series of ``update`` are matched to the fitted
+ones with :func:`~sktime_gru._panel.match_instances`.
 
 The fitted state these functions read (``tail_``, ``last_positions_``,
-``instances_``, ``_grid``, ``_y_columns``, ``_x_columns``) stays on the
-forecaster, under the names ``save_model`` writes; it is passed in here.
+``observed_``, ``observed_offsets_``, ``instances_``, ``_y_columns``) stays
+on the forecaster, under the names ``save_model`` writes; it is passed in
+here.
 
-No Keras, sktime only for time stamps in messages; never imports the
-estimator.
+No Keras, no sktime; never imports the estimator.
 
 Dimension legend: ``R`` rows of the flat panel, ``C`` y columns, ``Fx`` X
-columns, ``F`` encoded features (``C + Fx`` raw columns, then calendar),
-``n`` series, ``L`` tail length, ``K`` forecast steps, ``S`` decoder steps.
+columns, ``n`` series, ``L`` tail length.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import numpy as np
-import pandas as pd
 
-from sktime_gru._panel import Panel, panel_from_frame
-from sktime_gru._validation import check_x_aligned
-from sktime_gru._windowing import front_padding
+from sktime_gru._data import Data
+from sktime_gru._panel import match_instances
 
-__all__ = [
-    "Data",
-    "assemble",
-    "check_pretrain_columns",
-    "check_x_columns",
-    "encode_rows",
-    "extend_observed",
-    "extend_tails",
-    "filled_raw",
-    "future_x",
-    "label",
-    "match_instances",
-    "pad_short",
-    "steps_ahead",
-    "time_at",
-    "x_names",
-]
-
-
-@dataclass(frozen=True)
-class Data:
-    """y (and X) of one call as a flat raw matrix ``[y columns | X columns]``."""
-
-    panel: Panel
-    raw: np.ndarray  # (R, C + Fx), unscaled, may hold NaN
-    x_names: list | None
-    # padded short series: the row each row's encoded values are copied from
-    fill_from: np.ndarray | None = None  # (R,) int
-
-
-def pad_short(data: Data, window: int, decoder_length: int) -> Data:
-    """Return ``data`` with short series padded at their front (training only).
-
-    A series shorter than ``window + decoder_length`` gets ``window - 1`` rows before
-    its start (NaN here; once encoded, copies of its first row, see
-    :func:`encode_rows`), so that it gives training windows with as few as one
-    observed input.
-    """
-    panel = data.panel
-    short = panel.lengths < window + decoder_length
-    if not short.any():
-        return data
-    pad = np.where(short, window - 1, 0)
-    offsets, source, before = front_padding(panel.offsets, pad)
-    padding = before > 0
-    positions = panel.positions[source] - panel.grid.step * before
-    values = np.where(padding[:, None], np.nan, panel.values[source])
-    raw = np.where(padding[:, None], np.nan, data.raw[source])
-    first = np.repeat(offsets[:-1] + pad, np.diff(offsets))  # first observed
-    fill_from = np.where(padding, first, np.arange(len(raw)))
-    panel = replace(panel, values=values, offsets=offsets, positions=positions)
-    return Data(panel, raw, data.x_names, fill_from)
-
-
-def filled_raw(data: Data) -> np.ndarray:
-    """Raw rows with the padding rows holding their series' first row."""
-    return data.raw if data.fill_from is None else data.raw[data.fill_from]
-
-
-def encode_rows(encoding, data: Data) -> np.ndarray:
-    """Encode the rows of ``data`` (R, F); padding rows copy the first observed."""
-    scaled = encoding.encode_rows(data.raw, data.panel)
-    if data.fill_from is not None:
-        n_raw = data.raw.shape[1]  # calendar columns stay at their positions
-        scaled[:, :n_raw] = scaled[data.fill_from, :n_raw]
-    return scaled
-
-
-def assemble(y, X, *, grid=None, x_columns=None, for_update=False) -> Data:
-    """Join y and X into one flat raw matrix ``[y columns | X columns]``.
-
-    ``x_columns``: the X columns fitted before (None: fitted without X, or
-    not fitted); given, X must have exactly these columns.
-    """
-    panel = panel_from_frame(y, grid=grid)
-    if for_update and x_columns is not None and X is None:
-        raise ValueError(
-            "X was passed to fit, so update needs X for the new time points "
-            "too (same columns as in fit)"
-        )
-    if X is None:
-        return Data(panel, panel.values, None)
-    panel_x = panel_from_frame(X, grid=panel.grid, name="X")
-    check_x_aligned(panel, panel_x)
-    if for_update or x_columns is not None:
-        check_x_columns(panel_x.columns, x_columns)
-    raw = np.concatenate([panel.values, panel_x.values], axis=1)  # (R, C + Fx)
-    return Data(panel, raw, list(panel_x.columns))
-
-
-def x_names(x_columns) -> list | None:
-    """Return the fitted X columns as a list (None: fitted without X)."""
-    return None if x_columns is None else list(x_columns)
-
-
-def check_x_columns(columns, x_columns) -> None:
-    """Raise unless ``columns`` are the fitted X columns ``x_columns``."""
-    expected = x_names(x_columns)
-    if expected is None:
-        raise ValueError(
-            "X was passed, but the forecaster was fitted without X: "
-            "refit with X, or do not pass X"
-        )
-    if list(columns) != expected:
-        raise ValueError(
-            f"X has columns {list(columns)}, but the forecaster was fitted "
-            f"with X columns {expected}: pass X with the same columns"
-        )
-
-
-def check_pretrain_columns(data: Data, pretrain_columns) -> None:
-    """Columns are matched by position: the counts must equal pretrain's."""
-    y_cols, x_cols = pretrain_columns
-    n_x = 0 if x_cols is None else len(x_cols)
-    got_y, got_x = data.panel.values.shape[1], len(data.x_names or [])
-    if (got_y, got_x) != (len(y_cols), n_x):
-        raise ValueError(
-            f"the network was pretrained on {len(y_cols)} y column(s) "
-            f"{y_cols} and {n_x} X column(s), but got {got_y} y column(s) "
-            f"and {got_x} X column(s): pass data with as many columns, in "
-            "the same order, as in pretrain"
-        )
-
-
-def label(instances, i: int) -> str:
-    """Name of fitted series ``i``, for messages."""
-    if instances is None:
-        return "y"
-    return f"instance {instances[i]!r}"
-
-
-def time_at(position: int, grid, cutoff):
-    """Time stamp of a grid position, for messages."""
-    from sktime.forecasting.base import ForecastingHorizon
-
-    cutoff_pos = grid.positions(pd.Index(cutoff))[0]
-    k = int((position - cutoff_pos) // grid.step)
-    fh = ForecastingHorizon([k], is_relative=True, freq=cutoff)
-    return fh.to_absolute_index(cutoff)[0]
-
-
-def steps_ahead(fh_times, grid, last_positions: np.ndarray) -> np.ndarray:
-    """Return steps of ``fh_times`` (K,) ahead of each last observation -> (n, K).
-
-    Steps ``<= 0`` are in-sample: at or before the series' last observation.
-    """
-    target = grid.positions(fh_times)  # -> (K,)
-    delta = target[None, :] - last_positions[:, None]  # -> (n, K)
-    return delta // grid.step
-
-
-def match_instances(instances, new: Panel) -> np.ndarray:
-    """Fitted series number of every series in ``new``."""
-    if instances is None:
-        return np.zeros(new.n_series, dtype=np.int64)
-    which = instances.get_indexer(new.instances)
-    if (which < 0).any():
-        unseen = list(new.instances[which < 0][:5])
-        raise ValueError(
-            f"got instances not seen in fit: {unseen}; fit the forecaster on "
-            "a panel that contains them"
-        )
-    return which
+__all__ = ["extend_observed", "extend_tails"]
 
 
 def extend_tails(
@@ -311,47 +135,3 @@ def extend_observed(
     rank = np.arange(len(which)) - (np.cumsum(added) - added)[which]
     out[new_offsets[which] + lengths[which] + rank] = rows
     return out, new_offsets
-
-
-def future_x(
-    X, future_pos: np.ndarray, needed: np.ndarray, *, grid, x_columns, instances, cutoff
-) -> np.ndarray | None:
-    """Raw X rows at ``future_pos`` (n, S) for every series -> (n, S, Fx).
-
-    X must cover every step from each series' next time point to the last
-    forecast time (``needed[i]`` steps of series ``i``); decoder steps after the
-    last row of X (when ``fh`` ends before the decoder does) repeat that last
-    row. Fitted without X (``x_columns`` None): None, and X must be None.
-    """
-    if x_columns is None:
-        if X is not None:
-            check_x_columns(X.columns, None)  # raises: fitted without X
-        return None
-    if X is None:
-        raise ValueError(
-            "the forecaster was fitted with exogenous X, so predict needs X "
-            "for the forecast period (same columns as in fit)"
-        )
-    panel_x = panel_from_frame(X, grid=grid, name="X")
-    check_x_columns(panel_x.columns, x_columns)
-    n, span = future_pos.shape
-    out = np.full((n, span, panel_x.values.shape[1]), np.nan)
-    which = match_instances(instances, panel_x)
-    for j, i in enumerate(which):
-        rows = slice(panel_x.offsets[j], panel_x.offsets[j + 1])
-        rel = (panel_x.positions[rows] - future_pos[i, 0]) // grid.step
-        ok = (rel >= 0) & (rel < span)
-        out[i, rel[ok]] = panel_x.values[rows][ok]
-    for i in range(n):
-        have = ~np.isnan(out[i]).any(axis=1)
-        first_missing = int(np.argmin(have)) if not have.all() else span
-        if first_missing < needed[i]:
-            missing_time = time_at(future_pos[i, first_missing], grid, cutoff)
-            raise ValueError(
-                f"X for predict has no complete row for {label(instances, i)} at "
-                f"{missing_time}: X must cover every time point from the "
-                "first step after each series' last observation up to the "
-                "last time in fh, without NaN"
-            )
-        out[i, first_missing:] = out[i, first_missing - 1]
-    return out

@@ -1,12 +1,12 @@
-"""Keras side of training and inference.
+"""Keras side of training.
 
 Owns how networks are built, compiled and trained with a forecaster's
 parameters (:func:`build_like`, :func:`train_like`, :func:`clone_network`;
 the forecaster is passed in, never imported), the fine-tuning of
 ``update(update_params=True)`` on the windows of the extended tails that
-contain new data (:func:`fine_tune_on_tails`), the window sources
-(:func:`make_window_dataset`, :func:`numpy_window_batches`) and running a
-network on inputs (:func:`predict_network`).
+contain new data (:func:`fine_tune_on_tails`) and the window sources
+(:func:`make_window_dataset`, :func:`numpy_window_batches`). Running a
+trained network on inputs is :mod:`sktime_gru._inference`.
 
 The backend is imported inside the functions only (``import sktime_gru`` and
 creating a forecaster do not import it); the cache of traced steps these
@@ -33,9 +33,9 @@ import math
 
 import numpy as np
 
-from sktime_gru._backend import is_tensorflow, to_numpy
+from sktime_gru._backend import is_tensorflow
 from sktime_gru._distribute import get_strategy
-from sktime_gru._graph_cache import borrowed_trainer, predict_traced
+from sktime_gru._graph_cache import borrowed_trainer
 from sktime_gru._network import build_network, copy_structure, import_keras
 from sktime_gru._progress import keras_verbose, progress_callback
 from sktime_gru._windowing import complete_windows, new_row_starts
@@ -51,7 +51,6 @@ __all__ = [
     "import_keras",
     "make_window_dataset",
     "numpy_window_batches",
-    "predict_network",
     "train_like",
     "train_network",
 ]
@@ -604,32 +603,3 @@ def _windows(strategy, values, starts, **kwargs):
         return make_window_dataset(values, starts, **kwargs, shard=shard)[0]
 
     return strategy.distribute_datasets_from_function(per_worker), steps
-
-
-def predict_network(
-    model,
-    inputs: np.ndarray,
-    future: np.ndarray | None = None,
-    batch_size: int = 4096,
-    eager: bool | None = None,
-) -> np.ndarray:
-    """Run the network on ``inputs`` (N, W, F) [and ``future`` (N, H, K)] -> (N, H, T).
-
-    In chunks of ``batch_size`` rows (bounded memory). Through a traced
-    function shared by all networks of the same structure
-    (:func:`sktime_gru._graph_cache.predict_traced`, ~10 ms instead of ~350 ms per
-    call), unless ``eager`` (default: the model's ``run_eagerly``) or that
-    function is busy in another thread: then the model is called eagerly.
-    """
-    if eager is None:
-        eager = bool(getattr(model, "run_eagerly", False))
-    out = []
-    for i in range(0, len(inputs), batch_size):
-        chunk = np.asarray(inputs[i : i + batch_size], dtype=np.float32)
-        if future is not None:
-            chunk = [chunk, np.asarray(future[i : i + batch_size], dtype=np.float32)]
-        result = None if eager else predict_traced(model, chunk)
-        if result is None:
-            result = model(chunk, training=False)
-        out.append(to_numpy(result))
-    return np.concatenate(out, axis=0).astype(np.float64)

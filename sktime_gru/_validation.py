@@ -28,11 +28,14 @@ __all__ = [
     "check_not_forked",
     "check_in_history",
     "check_params",
+    "check_pretrain_columns",
     "check_strategy",
     "check_x_aligned",
     "check_training_data",
+    "check_x_columns",
     "check_x_covers_y",
     "check_y",
+    "x_names",
 ]
 
 
@@ -698,4 +701,44 @@ def check_x_aligned(panel, panel_x) -> None:
             f"y has {len(panel.values)} rows in {panel.n_series} series, X has "
             f"{len(panel_x.values)} rows in {panel_x.n_series} series; align X to "
             "y, e.g. X = X.loc[y.index]"
+        )
+
+
+# ------------------------------------------------------------ X columns --
+def x_names(x_columns) -> list | None:
+    """Return the fitted X columns as a list (None: fitted without X)."""
+    return None if x_columns is None else list(x_columns)
+
+
+def check_x_columns(columns, x_columns) -> None:
+    """Raise unless ``columns`` are the fitted X columns ``x_columns``."""
+    expected = x_names(x_columns)
+    if expected is None:
+        raise ValueError(
+            "X was passed, but the forecaster was fitted without X: "
+            "refit with X, or do not pass X"
+        )
+    if list(columns) != expected:
+        raise ValueError(
+            f"X has columns {list(columns)}, but the forecaster was fitted "
+            f"with X columns {expected}: pass X with the same columns"
+        )
+
+
+def check_pretrain_columns(data, pretrain_columns) -> None:
+    """Raise unless ``data`` has as many y and X columns as ``pretrain`` had.
+
+    Columns are matched by position, so only the counts must agree.
+    ``data``: the rows of the call (:class:`~sktime_gru._data.Data`);
+    ``pretrain_columns``: ``(y columns, X columns or None)`` of ``pretrain``.
+    """
+    y_cols, x_cols = pretrain_columns
+    n_x = 0 if x_cols is None else len(x_cols)
+    got_y, got_x = data.panel.values.shape[1], len(data.x_names or [])
+    if (got_y, got_x) != (len(y_cols), n_x):
+        raise ValueError(
+            f"the network was pretrained on {len(y_cols)} y column(s) "
+            f"{y_cols} and {n_x} X column(s), but got {got_y} y column(s) "
+            f"and {got_x} X column(s): pass data with as many columns, in "
+            "the same order, as in pretrain"
         )

@@ -5,9 +5,10 @@ public API, the fitted state under the names ``save_model`` writes, and the
 story of ``fit`` / ``predict`` / ``update`` / ``pretrain`` in the order things
 happen. The steps are plain functions of the private modules, which take the
 forecaster as an argument and never import it: how a fit starts
-(``_prologue``), the backtest and calibration residuals (``_backtest``), the
-ensemble (``_ensemble``), training and update's fine-tuning (``_training``),
-the predict path (``_predicting``), the rows of a call and the fitted tails
+(``_prologue``), the rows of a call (``_data``), the backtest and
+calibration residuals (``_backtest``), the ensemble (``_ensemble``),
+training and update's fine-tuning (``_training``), the predict path
+(``_predicting``, running the network: ``_inference``), the fitted tails
 (``_tails``), intervals (``_intervals``), checks (``_validation``),
 rollback (``_atomic``), persistence (``_serialization``) and the numpydoc of
 the public methods (``_docs``).
@@ -26,6 +27,7 @@ from sktime_gru._backbone import backbone_params
 from sktime_gru._backend import python_dependencies, to_numpy
 from sktime_gru._backtest import backtest_residuals, calibration_residuals
 from sktime_gru._bounds import departure_limits, forecast_bounds
+from sktime_gru._data import assemble, filled_raw, pad_short, scaled_rows
 from sktime_gru._distribute import get_strategy
 from sktime_gru._docs import (
     FIT,
@@ -43,23 +45,15 @@ from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import cutoff_with_freq, frame_from_forecasts
 from sktime_gru._predicting import (
     check_in_history_of,
+    horizon_steps,
     point_forecasts,
-    steps_ahead_of,
 )
 from sktime_gru._progress import task
 from sktime_gru._prologue import fitted_encoding, prologue
 from sktime_gru._residuals import observed_y
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
-from sktime_gru._tails import (
-    assemble,
-    encode_rows,
-    extend_observed,
-    extend_tails,
-    filled_raw,
-    pad_short,
-    x_names,
-)
+from sktime_gru._tails import extend_observed, extend_tails
 from sktime_gru._training import (
     as_tensors,
     clone_network,
@@ -74,6 +68,7 @@ from sktime_gru._validation import (
     check_strategy,
     check_training_data,
     check_y,
+    x_names,
 )
 from sktime_gru._windowing import tail_rows, training_windows
 
@@ -475,6 +470,24 @@ pretrain_columns_
     # fitted tails (tail_), which is also what sktime >= 1.3 will default to
     _config = {"remember_data": False}
 
+    # sktime's private state touched here, and why (all else goes through
+    # its public API: fit / predict / update, cutoff, fh, get_config):
+    # - _y, _X: set to None in __init__ when the base class did not create
+    #   them (it does only when remember_data is on at construction), so that
+    #   a later set_config(remember_data=True) works; predict_residuals()
+    #   reads _y when remember_data is on, as sktime's own does.
+    # - _fh: predict_residuals on a panel predicts at the times of y, which
+    #   makes sktime store that fh; _fh is saved before and restored after,
+    #   so the call leaves fh as it was, as sktime's predict_residuals does
+    #   (read as _fh: the public fh raises while none is set).
+    # - _cutoff: written in fit (_commit) and update: sktime sets it from the
+    #   data's index, which for a date panel has no frequency, and predict
+    #   needs the fitted grid's (cutoff_with_freq). Read as ``cutoff``.
+    # - _get_columns: sktime's helper naming the columns of predict_quantiles
+    #   and predict_var frames, so they are the ones sktime expects.
+    # - _y_metadata, _converter_store_y: read by _residuals.observed_y to give
+    #   predict_residuals() the y seen back in the mtype fit got.
+
     def __init__(
         self,
         window_length: int = 12,
@@ -579,7 +592,7 @@ pretrain_columns_
             from sktime.utils.validation.forecasting import check_fh
 
             # before sktime stores fh: a refused fh must not replace the last
-            check_in_history_of(self, check_fh(fh, freq=self._cutoff))
+            check_in_history_of(self, check_fh(fh, freq=self.cutoff))
         return super().predict(fh=fh, X=X)
 
     @doc(PREDICT_RESIDUALS)
@@ -594,9 +607,9 @@ pretrain_columns_
         fh_before = deepcopy(self._fh)
         try:
             times = y.index.get_level_values(-1).unique().sort_values()
-            fh = ForecastingHorizon(times, is_relative=False, freq=self._cutoff)
+            fh = ForecastingHorizon(times, is_relative=False, freq=self.cutoff)
             if self._fh is not None and self.fh.is_relative:
-                fh = fh.to_relative(self._cutoff)
+                fh = fh.to_relative(self.cutoff)
             y_pred = self.predict(fh=fh, X=X)
         finally:
             self._fh = fh_before  # as sktime: no side effect on fh
@@ -634,7 +647,7 @@ pretrain_columns_
             backtest, weight = backtest_residuals(
                 self, data, encoding, decoder_length, backtest_seed
             )
-        scaled = encode_rows(encoding, data)  # -> (R, F)
+        scaled = scaled_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (to_numpy(t) for t in shared)
@@ -664,13 +677,13 @@ pretrain_columns_
         )  # fmt: skip
 
     def _predict(self, fh, X=None):
-        steps = self._steps_ahead(fh)  # -> (n, K)
+        steps = horizon_steps(self, fh)  # -> (n, K)
         point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
         values = self._encoding.decode(point, self._series, self._bounds(steps))
         return self._to_frame(values, fh)
 
     def _predict_quantiles(self, fh, X, alpha):
-        steps = self._steps_ahead(fh)
+        steps = horizon_steps(self, fh)
         point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
         # in-sample points are one step ahead: the first step's residuals
         lead = np.maximum(steps, 1)
@@ -690,7 +703,7 @@ pretrain_columns_
                 "predict_var(cov=True) is not supported by "
                 "GRUEncoderDecoderForecaster; use cov=False"
             )
-        steps = self._steps_ahead(fh)
+        steps = horizon_steps(self, fh)
         encoding = self._encoding
         lead = np.maximum(steps, 1)  # in-sample points: one step ahead
         variance = residual_variance(self.residuals_, lead)  # (n, K, T), scaled
@@ -747,7 +760,7 @@ pretrain_columns_
         """Continue training the pretrained network on more panel data."""
         data, decoder_length, encoding = prologue(self, y, X, fh, pretrained=True)
         data = pad_short(data, self.window_length, decoder_length)
-        scaled = encode_rows(encoding, data)
+        scaled = scaled_rows(encoding, data)
         train, held_out = self._split_windows(data, scaled, decoder_length)
         network, seed = self.pretrained_network_, self.seed_ + 2
         train_like(
@@ -768,7 +781,7 @@ pretrain_columns_
         network = clone_network(self.pretrained_network_, self)
         seed = resolve_seed(self.random_state)
         padded = pad_short(data, self.window_length, decoder_length)
-        scaled = encode_rows(encoding, padded)
+        scaled = scaled_rows(encoding, padded)
         train, held_out = self._split_windows(
             padded, scaled, decoder_length, require=False
         )
@@ -865,10 +878,6 @@ pretrain_columns_
         )
 
     # ------------------------------------------------------------- predict --
-    def _steps_ahead(self, fh: ForecastingHorizon) -> np.ndarray:
-        """Return steps ahead of each series' last observation, (n, K)."""
-        return steps_ahead_of(self, fh)
-
     def _bounds(self, steps: np.ndarray, widen=1.0):
         """Return the range no forecast at ``steps`` (n, K) may leave."""
         observed = getattr(self, "observed_", None)

@@ -74,3 +74,14 @@ def series():
     return pd.Series(
         seasonal(40), index=pd.period_range("2000-01", periods=40, freq="M"), name="y"
     )
+
+
+def counting_panel(lengths, start=0, column="y"):
+    """Panel of integer-time series counting 0, 1, ... (``lengths``: name -> n)."""
+    frames = []
+    for name, n in lengths.items():
+        index = pd.MultiIndex.from_product(
+            [[name], pd.RangeIndex(start, start + n)], names=["id", "t"]
+        )
+        frames.append(pd.DataFrame({column: np.arange(n, dtype=float)}, index))
+    return pd.concat(frames)

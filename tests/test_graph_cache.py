@@ -175,7 +175,7 @@ def test_update_fine_tuning_continues_the_network_s_own_optimizer(y):
 def test_traced_predictions_match_the_eager_network_call(y):
     f = tiny_forecaster(run_eagerly=False, ensemble_size=2).fit(y, fh=FH)
     traced = f.predict()
-    f.run_eagerly = True  # predict_network then calls the Keras model eagerly
+    f.run_eagerly = True  # _inference.predict_network then calls the model eagerly
     eager = f.predict()
     pd.testing.assert_frame_equal(traced, eager, rtol=1e-5)
 

@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktime_gru._panel import frame_from_forecasts, is_sorted_unique, panel_from_frame
+from sktime_gru._panel import (
+    frame_from_forecasts,
+    instance_label,
+    is_sorted_unique,
+    match_instances,
+    panel_from_frame,
+)
 from tests.conftest import make_panel
 
 
@@ -113,3 +119,14 @@ def test_panel_from_sorted_or_shuffled_frame_is_the_same(freq):
     np.testing.assert_array_equal(a.offsets, b.offsets)
     assert a.times.equals(y.index.get_level_values(-1))
     assert a.grid == b.grid
+
+
+def test_match_instances_and_labels():
+    fitted = pd.Index(["s0", "s1", "s2"])
+    new = make_panel(lengths=(2, 2), start_offsets=(0, 0)).rename(index={"s1": "s2"})
+    new = panel_from_frame(new)
+    np.testing.assert_array_equal(match_instances(fitted, new), [0, 2])
+    with pytest.raises(ValueError, match="not seen in fit"):
+        match_instances(pd.Index(["s0"]), new)
+    assert instance_label(None, 0) == "y"
+    assert instance_label(fitted, 1) == "instance 's1'"
