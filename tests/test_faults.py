@@ -47,7 +47,11 @@ def _state(f):
         "pred": f.predict(fh=[1, 2, 3]),  # sets f.fh: read fh after it
         "fh": f.fh.to_pandas(),
         "weights": [w.copy() for w in f.network_.get_weights()],
-        "optimizer": [np.asarray(v).copy() for v in f.network_.optimizer.variables],
+        # a network the backtest dropped is never trained, nor compiled: it
+        # has no optimizer (on JAX these tiny fits drop it; TensorFlow keeps it)
+        "optimizer": [np.asarray(v).copy() for v in f.network_.optimizer.variables]
+        if f.network_.compiled
+        else [],
         "network": f.network_,
         "keys": sorted(f.__dict__),
         "tail": f.tail_.copy(),

@@ -19,7 +19,7 @@ import pytest
 from sktime_gru import _graph_cache
 from sktime_gru._network import build_network
 from sktime_gru._training import compile_network
-from tests.conftest import make_panel, tensorflow_only, tiny_forecaster
+from tests.conftest import BACKEND, make_panel, tensorflow_only, tiny_forecaster
 
 FH = [1, 2, 3]
 
@@ -58,14 +58,17 @@ def test_learning_rate_is_no_part_of_the_structure():
 
 def test_a_shared_trainer_trains_each_fit_with_its_own_learning_rate(y):
     """Fits that differ only by learning rate share a trainer, not the rate."""
-    alone = tiny_forecaster(run_eagerly=False, learning_rate=1e-2).fit(y, fh=FH)
+    # no backtest: the network is always trained and kept (a backtest could
+    # drop it, and then every learning rate gives the backbone's forecast)
+    params = dict(run_eagerly=False, interval_calibration="windows")
+    alone = tiny_forecaster(**params, learning_rate=1e-2).fit(y, fh=FH)
     expected = alone.predict()
     trainers = _graph_cache.cached_trainers()
-    tiny_forecaster(run_eagerly=False, learning_rate=1e-3).fit(y, fh=FH)
-    again = tiny_forecaster(run_eagerly=False, learning_rate=1e-2).fit(y, fh=FH)
+    tiny_forecaster(**params, learning_rate=1e-3).fit(y, fh=FH)
+    again = tiny_forecaster(**params, learning_rate=1e-2).fit(y, fh=FH)
     assert _graph_cache.cached_trainers() == trainers
     pd.testing.assert_frame_equal(again.predict(), expected)
-    slow = tiny_forecaster(run_eagerly=False, learning_rate=1e-5).fit(y, fh=FH)
+    slow = tiny_forecaster(**params, learning_rate=1e-5).fit(y, fh=FH)
     assert not np.allclose(slow.predict().to_numpy(), expected.to_numpy())
 
 
@@ -84,7 +87,14 @@ def test_plain_function_losses_are_told_apart_by_identity():
     ) != _graph_cache.structure_key(_network(loss=loss_b))
 
 
-@pytest.mark.parametrize("eager", [False, True], ids=["graph", "eager"])
+# eager on JAX compiles every scan again (6 min here): slow there, so that CI's
+# non-slow run on JAX leaves it out; TensorFlow runs both
+EAGER_COST = pytest.mark.slow if BACKEND != "tensorflow" else ()
+
+
+@pytest.mark.parametrize(
+    "eager", [False, pytest.param(True, marks=EAGER_COST)], ids=["graph", "eager"]
+)
 def test_forecasts_do_not_depend_on_earlier_fits_in_the_process(y, eager):
     """Weights, optimizer moments and dropout seeds never leak between fits."""
     params = dict(run_eagerly=eager, dropout=0.2, n_epochs=3)
