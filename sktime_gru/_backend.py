@@ -126,6 +126,10 @@ def import_keras():
     RuntimeError
         Keras' backend is not TensorFlow, JAX or PyTorch.
     """
+    if "keras" not in sys.modules:
+        # refuse before importing Keras: its numpy backend imports JAX, which
+        # may not be installed (a stack trace from inside Keras then)
+        _check_supported(configured_backend())
     if "tensorflow" not in sys.modules:
         # also off TensorFlow: Keras 3 itself imports TensorFlow, when it is
         # installed, at the first layer it serialises (serialization_lib)
@@ -136,14 +140,17 @@ def import_keras():
             import keras
     import keras
 
-    name = keras.backend.backend()
+    _check_supported(keras.backend.backend())
+    return keras
+
+
+def _check_supported(name: str) -> None:
     if name not in SUPPORTED:
         raise RuntimeError(
             f"sktime_gru runs on Keras' TensorFlow, JAX or PyTorch backend, but "
             f"KERAS_BACKEND is {name!r}; set KERAS_BACKEND to 'tensorflow', "
             "'jax' or 'torch' before Keras is imported"
         )
-    return keras
 
 
 @contextlib.contextmanager

@@ -20,6 +20,15 @@ tensorflow_only = pytest.mark.skipif(
     reason=f"TensorFlow-specific (this run's Keras backend is {BACKEND})",
 )
 
+#: a known gap on PyTorch: refitting a forecaster that went through pickle or
+#: save_model/load_model moves its forecasts by ~3e-4 (JAX's like gap was the
+#: epoch shift fixed in _training.epoch_of_dataset; PyTorch's cause not found)
+refit_gap_on_torch = pytest.mark.xfail(
+    BACKEND == "torch",
+    reason="refit after a round trip is not reproducible on torch yet",
+    strict=False,
+)
+
 TINY = dict(
     window_length=4,
     output_length=3,
