@@ -1,6 +1,6 @@
 """pandas <-> flat numpy conversion of single series, panels and hierarchies.
 
-No keras; sktime only inside :func:`time_at` (time stamps in messages). A
+No keras; sktime only inside :func:`times_at`, for date grids. A
 ``pd.DataFrame`` with a plain time index is one
 series; a ``pd.DataFrame`` whose last index level is time (sktime's
 ``pd-multiindex`` / ``pd_multiindex_hier``) is a panel whose other levels name the
@@ -8,7 +8,7 @@ instances. Both become a :class:`Panel`: one flat ``(T_total, C)`` array with
 series boundaries, plus each row's position on a regular integer time grid so
 that gaps, duplicates and forecast steps are plain integer arithmetic
 (:func:`steps_after_last`: the steps of forecast times after each series'
-last observation; :func:`time_at`: the time stamp of a position).
+last observation; :func:`times_at`: the time stamps of positions).
 
 Also owns how the series of a later call are matched to the fitted ones
 (:func:`match_instances`) and named in messages (:func:`instance_label`).
@@ -34,6 +34,7 @@ __all__ = [
     "panel_from_frame",
     "steps_after_last",
     "time_at",
+    "times_at",
 ]
 
 
@@ -432,11 +433,24 @@ def instance_label(instances, i: int) -> str:
     return f"instance {instances[i]!r}"
 
 
-def time_at(position: int, grid, cutoff):
-    """Time stamp of a grid position, for messages (imports sktime when called)."""
+def times_at(positions: np.ndarray, grid: TimeGrid, cutoff) -> pd.Index:
+    """Time stamps of grid ``positions`` (R,), through steps from ``cutoff``.
+
+    Integer and period grids are plain arithmetic; other date grids go
+    through sktime's relative forecasting horizon (imported when called).
+    """
+    if grid.kind == "int":
+        return pd.Index(positions)
+    if grid.kind == "period":
+        return pd.PeriodIndex.from_ordinals(positions, freq=grid.freq)
     from sktime.forecasting.base import ForecastingHorizon
 
     cutoff_pos = grid.positions(pd.Index(cutoff))[0]
-    k = int((position - cutoff_pos) // grid.step)
-    fh = ForecastingHorizon([k], is_relative=True, freq=cutoff)
-    return fh.to_absolute_index(cutoff)[0]
+    steps, where = np.unique((positions - cutoff_pos) // grid.step, return_inverse=True)
+    fh = ForecastingHorizon(steps, is_relative=True, freq=cutoff)
+    return fh.to_absolute_index(cutoff)[where]
+
+
+def time_at(position: int, grid: TimeGrid, cutoff):
+    """Time stamp of one grid position, for messages (:func:`times_at`)."""
+    return times_at(np.asarray([position]), grid, cutoff)[0]

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sktime.forecasting.base import ForecastingHorizon
 
-from sktime_gru._panel import instance_index
+from sktime_gru._panel import instance_index, times_at
 
-__all__ = ["observed_y", "times_at"]
+__all__ = ["observed_y"]
 
 
 def observed_y(est):
@@ -32,7 +31,7 @@ def observed_y(est):
     series = np.repeat(np.arange(len(lengths)), lengths)  # -> (R,)
     local = np.arange(offsets[-1]) - offsets[:-1][series]
     positions = est.first_positions_[series] + grid.step * local
-    times = times_at(est, positions)
+    times = times_at(positions, est._grid, est.cutoff)
     if est.instances_ is None:
         index = pd.Index(times, name=est._index_names[-1])
     else:
@@ -45,16 +44,3 @@ def observed_y(est):
         store=est._converter_store_y,
         store_behaviour="freeze",
     )
-
-
-def times_at(est, positions: np.ndarray) -> pd.Index:
-    """Time stamps of grid ``positions`` (R,), through relative steps."""
-    grid = est._grid
-    if grid.kind == "int":
-        return pd.Index(positions)
-    if grid.kind == "period":
-        return pd.PeriodIndex.from_ordinals(positions, freq=grid.freq)
-    cutoff_pos = grid.positions(pd.Index(est.cutoff))[0]
-    steps, where = np.unique((positions - cutoff_pos) // grid.step, return_inverse=True)
-    fh = ForecastingHorizon(steps, is_relative=True, freq=est.cutoff)
-    return fh.to_absolute_index(est.cutoff)[where]
