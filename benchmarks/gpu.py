@@ -449,11 +449,11 @@ def run_backend(backend: str, args) -> dict:
             command, env=env, capture_output=True, text=True, timeout=args.timeout
         )
     except subprocess.TimeoutExpired:
+        done = None
+    if done is None or done.returncode != 0:  # keep the stages that finished
         record = json.loads(partial.read_text()) if partial.exists() else {}
-        return {**record, "error": f"timed out after {args.timeout} s"}
-    if done.returncode != 0:
-        record = json.loads(partial.read_text()) if partial.exists() else {}
-        return {**record, "error": done.stderr[-2000:]}
+        error = done.stderr[-2000:] if done else f"timed out after {args.timeout} s"
+        return {**record, "error": error}
     record = json.loads(done.stdout.strip().splitlines()[-1])
     record["wall_seconds"] = round(time.perf_counter() - start, 1)
     return record
