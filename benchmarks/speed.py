@@ -11,6 +11,12 @@ Four sections (``--sections``, default all), each timed after a warm-up:
     extrapolated to 50 epochs as ``setup + first epoch + 49 x median(later
     epochs)``; the ratio of that to the default's median fit is reported, in
     wall time and in process CPU time (less sensitive to other jobs).
+``m1``
+    Default fit of M1's 617 monthly series (official training part, ``fh=1..18``)
+    when the data is there (``--m1-path``; M1 is not shipped, see
+    ``benchmarks/m1.py``): the first fit on the panel (after the weatherAUS
+    warm-up, so without the backend's import but with the tracing of M1's
+    shapes) and ``--m1-repeats`` - 1 later fits, wall and process CPU time.
 ``windowing``
     Building all (input, target) windows: ``window_starts`` + ``gather_windows``
     (vectorised, what ``sktime_gru`` uses; training itself only gathers one batch
@@ -71,7 +77,8 @@ HERE = Path(__file__).resolve().parent
 HORIZON = 18
 WINDOW = 18
 LAST_TRAIN = pd.Period("2015-06", freq="M")
-SECTIONS = ("fit", "windowing", "scale", "predict")
+SECTIONS = ("fit", "m1", "windowing", "scale", "predict")
+DEFAULT_M1 = HERE.parent.parent / "shared" / "data" / "m1_monthly.csv.gz"
 MARKDOWN_KEY = "speed"
 
 
@@ -92,11 +99,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="{}",
         help="JSON dict of extra forecaster parameters for the scale section",
     )
+    p.add_argument("--m1-path", default=str(DEFAULT_M1))
+    p.add_argument("--m1-repeats", type=int, default=2, help="M1 fits timed")
     p.add_argument("--synthetic-series", type=int, default=10_000)
     p.add_argument("--append-subsets", default="100,200,400")
     p.add_argument("--predict-calls", type=int, default=50)
     p.add_argument("--output-dir", default=None)
     p.add_argument("--benchmarks-md", default=None)
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="only render the recorded speed*.json of every backend side by side",
+    )
     p.add_argument(
         "--from-json",
         default=None,
@@ -124,6 +138,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.synthetic_series = 1000
         args.append_subsets = "5,10,20"
         args.predict_calls = 5
+        args.m1_repeats = 1
     args.default_epochs = 3 if args.quick else None  # None: the default (50)
     from sktime_gru.benchmarking import fill_output_paths
 
@@ -340,6 +355,43 @@ def bench_fit(args, results: dict) -> object:
         flush=True,
     )
     return fitted
+
+
+# ---------------------------------------------------------------------- m1 --
+def bench_m1(args, results: dict) -> None:
+    """Default fits of M1's 617 series (official training part)."""
+    from sktime_gru.benchmarking._holdout import holdout_split, load_m1, long_to_panel
+
+    path = Path(args.m1_path)
+    if not path.exists():
+        print(f"m1: skipped, no M1 data at {path}", flush=True)
+        results["m1"] = {"skipped": f"no M1 data at {path}"}
+        return
+    train, _, _ = holdout_split(load_m1(path), HORIZON, "official")
+    panel = long_to_panel(train)
+    extra = {} if args.default_epochs is None else {"n_epochs": args.default_epochs}
+    walls, cpus, weights = [], [], []
+    for r in range(args.m1_repeats):
+        f = forecaster(**extra)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        f.fit(panel, fh=FH)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - start_cpu)
+        weights.append(float(f.departure_weight_))
+        print(f"m1: fit {r + 1}/{args.m1_repeats}: {walls[-1]:.1f} s", flush=True)
+    later = walls[1:] or walls
+    results["m1"] = {
+        "data": f"M1 monthly, {panel.index.get_level_values(0).nunique()} series, "
+        "official training part, fh=1..18",
+        "n_windows": int(f.n_windows_),
+        "extra_params": extra,
+        "fit_s_runs": walls,
+        "fit_cpu_s_runs": cpus,
+        "fit_s_first": walls[0],
+        "fit_s_later_median": statistics.median(later),
+        "fit_cpu_s_later_median": statistics.median(cpus[1:] or cpus),
+        "departure_weights": weights,
+    }
 
 
 # --------------------------------------------------------------- windowing --
@@ -579,6 +631,8 @@ def bench_scale(args, results: dict) -> None:
 # ----------------------------------------------------------------- predict --
 def bench_predict(args, results: dict, fitted) -> None:
     """Latency of predict() for the panel and for one series."""
+    from sktime_gru._backend import to_numpy
+
     y = weather_history()
     if fitted is None:
         fitted = forecaster(n_epochs=1).fit(y, fh=FH)
@@ -592,7 +646,7 @@ def bench_predict(args, results: dict, fitted) -> None:
         out[name] = {
             "predict_s_median": median_time(f.predict, calls, warmup=3),
             "network_call_s_median": median_time(
-                lambda f=f, x=inputs: np.asarray(f.network_(x, training=False)),
+                lambda f=f, x=inputs: to_numpy(f.network_(x, training=False)),
                 calls,
                 warmup=3,
             ),
@@ -704,7 +758,7 @@ def _render_fit(fit) -> list[str]:
         + ", ".join(f"{s:.1f}" for s in d["fit_s_runs"])
         + " s; CPU: "
         + ", ".join(f"{s:.1f}" for s in d["fit_cpu_s_runs"])
-        + " s) after a 1-epoch warm-up fit that imports TensorFlow; "
+        + " s) after a 1-epoch warm-up fit that imports the backend; "
         "parameters: "
         + ", ".join(f"{k}={v!r}" for k, v in sorted(d["params"].items()))
         + ". Tutorial recipe ("
@@ -719,6 +773,28 @@ def _render_fit(fit) -> list[str]:
         "to 50 epochs as setup + first epoch + 49 x median of the later "
         "epochs. CPU time (`time.process_time`, all threads of the process) "
         "is less sensitive than wall time to other jobs on a shared machine.",
+    ]
+
+
+def _render_m1(m) -> list[str]:
+    """Markdown lines of the M1 section."""
+    if "skipped" in m:
+        return ["### M1 default fit", "", f"Skipped: {m['skipped']}."]
+    return [
+        f"### M1 default fit ({m['data']})",
+        "",
+        f"Default fit ({m['n_windows']:,} windows"
+        + (f", {m['extra_params']}" if m["extra_params"] else "")
+        + f"): first fit on the panel **{m['fit_s_first']:.1f} s**, later fits "
+        f"**{m['fit_s_later_median']:.1f} s** (median; wall: "
+        + ", ".join(f"{s:.1f}" for s in m["fit_s_runs"])
+        + " s; CPU: "
+        + ", ".join(f"{s:.1f}" for s in m["fit_cpu_s_runs"])
+        + " s). The first fit follows the weatherAUS fits in the same process "
+        "(the backend is imported) but traces the network for M1's shapes. "
+        "Departure weights kept by the backtest: "
+        + ", ".join(f"{w:.2f}" for w in m["departure_weights"])
+        + ".",
     ]
 
 
@@ -867,9 +943,65 @@ def _render_predict(p) -> list[str]:
     ]
 
 
+def compare_backends(results_dir: Path) -> str:
+    """One table of the headline numbers of every backend's recorded run."""
+    runs = []
+    for backend in ("tensorflow", "jax", "torch"):
+        stem = "speed" if backend == "tensorflow" else f"speed_{backend}"
+        path = Path(results_dir) / f"{stem}.json"
+        if path.exists():
+            runs.append(json.loads(path.read_text()))
+    if not runs:
+        raise SystemExit(f"no speed*.json in {results_dir}")
+
+    def headline(run) -> dict:
+        ten = next((r for r in run.get("scale", []) if r["n_series"] == 10_000), {})
+        predict = run.get("predict", {}).get("panel_44_series", {})
+        return {
+            "weatherAUS fit s": run.get("fit", {})
+            .get("default", {})
+            .get("fit_s_median"),
+            "M1 fit s": run.get("m1", {}).get("fit_s_later_median"),
+            "10k x 240 epoch s": ten.get("epoch_s"),
+            "10k ms/step": 1e3 * ten["median_step_s"] if ten else None,
+            "predict panel ms": 1e3 * predict["predict_s_median"] if predict else None,
+        }
+
+    tf = next((headline(r) for r in runs if r.get("backend") == "tensorflow"), {})
+    rows = []
+    for run in runs:
+        backend = run.get("backend", "tensorflow")
+        cells = {"backend": backend}
+        for name, value in headline(run).items():
+            cell = "-" if value is None else f"{value:.1f}"
+            if value and tf.get(name) and backend != "tensorflow":
+                cell += f" ({tf[name] / value:.2f}x)"
+            cells[name] = cell
+        cells["load at end"] = ", ".join(f"{v:.1f}" for v in run["load_average_end"])
+        rows.append(cells)
+    return "\n".join(
+        [
+            "## Speed per Keras backend (`benchmarks/speed.py --compare`)",
+            "",
+            markdown_table(pd.DataFrame(rows), index=False),
+            "",
+            "Each row is that backend's own run of `KERAS_BACKEND=<backend> python "
+            "benchmarks/speed.py` on the same 2-core CPU, one after the other "
+            "(its section below); in parentheses TensorFlow's number over this "
+            "backend's (above 1: faster than TensorFlow). weatherAUS fit: median "
+            "of the default fits after a warm-up fit; M1 fit: median of the "
+            "default fits after the first on that panel; 10k x 240 epoch: one "
+            "pass over 2.1 million windows at batch 1024 for every network "
+            "trained (extrapolated from timed steps, scale section); predict: "
+            "`predict()` for the weatherAUS panel.",
+        ]
+    )
+
+
 # the sections of the results, in the order they are rendered
 _SECTIONS = {
     "fit": _render_fit,
+    "m1": _render_m1,
     "windowing": _render_windowing,
     "scale": _render_scale,
     "predict": _render_predict,
@@ -884,6 +1016,12 @@ def main(argv: list[str] | None = None) -> dict:
         return {}
     from sktime_gru.benchmarking import machine_info, update_markdown_section
 
+    if args.compare:
+        report = compare_backends(Path(args.output_dir))
+        if args.benchmarks_md:
+            update_markdown_section(args.benchmarks_md, "speed-backends", report)
+        print(report)
+        return {}
     if args.from_json:
         results = json.loads(Path(args.from_json).read_text())
         report = render_markdown(results, results["command"], results["wall_s"])
@@ -905,6 +1043,8 @@ def main(argv: list[str] | None = None) -> dict:
         bench_scale(args, results)
     if "fit" in args.section_list:
         fitted = bench_fit(args, results)
+    if "m1" in args.section_list:
+        bench_m1(args, results)
     if "windowing" in args.section_list:
         bench_windowing(args, results)
     if "predict" in args.section_list:

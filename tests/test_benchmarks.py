@@ -673,3 +673,27 @@ def test_gpu_script_quick_runs_on_cpu_per_backend(tmp_path):
     for name, r in record.items():
         if "skipped" in r:
             assert "not installed" in r["skipped"]
+
+
+def test_speed_compares_the_recorded_runs_of_each_backend(tmp_path):
+    speed = _script("speed")
+    run = {
+        "load_average_end": [1.0, 1.0, 1.0],
+        "fit": {"default": {"fit_s_median": 4.0}},
+        "m1": {"fit_s_later_median": 30.0},
+        "scale": [{"n_series": 10_000, "epoch_s": 200.0, "median_step_s": 0.1}],
+        "predict": {"panel_44_series": {"predict_s_median": 0.015}},
+    }
+    (tmp_path / "speed.json").write_text(json.dumps({**run, "backend": "tensorflow"}))
+    jax = {**run, "backend": "jax", "m1": {"fit_s_later_median": 15.0}}
+    del jax["scale"]  # a section that run did not measure
+    (tmp_path / "speed_jax.json").write_text(json.dumps(jax))
+    text = speed["compare_backends"](tmp_path)
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert rows[1].startswith("| tensorflow | 4.0 | 30.0 | 200.0 | 100.0 | 15.0 |")
+    # TensorFlow's time over JAX's; "-" where JAX has no number
+    assert rows[2].startswith(
+        "| jax | 4.0 (1.00x) | 15.0 (2.00x) | - | - | 15.0 (1.00x) |"
+    )
+    with pytest.raises(SystemExit, match="no speed"):
+        speed["compare_backends"](tmp_path / "empty")
