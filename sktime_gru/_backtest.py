@@ -73,6 +73,14 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
     ``backbone + weight * departure``, and the weight is what the
     members' departures are multiplied by (0: they are not trained).
 
+    With ``est.backtest_origins`` = K > 1, K - 1 more networks are trained
+    on earlier cuts (each ``decoder_length`` points before the previous
+    one, as far as the series allow) and forecast their own held-back
+    parts; the weight is then the smallest of the cuts' weights: the
+    departure is kept only as far as it helped at every cut (a cut whose
+    weight is 0 ends the search). The residuals (the intervals) stay those
+    of the latest cut.
+
     Parameters
     ----------
     est : GRUEncoderDecoderForecaster
@@ -85,31 +93,23 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
     decoder_length : int
         Decoder steps ``H``.
     seed : int
-        Seed of the backtest network.
+        Seed of the backtest network (the earlier cuts' networks: ``seed +
+        k``).
 
     Returns
     -------
     residuals : np.ndarray of float32, shape (N, H, T), or None
         None, with a warning, when the series are too short.
-    weight : float
+    weights : list of float
+        The departure weight of every cut trained, latest first; the
+        forecaster keeps their minimum.
     """
-    panel, window, eager = data.panel, est.window_length, est.run_eagerly
+    panel, window = data.panel, est.window_length
+    room = int(panel.lengths.max()) - window - decoder_length
     # at least 3 origins for a one-step decoder (2 * 1 held back gave none)
-    held_back = min(
-        max(2 * decoder_length, decoder_length + 2),
-        int(panel.lengths.max()) - window - decoder_length,
-    )
-    usable = min(decoder_length, held_back - 2)  # steps seen from >= 3 origins
-    starts = test = np.empty(0, dtype=np.int64)
-    if usable >= 1:
-        starts, test = split_backtest(panel.offsets, window, decoder_length, held_back)
-        cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
-        before = np.arange(len(panel.values)) < cut  # rows the backtest may see
-        encoding = encoding.restricted_to(panel, before)
-        scaled = scaled_rows(encoding, data)  # -> (R, F)
-        starts = starts[complete_windows(scaled, starts, window + decoder_length)]
-        test = test[complete_windows(scaled, test, window)]  # inputs complete
-    if usable < 1 or not len(starts) or not len(test):
+    held_back = min(max(2 * decoder_length, decoder_length + 2), room)
+    cut = _cut_residuals(est, data, encoding, decoder_length, seed, held_back)
+    if cut is None:
         warnings.warn(
             "interval_calibration='backtest' needs series of at least "
             f"window_length + output_length + 3 = {window + decoder_length + 3} time "
@@ -120,7 +120,45 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
             UserWarning,
             stacklevel=4,
         )
-        return None, 1.0
+        return None, [1.0]
+    trained, untrained = cut
+    if untrained is None:  # no backbone: the network is the forecast
+        return trained.astype(np.float32), [1.0]
+    weights = [departure_weight(untrained, trained)]
+    for k in range(1, getattr(est, "backtest_origins", 1)):
+        if weights[-1] == 0.0:
+            break  # the smallest weight is 0 already: no need to train more
+        earlier = held_back + k * decoder_length
+        if earlier > room:
+            break  # no series has a training window before this cut
+        more = _cut_residuals(est, data, encoding, decoder_length, seed + k, earlier)
+        if more is None:
+            break
+        weights.append(departure_weight(more[1], more[0]))
+    weight = min(weights)
+    residuals = untrained - weight * (untrained - trained)
+    return residuals.astype(np.float32), weights  # -> (N, H, T)
+
+
+def _cut_residuals(est, data: Data, encoding, decoder_length, seed, held_back):
+    """Residuals of one backtest cut: (trained, backbone's or None), or None.
+
+    Both ``(N, H, T)``, NaN where the trained network's are (targets past a
+    series' end, steps seen from fewer than 3 origins).
+    """
+    panel, window, eager = data.panel, est.window_length, est.run_eagerly
+    usable = min(decoder_length, held_back - 2)  # steps seen from >= 3 origins
+    if usable < 1:
+        return None
+    starts, test = split_backtest(panel.offsets, window, decoder_length, held_back)
+    cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
+    before = np.arange(len(panel.values)) < cut  # rows the backtest may see
+    encoding = encoding.restricted_to(panel, before)
+    scaled = scaled_rows(encoding, data)  # -> (R, F)
+    starts = starts[complete_windows(scaled, starts, window + decoder_length)]
+    test = test[complete_windows(scaled, test, window)]  # inputs complete
+    if not len(starts) or not len(test):
+        return None
     network = build_like(est, encoding, decoder_length, seed, "backtest")
     block, valid = backtest_block(data, encoding, scaled, test, window, decoder_length)
     untrained = None
@@ -140,15 +178,12 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
         keep_optimizer=False,
         stage="backtest network",
     )
-    residuals = block_residuals(network, block, window, eager)  # -> (N, H, T)
-    residuals[~valid[:, window:]] = np.nan
-    residuals[:, usable:] = np.nan
-    weight = 1.0
+    trained = block_residuals(network, block, window, eager)  # -> (N, H, T)
+    trained[~valid[:, window:]] = np.nan
+    trained[:, usable:] = np.nan
     if untrained is not None:
-        untrained[np.isnan(residuals)] = np.nan
-        weight = departure_weight(untrained, residuals)
-        residuals = untrained - weight * (untrained - residuals)
-    return residuals.astype(np.float32), weight  # -> (N, H, T)
+        untrained[np.isnan(trained)] = np.nan
+    return trained, untrained
 
 
 def backtest_block(data: Data, encoding, scaled, test, window, decoder_length):

@@ -110,6 +110,7 @@ def check_params(est) -> None:
     _int("update_epochs", est.update_epochs, 0)
     _int("fine_tune_epochs", est.fine_tune_epochs, 0)
     _int("ensemble_size", est.ensemble_size, 1)
+    _int("backtest_origins", getattr(est, "backtest_origins", 1), 1)
     sp = est.seasonal_period
     if not (sp is None or sp == "auto" or (_is_int(sp) and sp >= 2)):
         raise InvalidParameterError(

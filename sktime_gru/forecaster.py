@@ -240,6 +240,16 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         (``validation_split``) or, without them, of the training windows,
         which are optimistic (intervals too narrow). ``calibration_`` says
         which was used.
+    backtest_origins : int, default=1
+        Cuts of the backtest that decide ``departure_weight_`` (with
+        ``interval_calibration="backtest"`` and a backbone). 1: the cut
+        above. K > 1: K - 1 more networks are trained, each on the series
+        without ``output_length`` more points than the previous cut (as far
+        as the series have training windows left), and each forecasts its
+        own held-back part; the departure is kept only as far as it helped
+        at every cut (the smallest of their weights, ``backtest_weights_``).
+        Each cut costs one more network's training; the intervals still
+        come from the latest cut.
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training (also of the backtest network).
     verbose : bool or int, default=False
@@ -289,6 +299,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         keep, chosen by the backtest inside ``fit`` (1 without the backtest,
         ``interval_calibration="windows"``); 0: the forecast is the backbone
         and the members were not trained.
+    backtest_weights_ : list of float
+        The departure weight of every backtest cut trained (latest first,
+        see ``backtest_origins``); ``departure_weight_`` is their minimum.
+        ``[1.0]`` without a backtest or a backbone.
     backbone_ : dict or None
         The backbone's chosen components: ``harmonics`` (Fourier terms of
         the seasonal shape, 0 none, None raw per-phase means), ``log``
@@ -515,6 +529,7 @@ pretrain_columns_
         fine_tune_epochs: int = 0,
         ensemble_size: int = 3,
         interval_calibration: str = "backtest",
+        backtest_origins: int = 1,
         callbacks: list | None = None,
         verbose: bool | int = False,
         random_state=None,
@@ -546,6 +561,7 @@ pretrain_columns_
         self.fine_tune_epochs = fine_tune_epochs
         self.ensemble_size = ensemble_size
         self.interval_calibration = interval_calibration
+        self.backtest_origins = backtest_origins
         self.callbacks = callbacks
         self.verbose = verbose
         self.random_state = random_state
@@ -641,12 +657,13 @@ pretrain_columns_
         # backtest network trains
         train, held_out = self._split_windows(data, filled_raw(data), decoder_length)
         # the backtest first: its arrays are freed before the members' are made
-        backtest, weight = None, 1.0
+        backtest, weights = None, [1.0]
         if self.interval_calibration == "backtest":
             backtest_seed = seed + MEMBER_SEED_STRIDE * self.ensemble_size
-            backtest, weight = backtest_residuals(
+            backtest, weights = backtest_residuals(
                 self, data, encoding, decoder_length, backtest_seed
             )
+        weight = min(weights)  # kept only as far as it helped at every cut
         scaled = scaled_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
@@ -671,6 +688,7 @@ pretrain_columns_
         self.deseasonalize_ = encoding.deseasonalized
         self.backbone_ = backbone_params(encoding.backbone)
         self.departure_weight_ = float(weight)
+        self.backtest_weights_ = [float(w) for w in weights]
         return self._commit(
             unpadded, encoding, network, history, seed, decoder_length,
             (train, held_out), (residuals, calibration),

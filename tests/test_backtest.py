@@ -48,3 +48,45 @@ def test_one_step_decoder_gets_a_backtest_on_long_series():
         f = tiny_forecaster(interval_calibration="backtest").fit(y, fh=[1])
     assert f.calibration_ == "backtest"
     assert f.predict_interval(coverage=0.8).notna().all().all()
+
+
+def _cuts_trained(weights, asked):
+    """Cuts a backtest trains: ``asked``, or up to the first weight 0."""
+    zero = [i for i, w in enumerate(weights) if w == 0.0]
+    return min(asked, zero[0] + 1) if zero else asked
+
+
+def test_several_backtest_cuts_keep_the_departure_only_as_far_as_each_helped():
+    from tests.conftest import make_panel, tiny_forecaster
+
+    # 30 points, window 4 + decoder 3: cuts 6, 9, ... 21 points back have
+    # training windows (a cut needs window + decoder points before it)
+    y = make_panel(lengths=(30, 24, 30), start_offsets=(0, 6, 0))
+    one = tiny_forecaster(interval_calibration="backtest").fit(y, fh=[1, 2, 3])
+    three = tiny_forecaster(interval_calibration="backtest", backtest_origins=3).fit(
+        y, fh=[1, 2, 3]
+    )
+    assert len(one.backtest_weights_) == 1
+    assert one.departure_weight_ == one.backtest_weights_[0]
+    weights = three.backtest_weights_
+    # a cut whose weight is 0 ends the search (the minimum cannot rise)
+    assert len(weights) == _cuts_trained(weights, 3)
+    # the latest cut is the same network (same seed): the same weight
+    assert weights[0] == one.backtest_weights_[0]
+    assert three.departure_weight_ == min(weights)
+    assert all(0.0 <= w <= 1.0 for w in weights)
+    # the intervals still come from the latest cut
+    np.testing.assert_array_equal(np.isnan(three.residuals_), np.isnan(one.residuals_))
+
+
+def test_backtest_cuts_stop_where_the_series_have_no_training_window(monkeypatch):
+    import sktime_gru._backtest as backtest
+    from tests.conftest import make_panel, tiny_forecaster
+
+    # every cut helps half: nothing ends the search but the series' length
+    monkeypatch.setattr(backtest, "departure_weight", lambda b, t: 0.5)
+    y = make_panel(lengths=(30, 24, 30), start_offsets=(0, 6, 0))
+    many = tiny_forecaster(backtest_origins=50).fit(y, fh=[1, 2, 3])
+    # cuts 6, 9, ..., 21 points back: 30 - 21 = 9 >= window 4 + decoder 3
+    assert many.backtest_weights_ == [0.5] * 6
+    assert many.departure_weight_ == 0.5

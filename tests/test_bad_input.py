@@ -426,6 +426,7 @@ PARAM_CASES = [
     ("batch_size", 0, r"batch_size must be an integer >= 1, got 0"),
     ("n_epochs", -1, r"epochs must be an integer >= 0, got -1"),
     ("update_epochs", -2, r"update_epochs must be an integer >= 0"),
+    ("backtest_origins", 0, r"backtest_origins must be an integer >= 1, got 0"),
     ("verbose", -1, r"verbose must be False or 0 \(silent\), True or 1 .* got -1"),
     ("verbose", 3, r"verbose must be False or 0 .* or 2 \(also Keras' own"),
     ("verbose", "yes", r"verbose must be False or 0 .* got 'yes'"),
