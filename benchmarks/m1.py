@@ -215,7 +215,13 @@ def run_gru(name: str, seed: int, train: pd.DataFrame, params: dict):
         print(f"note: {name} seed={seed}: no intervals: {type(err).__name__}: {err}")
     # how much of the network the backtest kept (0: the backbone alone)
     weight = float(getattr(forecaster, "departure_weight_", np.nan))
-    return out, {"fit_s": fit_s, "predict_s": predict_s, "departure_weight": weight}
+    cuts = " ".join(f"{w:.3f}" for w in getattr(forecaster, "backtest_weights_", []))
+    return out, {
+        "fit_s": fit_s,
+        "predict_s": predict_s,
+        "departure_weight": weight,
+        "backtest_weights": cuts,  # every backtest cut's weight, latest first
+    }
 
 
 def run(args):

@@ -187,7 +187,11 @@ def _filtered_stderr(pattern):
 
 # ----------------------------------------------------------------- values --
 def to_numpy(value) -> np.ndarray:
-    """Return ``value`` (a backend tensor, a Keras variable, an array) as numpy."""
+    """Return ``value`` (a backend tensor, a Keras variable, an array) as numpy.
+
+    Not always a copy: on PyTorch the array is a view of a CPU tensor (a
+    variable's changes with it), so a snapshot to keep needs ``np.array``.
+    """
     if isinstance(value, np.ndarray):
         return value
     keras = import_keras()
@@ -203,6 +207,22 @@ def to_numpy(value) -> np.ndarray:
             # a torch tensor's __array__ answers with a DeprecationWarning
             return value.detach().cpu().numpy()
     return np.asarray(keras.ops.convert_to_numpy(value))
+
+
+def ensemble_mean(outputs: list) -> np.ndarray:
+    """Mean of the members' outputs (numpy) as the backend's traced ``Average``.
+
+    Keras' ``Average`` adds the members in order and divides by their number;
+    traced on TensorFlow (graph optimiser) and JAX (XLA) the division becomes
+    a multiplication by the float32 reciprocal, PyTorch divides: the same
+    here, so the members' predictors give the ensemble's numbers bit for bit.
+    """
+    total = outputs[0]
+    for out in outputs[1:]:  # the order of keras' Average
+        total = total + out
+    if configured_backend() == "torch":
+        return total / np.float32(len(outputs))
+    return total * (np.float32(1) / np.float32(len(outputs)))
 
 
 def traced_predictor(model):

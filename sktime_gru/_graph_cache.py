@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sktime_gru._backend import to_numpy, traced_predictor
+from sktime_gru._backend import ensemble_mean, to_numpy, traced_predictor
 from sktime_gru._distribute import build_for_strategy, get_strategy
 from sktime_gru._network import assign_matching, copy_structure, import_keras
 
@@ -89,12 +89,7 @@ def predict_traced(network, inputs):
         outputs = [predict_traced(member, inputs) for member in members]
         if any(out is None for out in outputs):
             return None
-        total = outputs[0]
-        for out in outputs[1:]:  # the order of keras' Average
-            total = total + out
-        # the traced Average divides by multiplying with the float32
-        # reciprocal (TensorFlow's graph optimiser): the same, bit for bit
-        return total * (np.float32(1) / np.float32(len(outputs)))
+        return ensemble_mean(outputs)  # as the traced Average layer, bit for bit
     key = _layers_key(network)
     with _CACHE_LOCK:
         predictor = _PREDICTORS.get(key)
@@ -236,7 +231,10 @@ def _new_trainer(network, strategy=None) -> _Trainer:
         model.optimizer.build(model.trainable_variables)
         if distribute is not None:
             build_for_strategy(model)
-    initial = [to_numpy(v) for v in model.optimizer.variables]
+    # copies: on PyTorch to_numpy is a view of the variable's tensor, which
+    # training updates in place (a diverged fit left NaN here for every
+    # later fit of the structure)
+    initial = [np.array(to_numpy(v)) for v in model.optimizer.variables]
     return _Trainer(model, initial)
 
 

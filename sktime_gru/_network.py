@@ -247,11 +247,14 @@ def copy_structure(network):
 
 
 def optimizer_variables(network) -> list:
-    """Values of the optimizer variables of ``network`` (empty if none built)."""
+    """Return copies of the optimizer variables of ``network`` ([] if unbuilt).
+
+    Copies, not views: on PyTorch a variable's numpy view changes with it.
+    """
     opt = getattr(network, "optimizer", None)
     if opt is None or not getattr(opt, "built", False):
         return []
-    return [to_numpy(v) for v in opt.variables]
+    return [np.array(to_numpy(v)) for v in opt.variables]
 
 
 def assign_matching(variables, values) -> bool:

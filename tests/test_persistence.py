@@ -30,8 +30,8 @@ from sktime_gru._scaling import MinMaxStats
 from tests.conftest import (
     BACKEND,
     make_panel,
-    refit_gap_on_torch,
     tiny_forecaster,
+    update_gap_on_torch,
 )
 
 FH = [1, 2, 3]
@@ -187,7 +187,6 @@ def test_update_with_fine_tuning_after_round_trip_matches_original(
         np.testing.assert_array_equal(a, b)
 
 
-@refit_gap_on_torch
 def test_unpickled_forecaster_can_be_fitted_again(fitted, data):
     y, X, X_future = data
     restored = pickle.loads(pickle.dumps(fitted))
@@ -196,7 +195,6 @@ def test_unpickled_forecaster_can_be_fitted_again(fitted, data):
     _assert_same_forecasts(fitted, restored, X_future)
 
 
-@refit_gap_on_torch
 def test_loaded_artefact_can_be_fitted_again(fitted, data, tmp_path):
     y, X, X_future = data
     restored = _via_artefact(fitted, tmp_path)
@@ -295,7 +293,7 @@ def test_pretrained_and_fitted_networks_are_saved_and_restored(tmp_path):
     pd.testing.assert_frame_equal(f.predict(fh=[1, 2]), k.predict(fh=[1, 2]))
 
 
-@refit_gap_on_torch
+@update_gap_on_torch
 def test_ensemble_round_trip_and_fine_tuning(tmp_path):
     y = make_panel(lengths=(36, 36, 36), start_offsets=(0, 0, 0))
     f = tiny_forecaster(ensemble_size=2).fit(y.groupby(level=0).head(30), fh=[1, 2])
