@@ -101,6 +101,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--m1-path", default=str(DEFAULT_M1))
     p.add_argument("--m1-repeats", type=int, default=2, help="M1 fits timed")
+    p.add_argument(
+        "--fit-params",
+        default="{}",
+        help="JSON dict of forecaster parameters for the fit and m1 sections' "
+        "default fits (e.g. '{\"jit_compile\": false}')",
+    )
     p.add_argument("--synthetic-series", type=int, default=10_000)
     p.add_argument("--append-subsets", default="100,200,400")
     p.add_argument("--predict-calls", type=int, default=50)
@@ -124,10 +130,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if unknown:
         p.error(f"unknown section(s) {sorted(unknown)}; choose from {SECTIONS}")
     args.scale_param_dict = json.loads(args.scale_params)
+    args.fit_param_dict = json.loads(args.fit_params)
     standard = (
         not args.quick
         and args.section_list == list(SECTIONS)
         and not args.scale_param_dict
+        and not args.fit_param_dict
     )
     if args.quick:
         args.repeats = 1
@@ -269,9 +277,14 @@ def bench_fit(args, results: dict) -> object:
     """Time default fits and the tutorial's batch_size=1 recipe; return a fit."""
     y = weather_history()
     print("fit: warm-up fit (1 epoch) ...", flush=True)
-    forecaster(n_epochs=1).fit(y, fh=FH)
+    start = time.perf_counter()
+    # the backend's import, and the tracing (XLA: compiling) of the structure
+    forecaster(**{**args.fit_param_dict, "n_epochs": 1}).fit(y, fh=FH)
+    warmup_s = time.perf_counter() - start
 
-    extra = {} if args.default_epochs is None else {"n_epochs": args.default_epochs}
+    extra = dict(args.fit_param_dict)
+    if args.default_epochs is not None:
+        extra["n_epochs"] = args.default_epochs
     fits, cpus, epoch_medians, fitted = [], [], [], None
     for r in range(args.repeats):
         timer = timer_callback()
@@ -299,6 +312,7 @@ def bench_fit(args, results: dict) -> object:
         "fit_cpu_s_runs": cpus,
         "fit_cpu_s_median": statistics.median(cpus),
         "epoch_s_median": statistics.median(epoch_medians),
+        "warmup_fit_s": warmup_s,
     }
 
     n_ep = args.tutorial_epochs
@@ -369,7 +383,9 @@ def bench_m1(args, results: dict) -> None:
         return
     train, _, _ = holdout_split(load_m1(path), HORIZON, "official")
     panel = long_to_panel(train)
-    extra = {} if args.default_epochs is None else {"n_epochs": args.default_epochs}
+    extra = dict(args.fit_param_dict)
+    if args.default_epochs is not None:
+        extra["n_epochs"] = args.default_epochs
     walls, cpus, weights = [], [], []
     for r in range(args.m1_repeats):
         f = forecaster(**extra)
@@ -758,7 +774,10 @@ def _render_fit(fit) -> list[str]:
         + ", ".join(f"{s:.1f}" for s in d["fit_s_runs"])
         + " s; CPU: "
         + ", ".join(f"{s:.1f}" for s in d["fit_cpu_s_runs"])
-        + " s) after a 1-epoch warm-up fit that imports the backend; "
+        + " s) after a 1-epoch warm-up fit that imports the backend and traces "
+        "(with XLA: compiles) the network"
+        + (f" ({d['warmup_fit_s']:.1f} s)" if "warmup_fit_s" in d else "")
+        + "; "
         "parameters: "
         + ", ".join(f"{k}={v!r}" for k, v in sorted(d["params"].items()))
         + ". Tutorial recipe ("

@@ -209,6 +209,30 @@ def to_numpy(value) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(value))
 
 
+def resolve_jit_compile(jit_compile, run_eagerly: bool, strategy=None):
+    """Return what to pass as Keras' ``compile(jit_compile=...)``.
+
+    ``"auto"``: XLA on TensorFlow when the machine has no accelerator and no
+    distribution strategy is used (Keras' own ``"auto"`` leaves XLA off on a
+    CPU, where it makes a training step about 3x cheaper for our networks
+    and pays within the first fit: BENCHMARKS.md); elsewhere Keras' own
+    ``"auto"`` (JAX always compiles with XLA; PyTorch runs eagerly; on a GPU
+    TensorFlow's XLA would replace the cuDNN GRU kernel, not measured here).
+    A bool is passed through; an eager network never compiles.
+    """
+    if run_eagerly:
+        return False
+    if jit_compile != "auto":
+        return bool(jit_compile)
+    if configured_backend() == "tensorflow" and strategy is None:
+        import tensorflow as tf
+
+        devices = tf.config.list_physical_devices()
+        if all(device.device_type == "CPU" for device in devices):
+            return True
+    return "auto"
+
+
 def ensemble_mean(outputs: list) -> np.ndarray:
     """Mean of the members' outputs (numpy) as the backend's traced ``Average``.
 

@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from sktime_gru._backend import is_tensorflow
+from sktime_gru._backend import is_tensorflow, resolve_jit_compile
 from sktime_gru._distribute import get_strategy
 from sktime_gru._graph_cache import borrowed_trainer
 from sktime_gru._network import build_network, copy_structure, import_keras
@@ -352,8 +352,13 @@ def as_tensors(values: np.ndarray, *starts: np.ndarray):
     )
 
 
-def compile_network(model, *, optimizer, learning_rate, loss, run_eagerly):
-    """Compile ``model`` with a fresh optimizer built from its name."""
+def compile_network(
+    model, *, optimizer, learning_rate, loss, run_eagerly, jit_compile=False
+):
+    """Compile ``model`` with a fresh optimizer built from its name.
+
+    ``jit_compile``: Keras' argument (see :func:`_backend.resolve_jit_compile`).
+    """
     keras = import_keras()
     if isinstance(optimizer, str):
         opt = keras.optimizers.get(
@@ -362,18 +367,25 @@ def compile_network(model, *, optimizer, learning_rate, loss, run_eagerly):
     else:
         # a user-supplied optimizer instance: never share state across fits
         opt = optimizer.__class__.from_config(optimizer.get_config())
-    model.compile(optimizer=opt, loss=loss, run_eagerly=run_eagerly)
+    model.compile(
+        optimizer=opt, loss=loss, run_eagerly=run_eagerly, jit_compile=jit_compile
+    )
     return model
 
 
 def compile_like(network, est):
-    """Compile ``network`` with ``est``'s optimizer, learning rate, loss, eager mode."""
+    """Compile ``network`` as ``est`` says: optimizer, loss, eager mode, XLA."""
     return compile_network(
         network,
         optimizer=est.optimizer,
         learning_rate=est.learning_rate,
         loss=est.loss,
         run_eagerly=est.run_eagerly,
+        jit_compile=resolve_jit_compile(
+            getattr(est, "jit_compile", False),
+            est.run_eagerly,
+            getattr(est, "strategy", None),
+        ),
     )
 
 

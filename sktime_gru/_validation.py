@@ -111,6 +111,11 @@ def check_params(est) -> None:
     _int("fine_tune_epochs", est.fine_tune_epochs, 0)
     _int("ensemble_size", est.ensemble_size, 1)
     _int("backtest_origins", getattr(est, "backtest_origins", 1), 1)
+    jit = getattr(est, "jit_compile", False)
+    if not (isinstance(jit, (bool, np.bool_)) or jit == "auto"):
+        raise InvalidParameterError(
+            f"jit_compile must be True, False or 'auto', got {jit!r}"
+        )
     sp = est.seasonal_period
     if not (sp is None or sp == "auto" or (_is_int(sp) and sp >= 2)):
         raise InvalidParameterError(

@@ -128,6 +128,36 @@ def test_traced_predictor_matches_eager_call_for_any_rows():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+# ---------------------------------------------------------------------- XLA --
+def test_jit_compile_auto_is_xla_on_a_tensorflow_cpu_only(monkeypatch):
+    resolve = _backend.resolve_jit_compile
+    assert resolve(True, run_eagerly=True) is False  # eager never compiles
+    assert resolve(False, run_eagerly=False) is False
+    assert resolve(True, run_eagerly=False) is True
+    # a strategy, or another backend: Keras' own "auto"
+    assert resolve("auto", run_eagerly=False, strategy="mirrored") == "auto"
+    monkeypatch.setattr(_backend, "configured_backend", lambda: "jax")
+    assert resolve("auto", run_eagerly=False) == "auto"
+    monkeypatch.setattr(_backend, "configured_backend", lambda: "tensorflow")
+    if BACKEND == "tensorflow":  # this machine has no accelerator
+        assert resolve("auto", run_eagerly=False) is True
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="XLA is optional on TensorFlow")
+def test_xla_fits_are_reproducible_and_close_to_the_traced_graph():
+    y = make_panel(lengths=(40, 40, 40), start_offsets=(0, 0, 0))
+    params = dict(run_eagerly=False, n_epochs=3, interval_calibration="windows")
+    runs = [
+        tiny_forecaster(**params, jit_compile=jit).fit(y, fh=[1, 2, 3])
+        for jit in ("auto", "auto", False)
+    ]
+    assert runs[0].network_.jit_compile is True
+    assert runs[2].network_.jit_compile is False
+    xla, again, graph = (f.predict().to_numpy() for f in runs)
+    np.testing.assert_array_equal(xla, again)  # the same random_state
+    np.testing.assert_allclose(xla, graph, rtol=1e-5)  # not bit for bit
+
+
 # ------------------------------------------------------------ window source --
 def test_numpy_window_batches_shuffle_per_epoch_and_gather_windows():
     from sktime_gru._training import numpy_window_batches

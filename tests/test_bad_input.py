@@ -427,6 +427,7 @@ PARAM_CASES = [
     ("n_epochs", -1, r"epochs must be an integer >= 0, got -1"),
     ("update_epochs", -2, r"update_epochs must be an integer >= 0"),
     ("backtest_origins", 0, r"backtest_origins must be an integer >= 1, got 0"),
+    ("jit_compile", "xla", r"jit_compile must be True, False or 'auto', got 'xla'"),
     ("verbose", -1, r"verbose must be False or 0 \(silent\), True or 1 .* got -1"),
     ("verbose", 3, r"verbose must be False or 0 .* or 2 \(also Keras' own"),
     ("verbose", "yes", r"verbose must be False or 0 .* got 'yes'"),
