@@ -164,7 +164,7 @@ def main(argv=None):
     for peer in args.peers:
         builders[peer] = lambda seed, p=peer: make_model(p, seed=seed)
     for name, build in builders.items():
-        maes, mases, times = [], [], []
+        maes, mases, times, weights = [], [], [], []
         for seed in args.seeds:
             f = build(seed)
             t0 = time.perf_counter()
@@ -173,12 +173,15 @@ def main(argv=None):
             mae, mase = score(train, test, f.predict())
             maes.append(mae)
             mases.append(mase)
+            # how much of the network the backtest kept (peers: none)
+            weights.append(float(getattr(f, "departure_weight_", float("nan"))))
         rows.append(
             (name, np.mean(maes), np.mean(mases), np.std(maes), np.median(times))
         )
         print(
             f"{name:28s} MAE {np.mean(maes):.3f} ± {np.std(maes):.3f}  "
-            f"MASE {np.mean(mases):.3f}  fit {np.median(times):.1f}s",
+            f"MASE {np.mean(mases):.4f}  fit {np.median(times):.1f}s  departure "
+            f"weights {' '.join(f'{w:.2f}' for w in weights)}",
             flush=True,
         )
     table = pd.DataFrame(rows, columns=["model", "MAE", "MASE", "MAE std", "fit s"])
