@@ -770,11 +770,9 @@ def _render_fit(fit) -> list[str]:
             else ""
         )
         + "Default: median of "
-        f"{len(d['fit_s_runs'])} complete `fit` calls (wall: "
-        + ", ".join(f"{s:.1f}" for s in d["fit_s_runs"])
-        + " s; CPU: "
-        + ", ".join(f"{s:.1f}" for s in d["fit_cpu_s_runs"])
-        + " s) after a 1-epoch warm-up fit that imports the backend and traces "
+        f"{len(d['fit_s_runs'])} complete `fit` calls ("
+        + _wall_cpu(d["fit_s_runs"], d["fit_cpu_s_runs"])
+        + ") after a 1-epoch warm-up fit that imports the backend and traces "
         "(with XLA: compiles) the network"
         + (f" ({d['warmup_fit_s']:.1f} s)" if "warmup_fit_s" in d else "")
         + "; "
@@ -784,15 +782,24 @@ def _render_fit(fit) -> list[str]:
         + ", ".join(f"{k}={v!r}" for k, v in t["params"].items())
         + "; `sktime_gru.benchmarking.tutorial_params`): one fit of "
         f"{t['epochs_timed']} epochs timed per epoch by a Keras callback "
-        "(wall: "
-        + ", ".join(f"{s:.1f}" for s in t["epoch_s"])
-        + " s; CPU: "
-        + ", ".join(f"{s:.1f}" for s in t["epoch_cpu_s"])
-        + f" s; setup outside the epochs {t['setup_s']:.1f} s), extrapolated "
+        "("
+        + _wall_cpu(t["epoch_s"], t["epoch_cpu_s"])
+        + f"; setup outside the epochs {t['setup_s']:.1f} s), extrapolated "
         "to 50 epochs as setup + first epoch + 49 x median of the later "
         "epochs. CPU time (`time.process_time`, all threads of the process) "
         "is less sensitive than wall time to other jobs on a shared machine.",
     ]
+
+
+def _wall_cpu(walls, cpus) -> str:
+    """``"wall: 1.2, 1.3 s; CPU: 2.0, 2.1 s"``: the seconds of every timed run."""
+    return (
+        "wall: "
+        + ", ".join(f"{s:.1f}" for s in walls)
+        + " s; CPU: "
+        + ", ".join(f"{s:.1f}" for s in cpus)
+        + " s"
+    )
 
 
 def _render_m1(m) -> list[str]:
@@ -805,11 +812,9 @@ def _render_m1(m) -> list[str]:
         f"Default fit ({m['n_windows']:,} windows"
         + (f", {m['extra_params']}" if m["extra_params"] else "")
         + f"): first fit on the panel **{m['fit_s_first']:.1f} s**, later fits "
-        f"**{m['fit_s_later_median']:.1f} s** (median; wall: "
-        + ", ".join(f"{s:.1f}" for s in m["fit_s_runs"])
-        + " s; CPU: "
-        + ", ".join(f"{s:.1f}" for s in m["fit_cpu_s_runs"])
-        + " s). The first fit follows the weatherAUS fits in the same process "
+        f"**{m['fit_s_later_median']:.1f} s** (median; "
+        + _wall_cpu(m["fit_s_runs"], m["fit_cpu_s_runs"])
+        + "). The first fit follows the weatherAUS fits in the same process "
         "(the backend is imported) but traces the network for M1's shapes. "
         "Departure weights kept by the backtest: "
         + ", ".join(f"{w:.2f}" for w in m["departure_weights"])
