@@ -233,6 +233,21 @@ def resolve_jit_compile(jit_compile, run_eagerly: bool, strategy=None):
     return "auto"
 
 
+def caches_trainers() -> bool:
+    """Whether a compiled trainer is kept per network structure and reused.
+
+    TensorFlow and JAX trace (compile) a train step per Keras model: reusing
+    one trainer per structure saves that cost and, on TensorFlow, the memory
+    it never frees (``_graph_cache``). PyTorch's Keras trainer runs eagerly,
+    so a cached one saves only building the model (a fraction of a second),
+    and an ensemble's cached trainer there carried some state from one
+    fine-tuning ``update`` to the next (three equal forecasters updated one
+    after the other gave forecasts 1e-3 apart; a fresh trainer each gave
+    identical ones): PyTorch builds a fresh trainer for every training.
+    """
+    return configured_backend() != "torch"
+
+
 def ensemble_mean(outputs: list) -> np.ndarray:
     """Mean of the members' outputs (numpy) as the backend's traced ``Average``.
 

@@ -1,7 +1,9 @@
 """Graph cache: one traced trainer and predictor per network structure.
 
-One compiled Keras "trainer" model per network structure, reused across fits,
-and one traced predict function per structure (:func:`predict_traced`).
+One compiled Keras "trainer" model per network structure, reused across fits
+(TensorFlow and JAX; PyTorch, which traces nothing, builds a fresh one for
+every training: :func:`sktime_gru._backend.caches_trainers`), and one traced
+predict function per structure (:func:`predict_traced`).
 
 TensorFlow keeps the traced train step of every Keras model that was ever
 trained in graph mode, and never frees it (about 50 MB per model for our small
@@ -34,7 +36,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sktime_gru._backend import ensemble_mean, to_numpy, traced_predictor
+from sktime_gru._backend import (
+    caches_trainers,
+    ensemble_mean,
+    to_numpy,
+    traced_predictor,
+)
 from sktime_gru._distribute import build_for_strategy, get_strategy
 from sktime_gru._network import assign_matching, copy_structure, import_keras
 
@@ -194,6 +201,8 @@ def cached_trainers() -> int:
 
 def _acquire(key: str, network, strategy=None) -> tuple[_Trainer, bool]:
     """Return (trainer, cached); a cached trainer comes locked."""
+    if not caches_trainers():  # PyTorch: a fresh trainer for every training
+        return _new_trainer(network, strategy), False
     with _CACHE_LOCK:
         trainer = _CACHE.get(key)
         if trainer is not None:

@@ -20,17 +20,6 @@ tensorflow_only = pytest.mark.skipif(
     reason=f"TensorFlow-specific (this run's Keras backend is {BACKEND})",
 )
 
-#: a known gap on PyTorch: the fine-tuning update of an ensemble (one Keras
-#: model averaging its members) moves the forecasts by up to ~1e-3 between two
-#: equal forecasters in one process; the later calls differ by ~1e-6. Cause not
-#: found (the refit gap of a round trip was the trainer's snapshot of a fresh
-#: optimizer aliasing the live variables, fixed in _graph_cache._new_trainer)
-update_gap_on_torch = pytest.mark.xfail(
-    BACKEND == "torch",
-    reason="an ensemble's fine-tuning update is not reproducible on torch yet",
-    strict=False,
-)
-
 TINY = dict(
     window_length=4,
     output_length=3,

@@ -31,7 +31,6 @@ from tests.conftest import (
     BACKEND,
     make_panel,
     tiny_forecaster,
-    update_gap_on_torch,
 )
 
 FH = [1, 2, 3]
@@ -293,7 +292,6 @@ def test_pretrained_and_fitted_networks_are_saved_and_restored(tmp_path):
     pd.testing.assert_frame_equal(f.predict(fh=[1, 2]), k.predict(fh=[1, 2]))
 
 
-@update_gap_on_torch
 def test_ensemble_round_trip_and_fine_tuning(tmp_path):
     y = make_panel(lengths=(36, 36, 36), start_offsets=(0, 0, 0))
     f = tiny_forecaster(ensemble_size=2).fit(y.groupby(level=0).head(30), fh=[1, 2])
