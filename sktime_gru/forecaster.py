@@ -24,7 +24,7 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from sktime_gru._atomic import atomic
 from sktime_gru._backbone import backbone_params
-from sktime_gru._backend import python_dependencies, to_numpy
+from sktime_gru._backend import configured_backend, python_dependencies, to_numpy
 from sktime_gru._backtest import backtest_residuals, calibration_residuals
 from sktime_gru._bounds import departure_limits, forecast_bounds
 from sktime_gru._data import assemble, filled_raw, pad_short, scaled_rows
@@ -279,7 +279,9 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         pays within the first default fit (BENCHMARKS.md); elsewhere Keras'
         own ``"auto"`` (JAX: always XLA; PyTorch: eager). Forecasts with
         and without XLA agree to about 1e-7 (relative), not bit for bit.
-        Ignored when ``run_eagerly``.
+        False on JAX runs every training step op by op (about 2x slower for
+        a tiny network, more for the default one). Ignored when
+        ``run_eagerly``.
     strategy : {None, "mirrored", "multi_worker"}, default=None
         Train the network (in ``fit``, ``update(update_params=True)``,
         ``pretrain`` and the backtest) with a ``tf.distribute`` strategy:
@@ -962,9 +964,11 @@ pretrain_columns_
             # and predicts with a few network structures, which the graph
             # cache traces once per process; eager mode is tested elsewhere
             "run_eagerly": False,
-            # no XLA: it compiles again for every batch shape, and the suite's
-            # many small data sets have many (XLA is tested on its own)
-            "jit_compile": False,
+            # TensorFlow without XLA: it compiles again for every batch shape,
+            # and the suite's many small data sets have many (XLA is tested on
+            # its own); JAX's only compiled path is XLA (without it every step
+            # runs op by op: slower, and the suite crashed a JAX worker)
+            "jit_compile": False if configured_backend() == "tensorflow" else "auto",
             "ensemble_size": 1,
         }
         return [
