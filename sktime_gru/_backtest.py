@@ -100,9 +100,10 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
     -------
     residuals : np.ndarray of float32, shape (N, H, T), or None
         None, with a warning, when the series are too short.
+    weight : float
+        The weight applied: the smallest of ``weights``.
     weights : list of float
-        The departure weight of every cut trained, latest first; the
-        forecaster keeps their minimum.
+        The departure weight of every cut trained, latest first.
     """
     panel, window = data.panel, est.window_length
     room = int(panel.lengths.max()) - window - decoder_length
@@ -120,10 +121,10 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
             UserWarning,
             stacklevel=4,
         )
-        return None, [1.0]
+        return None, 1.0, [1.0]
     trained, untrained = cut
     if untrained is None:  # no backbone: the network is the forecast
-        return trained.astype(np.float32), [1.0]
+        return trained.astype(np.float32), 1.0, [1.0]
     weights = [departure_weight(untrained, trained)]
     for k in range(1, getattr(est, "backtest_origins", 1)):
         if weights[-1] == 0.0:
@@ -137,7 +138,7 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
         weights.append(departure_weight(more[1], more[0]))
     weight = min(weights)
     residuals = untrained - weight * (untrained - trained)
-    return residuals.astype(np.float32), weights  # -> (N, H, T)
+    return residuals.astype(np.float32), weight, weights  # -> (N, H, T)
 
 
 def _cut_residuals(est, data: Data, encoding, decoder_length, seed, held_back):

@@ -670,13 +670,12 @@ pretrain_columns_
         # backtest network trains
         train, held_out = self._split_windows(data, filled_raw(data), decoder_length)
         # the backtest first: its arrays are freed before the members' are made
-        backtest, weights = None, [1.0]
+        backtest, weight, weights = None, 1.0, [1.0]
         if self.interval_calibration == "backtest":
             backtest_seed = seed + MEMBER_SEED_STRIDE * self.ensemble_size
-            backtest, weights = backtest_residuals(
+            backtest, weight, weights = backtest_residuals(
                 self, data, encoding, decoder_length, backtest_seed
             )
-        weight = min(weights)  # kept only as far as it helped at every cut
         scaled = scaled_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
