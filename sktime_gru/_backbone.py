@@ -7,8 +7,9 @@ data only:
 
 - a **seasonal profile** per series (a row-wise term, subtracted from the flat
   scaled matrix): the series' mean plus a smooth seasonal shape, the first
-  ``harmonics`` Fourier terms fitted by least squares together with a linear
-  trend, kept only where an F-test finds the shape significant at 90%
+  ``harmonics`` Fourier terms fitted by least squares (together with a linear
+  trend when the backbone has a level: :attr:`Backbone.shape_trend`), kept
+  only where an F-test finds the shape significant at 90%
   (``harmonics=None``: the per-phase means after removing a centred
   moving-average trend, classical decomposition);
 - a **level / trend anchor** (a window-wise term, a fixed linear map of the
@@ -86,6 +87,18 @@ class Backbone:
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, tuple(value))
+
+    @property
+    def shape_trend(self) -> bool:
+        """Whether the seasonal shape is fitted next to a linear trend.
+
+        With a level, yes: the level follows a trending series, and the trend
+        term keeps its shape unbiased. Without one the backbone forecasts the
+        series' mean plus its shape, and the shape is fitted in that very
+        model, the harmonic regression (on weatherAUS's inner splits the trend
+        term cost 1-2% MASE there; BENCHMARKS.md, issue 20 fifth session).
+        """
+        return self.alpha is not None
 
     def panel_level(self) -> Backbone:
         """Return the same components without the per-series choices."""
@@ -225,14 +238,18 @@ def _shape_sums(values, offsets, series, phase, period) -> dict:
     }
 
 
-def _shape_from_sums(sums: dict, period: int, harmonics: int) -> np.ndarray:
+def _shape_from_sums(
+    sums: dict, period: int, harmonics: int, trend: bool = True
+) -> np.ndarray:
     """Smooth, zero-mean seasonal shape of one column, (S, P); 0 if not significant.
 
     Least squares of each series' known values on ``[1, t, Fourier terms]``
     (the linear trend keeps a trending series' shape unbiased, and every point
     counts, where a centred moving average loses half a period at each end);
     an F-test against ``[1, t]`` alone keeps the shape where it is significant
-    at 90%.
+    at 90%. ``trend=False``: on ``[1, Fourier terms]``, tested against ``[1]``
+    (the harmonic regression: the model a backbone without a level forecasts
+    with, see :attr:`Backbone.shape_trend`).
 
     The Fourier terms depend on the phase only, so every normal equation is
     built from the sums of :func:`_shape_sums`, none of them ``(R, D)`` wide
@@ -270,11 +287,12 @@ def _shape_from_sums(sums: dict, period: int, harmonics: int) -> np.ndarray:
         rss = y_squares - 2 * np.einsum("sd,sd->s", coef, rhs[:, cols]) + fit
         return coef, np.maximum(rss, 0.0)
 
-    coef, rss = solve(list(range(d)))
-    _, rss0 = solve([0, 1])
-    shape = coef[:, 2:] @ basis.T  # -> (S, P)
+    base = [0, 1] if trend else [0]
+    coef, rss = solve(base + list(range(2, d)))
+    _, rss0 = solve(base)
+    shape = coef[:, len(base) :] @ basis.T  # -> (S, P)
     shape -= shape.mean(axis=1, keepdims=True)
-    dof = n_obs - d
+    dof = n_obs - len(base) - k
     ok = dof > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         stat = ((rss0 - rss) / k) / (rss / np.where(ok, dof, 1))
@@ -307,6 +325,7 @@ def fit_profile(
     phase: np.ndarray | None,
     period: int | None,
     harmonics: int | None,
+    trend: bool = True,
 ) -> np.ndarray:
     """Per-series mean plus smooth seasonal shape of every target column.
 
@@ -322,6 +341,8 @@ def fit_profile(
         None: no seasonal shape, the profile is each series' mean (P = 1).
     harmonics : int, None, or a tuple of them (one per series)
         See :class:`Backbone`.
+    trend : bool, default=True
+        Fit the shape next to a linear trend (:attr:`Backbone.shape_trend`).
 
     Returns
     -------
@@ -330,15 +351,16 @@ def fit_profile(
         ``t`` at phase ``p`` when it has no level: its mean plus its shape.
     """
     if not isinstance(harmonics, tuple):
-        return fit_profiles(values, offsets, phase, period, (harmonics,))[harmonics]
+        grid = (harmonics,)
+        return fit_profiles(values, offsets, phase, period, grid, trend)[harmonics]
     # per series: each series' own choice, every choice from one set of sums
-    profiles = fit_profiles(values, offsets, phase, period, harmonics)
+    profiles = fit_profiles(values, offsets, phase, period, harmonics, trend)
     mine = np.array([list(profiles).index(h) for h in harmonics])  # -> (S,)
     stacked = np.stack(list(profiles.values()))  # -> (C, S, P, T)
     return stacked[mine, np.arange(len(mine))]
 
 
-def fit_profiles(values, offsets, phase, period, grid) -> dict:
+def fit_profiles(values, offsets, phase, period, grid, trend=True) -> dict:
     """:func:`fit_profile` for every ``harmonics`` in ``grid``: ``{h: (S, P, T)}``.
 
     The least-squares shapes of all of them come from one set of sums per
@@ -369,7 +391,7 @@ def fit_profiles(values, offsets, phase, period, grid) -> dict:
             else:  # Fourier terms: least squares, one set of sums for all
                 if sums is None:
                     sums = _shape_sums(column, offsets, series, phase, period)
-                shape = _shape_from_sums(sums, period, h)
+                shape = _shape_from_sums(sums, period, h, trend)
             # the mean of what the shape leaves, from the per-phase counts
             seasonal = (count * shape).sum(1)  # -> (S,)
             out[h][:, :, t] = shape + ((total - seasonal) / n_known)[:, None]

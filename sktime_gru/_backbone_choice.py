@@ -204,16 +204,18 @@ def select_backbone(
     actual = _actual(target, offsets, origins, series, decoder_length)
     scores = {}
     harmonic_grid, log_grid, alpha_grid, phi_grid = fixed
-    # every shape of a scale from one set of sums: {log: (z, {k: (S, P)})}
+    # with or without a trend term in the shape's fit, as each level needs
+    trends = sorted({Backbone(alpha=a).shape_trend for a in alpha_grid})
+    # every shape of a scale from one set of sums: {(log, trend): (z, {k: (S, P)})}
     fitted = {}
-    for use_log in log_grid:
+    for use_log, trend in itertools.product(log_grid, trends):
         z = _modelled(target, use_log & positive[row_series])
         shown = np.where(before, z, np.nan)[:, None]  # the profile's rows
-        profiles = fit_profiles(shown, offsets, phase, period, harmonic_grid)
-        fitted[use_log] = z, {k: p[..., 0] for k, p in profiles.items()}
-    for k, use_log in itertools.product(harmonic_grid, log_grid):
+        profiles = fit_profiles(shown, offsets, phase, period, harmonic_grid, trend)
+        fitted[use_log, trend] = z, {k: p[..., 0] for k, p in profiles.items()}
+    for k, use_log, trend in itertools.product(harmonic_grid, log_grid, trends):
         logged = use_log & positive[row_series]
-        z, profile = fitted[use_log][0], fitted[use_log][1][k]
+        z, profile = fitted[use_log, trend][0], fitted[use_log, trend][1][k]
         inputs, future = _origin_inputs(
             _anomaly(z, profile, row_series, phase), profile, phase, offsets,
             origins, series, window, decoder_length,
@@ -221,6 +223,8 @@ def select_backbone(
         for a, p in itertools.product(alpha_grid, phi_grid):
             if a is None and p is not None:
                 continue  # a trend needs a level
+            if Backbone(alpha=a).shape_trend != trend:
+                continue  # scored with the shape this level is fitted with
             matrix = anchor_matrix(window, decoder_length, a, p)
             err = _scaled_errors(
                 inputs, future, matrix, logged[origins], actual, scale[series]
@@ -328,7 +332,9 @@ def choose_per_series(
         if use_log and not positive.any():
             continue
         z = _modelled(target, use_log & positive[row_series])
-        profiles = fit_profiles(z[:, None], offsets, phase, period, harmonic_grid)
+        profiles = fit_profiles(
+            z[:, None], offsets, phase, period, harmonic_grid, backbone.shape_trend
+        )
         fitted[use_log] = z, {k: p[..., 0] for k, p in profiles.items()}
     for c, (k, use_log) in enumerate(candidates):
         logged = use_log & positive[row_series]

@@ -319,7 +319,12 @@ class Encoding:
             phase = self.cycle(panel.positions) % self.seasonal_period
         harmonics = self.backbone.series_harmonics or self.backbone.harmonics
         profile = fit_profile(
-            scaled, panel.offsets, phase, self.seasonal_period, harmonics
+            scaled,
+            panel.offsets,
+            phase,
+            self.seasonal_period,
+            harmonics,
+            trend=self.backbone.shape_trend,
         )  # -> (n, P, T)
         return replace(self, profile=profile)
 

@@ -56,6 +56,34 @@ def test_profile_recovers_mean_and_smooth_season():
     np.testing.assert_allclose(profile[0, :, 0], 10 + season[:12], atol=0.1)
 
 
+def test_profile_without_trend_term_is_the_harmonic_regression():
+    # a backbone without a level forecasts mean + shape: its shape is the
+    # least squares of [1, Fourier terms] (no trend term), gaps included
+    rng = np.random.default_rng(3)
+    t = np.arange(41)  # incomplete last cycle: trend and season correlate
+    series = 0.2 * t + 3 * np.sin(2 * np.pi * t / 12) + rng.standard_normal(41)
+    series[[5, 17]] = np.nan
+    values, offsets = _flat([series])
+    phase = _phase(offsets, 12)
+    profile = fit_profile(values, offsets, phase, 12, harmonics=2, trend=False)
+    angle = 2 * np.pi * np.arange(12) / 12
+    terms = np.stack(
+        [np.ones(12), np.cos(angle), np.sin(angle), np.cos(2 * angle), np.sin(2 * angle)],
+        axis=1,
+    )  # -> (P, 5)
+    known = ~np.isnan(series)
+    coef = np.linalg.lstsq(terms[phase][known], series[known], rcond=None)[0]
+    np.testing.assert_allclose(profile[0, :, 0], terms @ coef, atol=1e-8)
+    with_trend = fit_profile(values, offsets, phase, 12, harmonics=2)
+    assert np.abs(with_trend - profile).max() > 0.05  # the trend term matters here
+
+
+def test_backbone_fits_its_shape_with_a_trend_term_only_with_a_level():
+    assert not Backbone(2, False, None, None).shape_trend
+    assert Backbone(2, False, 0.4, None).shape_trend
+    assert Backbone(2, True, 0.2, 0.9).shape_trend
+
+
 def test_profile_drops_an_insignificant_season_and_keeps_the_mean():
     rng = np.random.default_rng(1)
     values, offsets = _flat([5 + rng.standard_normal(120)])
