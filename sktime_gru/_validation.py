@@ -123,6 +123,7 @@ def check_params(est) -> None:
         )
     _int("batch_size", est.batch_size, 1)
     _int("max_steps_per_epoch", getattr(est, "max_steps_per_epoch", None), 1, True)
+    _int("recent_windows", getattr(est, "recent_windows", None), 1, True)
     _int("patience", est.patience, 0, allow_none=True)
     verbose = est.verbose
     is_bool = isinstance(verbose, (bool, np.bool_))

@@ -447,6 +447,7 @@ def training_windows(
     decoder_length: int,
     validation_split: float | None,
     require: bool = True,
+    recent: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Training and held-out window starts, without windows that hold NaN.
 
@@ -462,6 +463,9 @@ def training_windows(
         (:func:`split_train_validation`); None or 0: none.
     require : bool, default=True
         Raise ``ValueError`` when no complete training window is left.
+    recent : int or None, default=None
+        Keep only the training windows whose targets end within the last
+        ``recent`` points of their series (None: all).
 
     Returns
     -------
@@ -475,6 +479,9 @@ def training_windows(
             offsets, starts, decoder_length, validation_split
         )
     span = window + decoder_length
+    if recent is not None:  # targets ending within the series' last points
+        ends = offsets[np.searchsorted(offsets, starts, side="right")]
+        starts = starts[starts + span > ends - recent]
     train = starts[complete_windows(values, starts, span)]
     held_out = held_out[complete_windows(values, held_out, span)]
     if not len(train) and require:

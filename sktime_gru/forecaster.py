@@ -146,6 +146,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         batch_size`` windows trains on that many of them, a different
         shuffled sample each epoch, so that fit time stops growing with the
         number of series; None: every window every epoch.
+    recent_windows : int or None, default=None
+        Train only on the windows whose targets end within the last
+        ``recent_windows`` time points of their series (the most recent
+        dynamics, as global forecasting networks often sample; the backtest
+        network counts from its own cut); None: every window.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Optimizer name, or an instance whose config is copied for every fit.
     learning_rate : float, default=1e-3
@@ -524,6 +529,7 @@ pretrain_columns_
         n_epochs: int = 10,
         batch_size: int = 32,
         max_steps_per_epoch: int | None = 50,
+        recent_windows: int | None = None,
         optimizer="adam",
         learning_rate: float = 1e-3,
         loss="mse",
@@ -557,6 +563,7 @@ pretrain_columns_
         self.n_epochs = n_epochs
         self.batch_size = batch_size
         self.max_steps_per_epoch = max_steps_per_epoch
+        self.recent_windows = recent_windows
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
@@ -905,6 +912,7 @@ pretrain_columns_
             decoder_length,
             self.validation_split,
             require=require,
+            recent=self.recent_windows,
         )
 
     # ------------------------------------------------------------- predict --

@@ -424,6 +424,7 @@ PARAM_CASES = [
     ("output_length", 0, r"output_length must be an integer >= 1 or None"),
     ("n_layers", 0, r"n_layers must be an integer >= 1"),
     ("batch_size", 0, r"batch_size must be an integer >= 1, got 0"),
+    ("recent_windows", 0, r"recent_windows must be an integer >= 1 or None, got 0"),
     ("n_epochs", -1, r"epochs must be an integer >= 0, got -1"),
     ("update_epochs", -2, r"update_epochs must be an integer >= 0"),
     ("backtest_origins", 0, r"backtest_origins must be an integer >= 1, got 0"),

@@ -181,6 +181,17 @@ def test_training_learns_a_seasonal_pattern():
     assert mae < 0.5 * mean_mae, (mae, mean_mae)
 
 
+def test_recent_windows_trains_on_the_latest_windows_only(panel):
+    # "windows" calibration: no backtest, so the network is kept whole
+    params = dict(n_epochs=1, interval_calibration="windows")
+    with pytest.warns(UserWarning):  # in-sample intervals are optimistic
+        f = tiny_forecaster(recent_windows=6, **params).fit(panel, fh=[1, 2, 3])
+        every = tiny_forecaster(**params).fit(panel, fh=[1, 2, 3])
+    pred = f.predict().to_numpy()
+    assert np.isfinite(pred).all()
+    assert not np.allclose(pred, every.predict().to_numpy())
+
+
 def test_validation_split_and_early_stopping(panel):
     # no backtest: it may keep none of the network (then the members do not train)
     f = tiny_forecaster(

@@ -168,6 +168,18 @@ def test_training_windows_drop_windows_with_nan_and_hold_out_the_latest():
     assert empty.size == 0
 
 
+def test_training_windows_recent_keeps_windows_ending_near_each_series_end():
+    offsets = np.array([0, 30, 50])
+    values = np.zeros((50, 1))
+    all_starts, _ = training_windows(offsets, values, 5, 3, None)
+    recent, _ = training_windows(offsets, values, 5, 3, None, recent=4)
+    # targets ending in the last 4 points: series 0 ends at 29, series 1 at 49
+    np.testing.assert_array_equal(recent, [19, 20, 21, 22, 39, 40, 41, 42])
+    assert set(recent) <= set(all_starts)
+    long, _ = training_windows(offsets, values, 5, 3, None, recent=1000)
+    np.testing.assert_array_equal(long, all_starts)
+
+
 def test_interpolate_gaps_known_values_and_equal_to_predicts_filling():
     nan = np.nan
     windows = np.array(
