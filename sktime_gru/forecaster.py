@@ -195,8 +195,10 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         components.
     harmonics : int, "auto" or None, default="auto"
         Fourier terms of the profile's seasonal shape, fitted by least squares
-        on each series together with a linear trend and kept only where an
-        F-test finds them significant at 90%; ``"auto"``: 1, 2 or 3 for the
+        on each series (together with a linear trend when the backbone has a
+        level; without one it is the harmonic regression the backbone then
+        forecasts with) and kept only where an F-test finds them significant
+        at 90%; ``"auto"``: 1, 2 or 3 for the
         panel, and per series up to the full shape (``seasonal_period // 2``,
         6 for monthly data: sharp one-month peaks) where the series' own
         in-sample errors, scaled up by ``n / (n - d)`` for the ``d``
