@@ -151,7 +151,10 @@ def _cut_residuals(est, data: Data, encoding, decoder_length, seed, held_back):
     usable = min(decoder_length, held_back - 2)  # steps seen from >= 3 origins
     if usable < 1:
         return None
-    starts, test = split_backtest(panel.offsets, window, decoder_length, held_back)
+    recent = getattr(est, "recent_windows", None)
+    starts, test = split_backtest(
+        panel.offsets, window, decoder_length, held_back, recent
+    )
     cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
     before = np.arange(len(panel.values)) < cut  # rows the backtest may see
     encoding = encoding.restricted_to(panel, before)

@@ -145,6 +145,7 @@ def split_backtest(
     window: int,
     decoder_length: int,
     held_back: int,
+    recent: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Split windows for a backtest holding back the last ``held_back`` points.
 
@@ -159,6 +160,9 @@ def split_backtest(
     ----------
     offsets : np.ndarray of int, shape (n + 1,)
     window, decoder_length, held_back : int
+    recent : int or None, default=None
+        Training windows only whose targets end within the last ``recent``
+        points before the cut (:func:`training_windows`' rule at the cut).
 
     Returns
     -------
@@ -168,7 +172,10 @@ def split_backtest(
     starts = window_starts(offsets, window, decoder_length)
     series_of = np.searchsorted(offsets, starts, side="right") - 1  # -> (N,)
     cut = offsets[1:] - held_back  # first held-back row of every series
-    train = starts[starts + window + decoder_length <= cut[series_of]]
+    before = starts + window + decoder_length <= cut[series_of]
+    train = _recent(
+        starts[before], cut[series_of][before], window + decoder_length, recent
+    )
     # test starts: from max(series start, cut - window) to end - window - 1
     first = np.maximum(offsets[:-1], cut - window)
     last = offsets[1:] - window - 1
@@ -479,9 +486,8 @@ def training_windows(
             offsets, starts, decoder_length, validation_split
         )
     span = window + decoder_length
-    if recent is not None:  # targets ending within the series' last points
-        ends = offsets[np.searchsorted(offsets, starts, side="right")]
-        starts = starts[starts + span > ends - recent]
+    ends = offsets[np.searchsorted(offsets, starts, side="right")]
+    starts = _recent(starts, ends, span, recent)
     train = starts[complete_windows(values, starts, span)]
     held_out = held_out[complete_windows(values, held_out, span)]
     if not len(train) and require:
@@ -493,3 +499,14 @@ def training_windows(
             "validation_split"
         )
     return train, held_out
+
+
+def _recent(starts, ends, span, recent):
+    """Keep the ``starts`` whose windows end in the last ``recent`` points.
+
+    ``ends``: the row after each start's series (or cut), the same length as
+    ``starts``; ``recent`` None keeps them all.
+    """
+    if recent is None:
+        return starts
+    return starts[starts + span > ends - recent]

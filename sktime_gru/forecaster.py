@@ -914,7 +914,7 @@ pretrain_columns_
             decoder_length,
             self.validation_split,
             require=require,
-            recent=self.recent_windows,
+            recent=getattr(self, "recent_windows", None),
         )
 
     # ------------------------------------------------------------- predict --

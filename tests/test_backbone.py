@@ -67,10 +67,8 @@ def test_profile_without_trend_term_is_the_harmonic_regression():
     phase = _phase(offsets, 12)
     profile = fit_profile(values, offsets, phase, 12, harmonics=2, trend=False)
     angle = 2 * np.pi * np.arange(12) / 12
-    terms = np.stack(
-        [np.ones(12), np.cos(angle), np.sin(angle), np.cos(2 * angle), np.sin(2 * angle)],
-        axis=1,
-    )  # -> (P, 5)
+    waves = [f(k * angle) for k in (1, 2) for f in (np.cos, np.sin)]
+    terms = np.stack([np.ones(12), *waves], axis=1)  # -> (P, 5)
     known = ~np.isnan(series)
     coef = np.linalg.lstsq(terms[phase][known], series[known], rcond=None)[0]
     np.testing.assert_allclose(profile[0, :, 0], terms @ coef, atol=1e-8)
