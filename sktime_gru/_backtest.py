@@ -33,6 +33,7 @@ import numpy as np
 from sktime_gru._backend import to_numpy
 from sktime_gru._data import Data, scaled_rows
 from sktime_gru._inference import predict_network
+from sktime_gru._memory import release_free_memory
 from sktime_gru._training import as_tensors, build_like, train_like
 from sktime_gru._windowing import (
     complete_windows,
@@ -183,6 +184,9 @@ def _cut_residuals(est, data: Data, encoding, decoder_length, seed, held_back):
         stage="backtest network",
     )
     trained = block_residuals(network, block, window, eager)  # -> (N, H, T)
+    # the members encode the rows again: this cut's copies go first
+    del tensors, scaled, starts, block
+    release_free_memory()
     trained[~valid[:, window:]] = np.nan
     trained[:, usable:] = np.nan
     if untrained is not None:

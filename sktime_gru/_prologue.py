@@ -26,6 +26,7 @@ from sktime_gru._backbone import Backbone
 from sktime_gru._backbone_choice import select_for_panel
 from sktime_gru._data import Data, assemble
 from sktime_gru._encoding import Encoding, resolve_period
+from sktime_gru._memory import release_free_memory
 from sktime_gru._validation import (
     check_long_enough,
     check_pretrain_columns,
@@ -49,6 +50,8 @@ def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
     scale are the pretrained network's; ``whole_windows=False``: series
     need only one input window.
     """
+    # what sktime's checks of y freed: before this fit's own largest steps
+    release_free_memory()
     data = assemble(y, X, x_columns=getattr(est, "_x_columns", None))
     scaler = None
     if pretrained:
@@ -85,6 +88,7 @@ def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
         backbone=backbone,
     )
     warn_if_ends_differ(data.panel)  # once per fit, when the data is usable
+    release_free_memory()  # the backbone's choice's temporaries
     return data, decoder_length, encoding
 
 

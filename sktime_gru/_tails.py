@@ -130,8 +130,11 @@ def extend_observed(
     added = np.bincount(which, minlength=n)  # -> (n,)
     new_offsets = np.concatenate([[0], np.cumsum(lengths + added)]).astype(np.int64)
     out = np.empty((new_offsets[-1], observed.shape[1]))
-    shift = np.repeat(new_offsets[:-1] - offsets[:-1], lengths)  # -> (R,)
-    out[np.arange(len(observed)) + shift] = observed
     rank = np.arange(len(which)) - (np.cumsum(added) - added)[which]
-    out[new_offsets[which] + lengths[which] + rank] = rows
+    at = new_offsets[which] + lengths[which] + rank  # -> (R_new,), increasing
+    # the held rows keep their order in the rows left: a mask, not R indices
+    held = np.ones(len(out), dtype=bool)
+    held[at] = False
+    out[held] = observed
+    out[at] = rows
     return out, new_offsets

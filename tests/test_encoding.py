@@ -147,6 +147,22 @@ def test_window_and_flat_encodings_agree():
     np.testing.assert_array_equal(encoded, flat)
 
 
+def test_encode_rows_in_chunks_equals_one_call(monkeypatch):
+    """Rows encoded a chunk at a time are those of one call, bit for bit."""
+    import sktime_gru._encoding as encoding_module
+
+    values_a = [1.0, np.nan, 4.0, 2.0, 3.0, 8.0, 5.0]
+    panel = _panel(values_a, [10.0, 30.0, 20.0, 10.0, 12.0, 11.0, 25.0])
+    enc = Encoding.fit(
+        panel.values, panel, scaling="per_series", seasonal_period=3, deseasonalize=True
+    )
+    whole = enc.encode(panel.values, panel.series_of_rows(), panel.positions)
+    monkeypatch.setattr(encoding_module, "ENCODE_CHUNK_ROWS", 3)  # 14 rows: 5 chunks
+    chunked = enc.encode_rows(panel.values, panel)
+    assert chunked.dtype == whole.dtype == np.float32
+    np.testing.assert_array_equal(chunked, whole)  # NaN where the row has NaN
+
+
 def test_future_features_scale_x_and_add_calendar():
     panel = _panel([0.0, 2.0, 4.0, 2.0], [10.0, 30.0, 20.0, 10.0])
     raw = np.concatenate([panel.values, 10 * panel.values], axis=1)  # y | X

@@ -64,3 +64,17 @@ def test_rss_growth_over_repeated_fits_is_bounded(eager):
     # growth after the first cycle, which pays TensorFlow's one-off start-up
     growth = max(rss) - rss[0]
     assert growth < LIMIT_MB, f"RSS grew {growth:.0f} MB over {CYCLES} cycles: {rss}"
+
+
+def test_release_free_memory_imports_nothing_and_returns():
+    """Only an optimisation: it runs anywhere and imports no allocator itself."""
+    code = (
+        "import sys; from sktime_gru._memory import release_free_memory; "
+        "release_free_memory(); release_free_memory(); "
+        "print('pyarrow' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert out.stdout.strip() == "False"
