@@ -303,3 +303,25 @@ def test_panel_shape_is_chosen_among_the_first_three_harmonics():
     assert _harmonics(12) == (1, 2, 3, 4, 5, 6)
     assert _harmonics(4) == (1, 2)  # at most period // 2, no duplicates
     assert _harmonics(12, (1, 2, 3)) == (1, 2, 3)
+
+
+def test_per_series_choice_is_the_same_in_blocks_of_series():
+    rng = np.random.default_rng(5)
+    t = np.arange(60)
+    series = [
+        50
+        + (k + 1) * np.sin(2 * np.pi * t[: 36 + 4 * k] / 12)
+        + rng.standard_normal(36 + 4 * k) * (k % 3 + 0.5)
+        + (20 * (t[: 36 + 4 * k] % 12 == 11) if k % 2 else 0)
+        for k in range(7)
+    ]
+    values, offsets = _flat(series)
+    phase = _phase(offsets, 12)
+    panel = Backbone(2, False, 0.4, None)
+    whole = choose_per_series(values, offsets, phase, 12, panel, window=12)
+    for max_rows in (1, 50, 100, 10_000):
+        blocks = choose_per_series(
+            values, offsets, phase, 12, panel, window=12, max_rows=max_rows
+        )
+        assert blocks == whole
+    assert len(set(whole.series_harmonics)) > 1  # the series do choose
