@@ -111,7 +111,7 @@ $(PEERS_VENV)/.installed-peers: pyproject.toml
 # ~25 min on 2 cores; writes benchmarks/results/peers/ (BENCHMARKS.md by hand)
 bench-peers: $(PEERS_VENV)/.installed-peers
 	nice -n 10 $(PEERS_BIN)/python benchmarks/accuracy.py --models $(PEER_MODELS) \
-		--output-dir benchmarks/results/peers
+		--folds 3 --no-progress --output-dir benchmarks/results/peers
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) $(PEERS_VENV) $(TORCH_VENV) .pytest_cache build *.egg-info
