@@ -309,7 +309,7 @@ def choose_per_series(
     Backbone
         ``backbone`` with ``series_harmonics`` and ``series_log``.
     """
-    kwargs = dict(
+    options = dict(
         window=window,
         harmonics=harmonics,
         log=log,
@@ -326,7 +326,7 @@ def choose_per_series(
             None if phase is None else phase[lo:hi],
             period,
             backbone,
-            **kwargs,
+            options,
         )
         harmonics_of += block[0]
         log_of += block[1]
@@ -348,21 +348,14 @@ def _series_blocks(offsets, max_rows) -> list:
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def _choose_block(
-    raw: np.ndarray,
-    offsets: np.ndarray,
-    phase: np.ndarray | None,
-    period: int | None,
-    backbone: Backbone,
-    *,
-    window: int,
-    harmonics="auto",
-    log="auto",
-    horizon: int = 6,
-    chunk: int = 20_000,
-    max_origins: int | None = MAX_ORIGINS,
-) -> tuple[list, list]:
-    """:func:`choose_per_series` for one block of series: (harmonics, logs)."""
+def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple[list, list]:
+    """:func:`choose_per_series` for one block of series: (harmonics, logs).
+
+    ``options``: :func:`choose_per_series`' keyword arguments but ``max_rows``.
+    """
+    window, harmonics, log = options["window"], options["harmonics"], options["log"]
+    horizon, chunk = options["horizon"], options["chunk"]
+    max_origins = options["max_origins"]
     n_series = len(offsets) - 1
     lengths = np.diff(offsets)
     row_series = np.repeat(np.arange(n_series), lengths)
