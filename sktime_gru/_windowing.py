@@ -494,9 +494,10 @@ def training_windows(
         raise ValueError(
             "no complete training window: every window of window_length + "
             f"output_length = {span} time points contains NaN, or "
-            f"validation_split={validation_split} holds out all of them; "
-            "fill missing values, use shorter windows or a smaller "
-            "validation_split"
+            f"validation_split={validation_split} holds out all of them"
+            + (f", or recent_windows={recent} leaves none of them" if recent else "")
+            + "; fill missing values, use shorter windows or a smaller "
+            "validation_split" + (" or a larger recent_windows" if recent else "")
         )
     return train, held_out
 

@@ -178,6 +178,10 @@ def test_training_windows_recent_keeps_windows_ending_near_each_series_end():
     assert set(recent) <= set(all_starts)
     long, _ = training_windows(offsets, values, 5, 3, None, recent=1000)
     np.testing.assert_array_equal(long, all_starts)
+    gap = values.copy()
+    gap[[28, 29, 48, 49]] = np.nan  # each series ends in NaN: no recent window left
+    with pytest.raises(ValueError, match="recent_windows=2 leaves none"):
+        training_windows(offsets, gap, 5, 3, None, recent=2)
     # the backtest's training windows count from its cut (5 points back)
     train, _ = split_backtest(offsets, 5, 3, 5, recent=4)
     np.testing.assert_array_equal(train, [14, 15, 16, 17, 34, 35, 36, 37])
