@@ -172,10 +172,8 @@ def split_backtest(
     starts = window_starts(offsets, window, decoder_length)
     series_of = np.searchsorted(offsets, starts, side="right") - 1  # -> (N,)
     cut = offsets[1:] - held_back  # first held-back row of every series
-    before = starts + window + decoder_length <= cut[series_of]
-    train = _recent(
-        starts[before], cut[series_of][before], window + decoder_length, recent
-    )
+    train = starts[starts + window + decoder_length <= cut[series_of]]
+    train = _recent(train, offsets, cut, window + decoder_length, recent)
     # test starts: from max(series start, cut - window) to end - window - 1
     first = np.maximum(offsets[:-1], cut - window)
     last = offsets[1:] - window - 1
@@ -486,8 +484,7 @@ def training_windows(
             offsets, starts, decoder_length, validation_split
         )
     span = window + decoder_length
-    ends = offsets[np.searchsorted(offsets, starts, side="right")]
-    starts = _recent(starts, ends, span, recent)
+    starts = _recent(starts, offsets, offsets[1:], span, recent)
     train = starts[complete_windows(values, starts, span)]
     held_out = held_out[complete_windows(values, held_out, span)]
     if not len(train) and require:
@@ -502,12 +499,13 @@ def training_windows(
     return train, held_out
 
 
-def _recent(starts, ends, span, recent):
+def _recent(starts, offsets, ends, span, recent):
     """Keep the ``starts`` whose windows end in the last ``recent`` points.
 
-    ``ends``: the row after each start's series (or cut), the same length as
-    ``starts``; ``recent`` None keeps them all.
+    ``ends`` (S,): the row after each series' last usable point (its end, or
+    its backtest cut); ``recent`` None keeps them all, at no cost.
     """
     if recent is None:
         return starts
-    return starts[starts + span > ends - recent]
+    series = np.searchsorted(offsets, starts, side="right") - 1  # -> (N,)
+    return starts[starts + span > ends[series] - recent]
