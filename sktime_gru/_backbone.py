@@ -15,12 +15,13 @@ data only:
 - a **level / trend anchor** (a window-wise term, a fixed linear map of the
   input window inside the network): the forecast of the deseasonalised value
   ``h`` steps ahead is the simple-exponential-smoothing level of the window
-  (``alpha``) plus a damped slope (``phi``) of the window, or 0 (the series'
-  training mean: climatology) when there is no level.
+  (``alpha``) plus a damped slope (``phi``) of the window, or that level
+  decaying towards 0 by ``reversion ** h`` (an anomaly's persistence), or 0
+  (the series' training mean: climatology) when there is no level.
 
-Which of these apply (harmonics, log transform, level, trend) is chosen in
-:mod:`sktime_gru._backbone_choice`; this module only says what each
-component is and fits it. A fitted backbone lives in the forecaster as
+Which of these apply (harmonics, log transform, level, trend, reversion) is
+chosen in :mod:`sktime_gru._backbone_choice`; this module only says what
+each component is and fits it. A fitted backbone lives in the forecaster as
 ``backbone_`` (the :class:`Backbone`, as a dict) and ``profile_`` (the
 profile in the scaled space); the anchor is built into the network
 (:mod:`sktime_gru._network`) from :meth:`Backbone.matrix`.
@@ -67,6 +68,11 @@ class Backbone:
         None: no level (the forecast departs from the training mean).
     phi : float or None
         Damping of the window's slope added to the level; None: no trend.
+    reversion : float or None
+        The level's departure from the training mean decays by this factor
+        per step ahead (``reversion ** h``: persistence of an anomaly, as a
+        weather anomaly's, which reverts to the climatology); None: the level
+        persists. Only with a level and without a trend.
     series_harmonics : tuple of (int or None), length S, or None
         Per-series ``harmonics`` chosen by :func:`choose_per_series` (None:
         ``harmonics`` for every series).
@@ -80,6 +86,7 @@ class Backbone:
     phi: float | None = None
     series_harmonics: tuple | None = None
     series_log: tuple | None = None
+    reversion: float | None = None
 
     def __post_init__(self):
         # saved state comes back as lists: keep the dataclass hashable
@@ -92,13 +99,16 @@ class Backbone:
     def shape_trend(self) -> bool:
         """Whether the seasonal shape is fitted next to a linear trend.
 
-        With a level, yes: the level follows a trending series, and the trend
-        term keeps its shape unbiased. Without one the backbone forecasts the
-        series' mean plus its shape, and the shape is fitted in that very
-        model, the harmonic regression (on weatherAUS's inner splits the trend
-        term cost 1-2% MASE there; BENCHMARKS.md, issue 20 fifth session).
+        With a level that persists, yes: the level follows a trending series,
+        and the trend term keeps its shape unbiased. Without one the backbone
+        forecasts the series' mean plus its shape, and the shape is fitted in
+        that very model, the harmonic regression (on weatherAUS's inner splits
+        the trend term cost 1-2% MASE there; BENCHMARKS.md, issue 20 fifth
+        session). A level that reverts returns to that mean: its shape is the
+        harmonic regression's too (0.5% better than with the trend term on
+        weatherAUS's inner origins, sixth session).
         """
-        return self.alpha is not None
+        return self.alpha is not None and self.reversion is None
 
     def panel_level(self) -> Backbone:
         """Return the same components without the per-series choices."""
@@ -106,7 +116,9 @@ class Backbone:
 
     def matrix(self, window: int, decoder_length: int) -> np.ndarray:
         """Anchor matrix ``(H, W)``: see :func:`anchor_matrix`."""
-        return anchor_matrix(window, decoder_length, self.alpha, self.phi)
+        return anchor_matrix(
+            window, decoder_length, self.alpha, self.phi, self.reversion
+        )
 
 
 def backbone_params(backbone: Backbone | None) -> dict | None:
@@ -115,7 +127,11 @@ def backbone_params(backbone: Backbone | None) -> dict | None:
 
 
 def anchor_matrix(
-    window: int, decoder_length: int, alpha: float | None, phi: float | None
+    window: int,
+    decoder_length: int,
+    alpha: float | None,
+    phi: float | None,
+    reversion: float | None = None,
 ) -> np.ndarray:
     """Linear map from a deseasonalised window to its backbone forecast.
 
@@ -129,13 +145,18 @@ def anchor_matrix(
         Adds ``(lag + phi + ... + phi ** h)`` times the least-squares slope of
         the window at step ``h``, ``lag`` being the mean age of the smoothing
         weights (by which the smoothed level trails a trend); None: no trend.
+    reversion : float in (0, 1) or None
+        Row ``h`` (``h + 1`` steps ahead) is multiplied by ``reversion **
+        (h + 1)``: the level's departure from the training mean (0 in the
+        deseasonalised space) decays towards it; None: no decay.
 
     Returns
     -------
     np.ndarray of float32, shape (H, W)
         Row ``h`` holds the weights of the window's points (oldest first) in
         the forecast ``h + 1`` steps ahead; each row sums to 1 when there is a
-        level (a constant window forecasts itself), to 0 without.
+        level that persists (a constant window forecasts itself), to
+        ``reversion ** (h + 1)`` when it reverts, to 0 without a level.
     """
     out = np.zeros((decoder_length, window))
     if alpha is None:
@@ -152,6 +173,8 @@ def anchor_matrix(
         lag = weights @ age
         damped = np.cumsum(phi ** np.arange(1, decoder_length + 1))  # -> (H,)
         out += np.outer(lag + damped, slope)
+    if reversion is not None:
+        out *= (reversion ** np.arange(1, decoder_length + 1))[:, None]
     return out.astype(np.float32)
 
 

@@ -5,7 +5,8 @@ are fitted) is :mod:`sktime_gru._backbone`; this module only chooses among
 candidates, by the backbone's own forecasts, as AutoETS chooses its
 components:
 
-- :func:`select_backbone`: the panel's harmonics, log scale, level and trend,
+- :func:`select_backbone`: the panel's harmonics, log scale, level, trend and
+  the level's reversion to the mean,
   by the errors of every candidate's forecasts of the held-back end of every
   series (profile fitted on the points before), the simplest candidate within
   ``PARSIMONY`` of the best;
@@ -31,7 +32,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from sktime_gru._backbone import Backbone, _mean_by, anchor_matrix, fit_profiles
+from sktime_gru._backbone import Backbone, _mean_by, fit_profiles
 
 __all__ = [
     "ALPHAS",
@@ -45,6 +46,8 @@ __all__ = [
 # candidate smoothing parameters of the level and damping of the trend
 ALPHAS = (0.05, 0.1, 0.2, 0.4, 0.7, 1.0)
 PHIS = (None, 0.8, 0.9, 1.0)
+# candidate decays of a level (without a trend) towards the training mean
+REVERSIONS = (None, 0.9, 0.75, 0.5)
 # each series' own shape up to the full shape of a monthly cycle (P/2
 # harmonics; fewer for shorter cycles): 1-3 missed sharp peaks (M1's
 # selection split, a one-month spike); the panel's shape among the first
@@ -77,6 +80,7 @@ def select_for_panel(
     log,
     alpha,
     phi,
+    reversion=None,
     panel_choice: Backbone | None = None,
 ) -> Backbone:
     """Return the backbone's components for ``panel``: fixed, or chosen.
@@ -109,6 +113,7 @@ def select_for_panel(
             log=log,
             alpha=alpha,
             phi=phi,
+            reversion=reversion,
         )
     if harmonics != "auto" and log != "auto":
         return backbone
@@ -137,6 +142,7 @@ def select_backbone(
     log="auto",
     alpha="auto",
     phi="auto",
+    reversion="auto",
     max_windows: int = 20_000,
     max_series: int | None = MAX_SERIES,
 ) -> tuple[Backbone, dict]:
@@ -157,9 +163,10 @@ def select_backbone(
     offsets, phase, period
         As in :func:`~sktime_gru._backbone.fit_profile`.
     window, decoder_length, held_back : int
-    harmonics, log, alpha, phi : "auto" or a fixed value
+    harmonics, log, alpha, phi, reversion : "auto" or a fixed value
         See :class:`~sktime_gru._backbone.Backbone`; ``log=True`` only
-        applies to positive series.
+        applies to positive series; a trend or a reversion needs a level,
+        and a level reverts only without a trend.
     max_windows : int
         Evaluate at most this many windows (evenly spaced).
     max_series : int or None
@@ -176,6 +183,7 @@ def select_backbone(
         ``{candidate: score}`` of every candidate evaluated.
     """
     fixed = _fixed_or_grid(harmonics, log, alpha, phi, period)
+    reversion_grid = REVERSIONS if reversion == "auto" else (reversion,)
     if max_series is not None and len(offsets) - 1 > max_series:
         raw, offsets, phase = _some_series(raw, offsets, phase, max_series)
     n_series = len(offsets) - 1
@@ -193,7 +201,8 @@ def select_backbone(
         *(
             grid[0] if len(grid) == 1 else d
             for grid, d in zip(fixed, (2, False, 0.4, None))
-        )
+        ),
+        reversion=reversion_grid[0] if len(reversion_grid) == 1 else None,
     )
     if not len(origins):
         return default, {}
@@ -207,7 +216,12 @@ def select_backbone(
     scores = {}
     harmonic_grid, log_grid, alpha_grid, phi_grid = fixed
     # with or without a trend term in the shape's fit, as each level needs
-    trends = sorted({Backbone(alpha=a).shape_trend for a in alpha_grid})
+    trends = sorted(
+        {
+            Backbone(alpha=a, reversion=r).shape_trend
+            for a, r in itertools.product(alpha_grid, reversion_grid)
+        }
+    )
     # every shape of a scale from one set of sums: {(log, trend): (z, {k: (S, P)})}
     fitted = {}
     for use_log, trend in itertools.product(log_grid, trends):
@@ -222,12 +236,15 @@ def select_backbone(
             _anomaly(z, profile, row_series, phase), profile, phase, offsets,
             origins, series, window, decoder_length,
         )  # fmt: skip
-        for a, p in itertools.product(alpha_grid, phi_grid):
-            if a is None and p is not None:
-                continue  # a trend needs a level
-            if Backbone(alpha=a).shape_trend != trend:
+        for a, p, r in itertools.product(alpha_grid, phi_grid, reversion_grid):
+            if a is None and (p is not None or r is not None):
+                continue  # a trend or a reversion needs a level
+            if p is not None and r is not None:
+                continue  # a level reverts only without a trend
+            candidate = Backbone(k, bool(use_log), a, p, reversion=r)
+            if candidate.shape_trend != trend:
                 continue  # scored with the shape this level is fitted with
-            matrix = anchor_matrix(window, decoder_length, a, p)
+            matrix = candidate.matrix(window, decoder_length)
             err = _scaled_errors(
                 inputs, future, matrix, logged[origins], actual, scale[series]
             )  # -> (N, H)
@@ -241,7 +258,7 @@ def select_backbone(
             scored = per_series[np.isfinite(per_series)]
             score = float(scored.mean()) if scored.size else np.nan
             if np.isfinite(score):
-                scores[Backbone(k, bool(use_log), a, p)] = score
+                scores[candidate] = score
     if not scores:
         return default, {}
     # the simplest of the candidates within PARSIMONY of the best: differences
@@ -268,17 +285,18 @@ def choose_per_series(
 ) -> Backbone:
     """Choose each series' seasonal shape and log scale by its in-sample errors.
 
-    The level and trend (``backbone.alpha``, ``backbone.phi``) stay the
-    panel's; for every series and every candidate ``(harmonics, log)`` the
-    profile is fitted on all its training points, the backbone forecasts
-    ``horizon`` steps from every origin of the series (windows back-filled
-    before its start), and the candidate with the lowest mean absolute error,
-    scaled by the series' seasonal-naive error, is the series' choice (the
-    way AutoETS picks each series' components on its own fit) when it beats
-    the panel's choice by more than ``PER_SERIES_MARGIN`` (5%); otherwise the
-    series keeps the panel's. Measured on the selection splits of M1, the
-    airline series and weatherAUS (BENCHMARKS.md): better than one choice for
-    the panel; choosing the level and trend per series the same way was not.
+    The level, trend and reversion (``backbone.alpha``, ``backbone.phi``,
+    ``backbone.reversion``) stay the panel's; for every series and every
+    candidate ``(harmonics, log)`` the profile is fitted on all its training
+    points, the backbone forecasts ``horizon`` steps from every origin of the
+    series (windows back-filled before its start), and the candidate with the
+    lowest mean absolute error, scaled by the series' seasonal-naive error, is
+    the series' choice (the way AutoETS picks each series' components on its own
+    fit) when it beats the panel's choice by more than ``PER_SERIES_MARGIN``
+    (5%); otherwise the series keeps the panel's. Measured on the selection
+    splits of M1, the airline series and weatherAUS (BENCHMARKS.md): better than
+    one choice for the panel; choosing the level and trend per series the same
+    way was not.
 
     Parameters
     ----------
@@ -377,7 +395,7 @@ def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple[list,
     if max_origins is not None:
         scored &= origins >= ends - max_origins
     origins = origins[scored]
-    matrix = anchor_matrix(window, horizon, backbone.alpha, backbone.phi)
+    matrix = backbone.matrix(window, horizon)
     candidates = list(itertools.product(harmonic_grid, log_grid))
     sums = np.zeros((len(candidates), n_series))
     counts = np.zeros((len(candidates), n_series))
@@ -547,6 +565,7 @@ def _complexity(backbone: Backbone) -> int:
         + backbone.log
         + (backbone.alpha is not None)
         + (backbone.phi is not None)
+        + (backbone.reversion is not None)
     )
 
 

@@ -105,6 +105,8 @@ def choose_backbone(
         log=est.log_transform,
         alpha=est.level_smoothing,
         phi=est.trend_damping,
+        # a forecaster pickled before the parameter existed: no reversion
+        reversion=getattr(est, "level_reversion", None),
         panel_choice=panel_choice,
     )
 

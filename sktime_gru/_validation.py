@@ -231,15 +231,24 @@ def _check_backbone(est) -> None:
         raise InvalidParameterError(
             f"log_transform must be True, False or 'auto', got {log!r}"
         )
-    for name in ("level_smoothing", "trend_damping"):
+    for name in ("level_smoothing", "trend_damping", "level_reversion"):
         value = getattr(est, name, "auto")
         if isinstance(value, str) and value == "auto":
             continue
         _real(name, value, 0, 1, low_open=True, high_open=False, allow_none=True)
-    if est.level_smoothing is None and est.trend_damping not in (None, "auto"):
+    reversion = getattr(est, "level_reversion", None)
+    for name in ("trend_damping", "level_reversion"):
+        value = getattr(est, name, None)
+        if est.level_smoothing is None and value not in (None, "auto"):
+            raise InvalidParameterError(
+                f"{name}={value!r} needs a level: set level_smoothing to a "
+                f"number in (0, 1] or 'auto', or {name}=None"
+            )
+    if est.trend_damping not in (None, "auto") and reversion not in (None, "auto"):
         raise InvalidParameterError(
-            f"trend_damping={est.trend_damping!r} needs a level: set "
-            "level_smoothing to a number in (0, 1] or 'auto', or trend_damping=None"
+            f"level_reversion={reversion!r} and trend_damping="
+            f"{est.trend_damping!r}: a level reverts to the training mean only "
+            "without a trend; set one of them to None"
         )
 
 

@@ -218,6 +218,11 @@ class GRUEncoderDecoderForecaster(BaseForecaster):
         Adds the window's least-squares slope, damped by this factor per step
         ahead (1: a straight line); None: no trend; ``"auto"``: chosen among
         None, 0.8, 0.9 and 1. Needs a level.
+    level_reversion : float in (0, 1], "auto" or None, default="auto"
+        The level's departure from the series' training mean decays by this
+        factor per step ahead (a weather anomaly's persistence: the forecast
+        returns to the climatology); None: the level persists; ``"auto"``:
+        chosen among None, 0.9, 0.75 and 0.5. Needs a level and no trend.
     update_epochs : int, default=5
         Fine-tuning epochs when ``update(..., update_params=True)`` is called;
         the network is trained further (warm start) on the windows that include
@@ -544,6 +549,7 @@ pretrain_columns_
         log_transform: bool | str = "auto",
         level_smoothing: float | str | None = "auto",
         trend_damping: float | str | None = "auto",
+        level_reversion: float | str | None = "auto",
         update_epochs: int = 5,
         fine_tune_epochs: int = 0,
         ensemble_size: int = 3,
@@ -578,6 +584,7 @@ pretrain_columns_
         self.log_transform = log_transform
         self.level_smoothing = level_smoothing
         self.trend_damping = trend_damping
+        self.level_reversion = level_reversion
         self.update_epochs = update_epochs
         self.fine_tune_epochs = fine_tune_epochs
         self.ensemble_size = ensemble_size

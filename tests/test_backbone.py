@@ -9,7 +9,7 @@ from sktime_gru._backbone import (
     estimate_period,
     fit_profile,
 )
-from sktime_gru._backbone_choice import choose_per_series, select_backbone
+from sktime_gru._backbone_choice import PARSIMONY, choose_per_series, select_backbone
 
 
 def _flat(series):
@@ -80,6 +80,16 @@ def test_backbone_fits_its_shape_with_a_trend_term_only_with_a_level():
     assert not Backbone(2, False, None, None).shape_trend
     assert Backbone(2, False, 0.4, None).shape_trend
     assert Backbone(2, True, 0.2, 0.9).shape_trend
+    # a level that reverts to the mean forecasts the climatology in the long run
+    assert not Backbone(2, False, 0.4, None, reversion=0.75).shape_trend
+
+
+def test_reverting_anchor_decays_the_level_towards_zero():
+    persistent = anchor_matrix(12, 6, 0.4, None)
+    reverting = anchor_matrix(12, 6, 0.4, None, reversion=0.5)
+    np.testing.assert_allclose(persistent.sum(axis=1), 1, rtol=1e-6)
+    np.testing.assert_allclose(reverting.sum(axis=1), 0.5 ** np.arange(1, 7), rtol=1e-6)
+    np.testing.assert_allclose(reverting, persistent * 0.5 ** np.arange(1, 7)[:, None])
 
 
 def test_profile_drops_an_insignificant_season_and_keeps_the_mean():
@@ -178,7 +188,29 @@ def test_select_stationary_seasonal_noise_gives_climatology():
     chosen, scores = _select(series)
     assert chosen.alpha is None and chosen.phi is None
     assert chosen.harmonics >= 1
-    assert scores[chosen] == min(scores.values())
+    # the simplest candidate within PARSIMONY of the best (a reverting level
+    # scores within 1% on pure noise)
+    assert scores[chosen] <= min(scores.values()) * (1 + PARSIMONY)
+
+
+def test_select_persistent_anomalies_take_a_reverting_level():
+    # seasonal series whose anomalies are AR(1) with coefficient 0.8: a level
+    # that reverts to the mean beats both the climatology and a level that
+    # persists
+    rng = np.random.default_rng(11)
+    t = np.arange(120)
+    series = []
+    for _ in range(20):
+        anomaly = np.zeros(120)
+        for i in range(1, 120):
+            anomaly[i] = 0.8 * anomaly[i - 1] + rng.standard_normal()
+        series.append(20 + 5 * np.sin(2 * np.pi * t / 12) + anomaly)
+    chosen, scores = _select(series)
+    assert chosen.alpha is not None and chosen.reversion is not None
+    assert chosen.phi is None
+    climatology = min(v for c, v in scores.items() if c.alpha is None)
+    persistent = min(v for c, v in scores.items() if c.alpha and not c.reversion)
+    assert scores[chosen] < 0.97 * min(climatology, persistent)
 
 
 def test_select_random_walks_anchor_at_the_last_values():
@@ -209,8 +241,12 @@ def test_select_trending_multiplicative_series_takes_logs_and_a_trend():
 def test_select_keeps_fixed_components():
     rng = np.random.default_rng(7)
     series = [rng.standard_normal(80) for _ in range(3)]
-    chosen, scores = _select(series, harmonics=1, log=False, alpha=0.2, phi=None)
+    fixed = dict(harmonics=1, log=False, alpha=0.2, phi=None)
+    chosen, scores = _select(series, **fixed, reversion=None)
     assert chosen == Backbone(1, False, 0.2, None)
+    assert list(scores) == [chosen]
+    chosen, scores = _select(series, **fixed, reversion=0.5)
+    assert chosen == Backbone(1, False, 0.2, None, reversion=0.5)
     assert list(scores) == [chosen]
 
 

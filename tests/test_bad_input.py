@@ -425,6 +425,8 @@ PARAM_CASES = [
     ("n_layers", 0, r"n_layers must be an integer >= 1"),
     ("batch_size", 0, r"batch_size must be an integer >= 1, got 0"),
     ("recent_windows", 0, r"recent_windows must be an integer >= 1 or None, got 0"),
+    ("level_reversion", 0.0, r"level_reversion must be a number in \(0, 1\] or None"),
+    ("level_reversion", "yes", r"level_reversion must be a number in \(0, 1\]"),
     ("n_epochs", -1, r"epochs must be an integer >= 0, got -1"),
     ("update_epochs", -2, r"update_epochs must be an integer >= 0"),
     ("backtest_origins", 0, r"backtest_origins must be an integer >= 1, got 0"),
@@ -471,6 +473,27 @@ def test_invalid_parameter_raises_our_clear_error(param, value, match):
     )
     _assert_raised_by_us(excinfo)
     assert not f.is_fitted
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(level_smoothing=None, trend_damping=0.9), r"trend_damping=0.9 needs a"),
+        (
+            dict(level_smoothing=None, level_reversion=0.5),
+            r"level_reversion=0.5 needs a level: set level_smoothing",
+        ),
+        (
+            dict(trend_damping=0.9, level_reversion=0.5),
+            r"reverts to the training mean only without a trend",
+        ),
+    ],
+)
+def test_backbone_components_that_do_not_go_together(params, match):
+    f = tiny_forecaster(**params)
+    with pytest.raises(InvalidParameterError, match=match) as excinfo:
+        f.fit(_series(), fh=[1])
+    _assert_raised_by_us(excinfo)
 
 
 # ---------------------------------------------------- caller data untouched --
