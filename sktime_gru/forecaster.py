@@ -55,6 +55,7 @@ from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
 from sktime_gru._tails import extend_observed, extend_tails
 from sktime_gru._training import (
+    TrainingSpec,
     as_tensors,
     clone_network,
     fine_tune_on_tails,
@@ -672,6 +673,7 @@ pretrain_columns_
         if self._has_pretrained():
             return self._fit_pretrained(y, X, fh)
         data, decoder_length, encoding = prologue(self, y, X, fh)
+        spec = TrainingSpec.of(self)  # what the networks are built and trained with
         seed = resolve_seed(self.random_state)
         unpadded, data = data, pad_short(data, self.window_length, decoder_length)
         # encoding keeps NaN where it is (and adds none): the windows of the
@@ -683,14 +685,14 @@ pretrain_columns_
         if self.interval_calibration == "backtest":
             backtest_seed = seed + MEMBER_SEED_STRIDE * self.ensemble_size
             backtest, weight, weights = backtest_residuals(
-                self, data, encoding, decoder_length, backtest_seed
+                spec, data, encoding, decoder_length, backtest_seed
             )
         scaled = scaled_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (to_numpy(t) for t in shared)
         network, history = train_ensemble(
-            self, encoding, shared, decoder_length, seed, weight
+            spec, encoding, shared, decoder_length, seed, weight
         )
         if backtest is not None:
             residuals, calibration = backtest, "backtest"
@@ -698,7 +700,7 @@ pretrain_columns_
             # windows not trained on, if there are any
             calibration = "held-out" if len(held_out) else "training"
             residuals = calibration_residuals(
-                self, network, scaled, train, held_out, decoder_length
+                spec, network, scaled, train, held_out, decoder_length
             )
 
         # commit fitted state only once everything has succeeded
@@ -772,7 +774,12 @@ pretrain_columns_
         keeps_network = getattr(self, "departure_weight_", 1.0) > 0
         if update_params and self.update_epochs > 0 and keeps_network:
             get_strategy(getattr(self, "strategy", None))
-            fine_tune_on_tails(self, tails, last, self.update_epochs)
+            fine_tune_on_tails(
+                TrainingSpec.of(self), self.network_, self._encoding, tails, last,
+                fitted_last=self.last_positions_, series=self._series,
+                step=self._grid.step, decoder_length=self.output_length_,
+                seed=self.seed_ + 1, epochs=self.update_epochs,
+            )  # fmt: skip
         if getattr(self, "observed_", None) is not None:
             self.observed_, self.observed_offsets_ = extend_observed(
                 self.observed_,
@@ -803,8 +810,8 @@ pretrain_columns_
         train, held_out = self._split_windows(data, scaled, decoder_length)
         network, seed = self.pretrained_network_, self.seed_ + 2
         train_like(
-            self, network, scaled, train, held_out, decoder_length, seed, self.n_epochs,
-            stage="pretrained network",
+            TrainingSpec.of(self), network, scaled, train, held_out, decoder_length,
+            seed, self.n_epochs, stage="pretrained network",
         )  # fmt: skip
         return self
 
@@ -817,7 +824,8 @@ pretrain_columns_
         data, decoder_length, encoding = prologue(
             self, y, X, fh, pretrained=True, whole_windows=False
         )
-        network = clone_network(self.pretrained_network_, self)
+        spec = TrainingSpec.of(self)
+        network = clone_network(self.pretrained_network_, spec)
         seed = resolve_seed(self.random_state)
         padded = pad_short(data, self.window_length, decoder_length)
         scaled = scaled_rows(encoding, padded)
@@ -828,11 +836,11 @@ pretrain_columns_
         if epochs and len(train):
             inputs = (scaled, train, held_out)
             history = train_like(
-                self, network, *inputs, decoder_length, seed, epochs,
+                spec, network, *inputs, decoder_length, seed, epochs,
                 stage="fine-tuning the pretrained network",
             )  # fmt: skip
         residuals = calibration_residuals(
-            self, network, scaled, train, held_out, decoder_length
+            spec, network, scaled, train, held_out, decoder_length
         )
         if residuals is not None:
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
