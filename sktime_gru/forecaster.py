@@ -9,7 +9,8 @@ forecaster as an argument and never import it: how a fit starts
 calibration residuals (``_backtest``), the ensemble (``_ensemble``),
 training and update's fine-tuning (``_training``), the predict path
 (``_predicting``, running the network: ``_inference``), the fitted tails
-(``_tails``), intervals (``_intervals``), checks (``_validation``),
+(``_tails``), intervals (``_intervals``), checks (``_param_checks``,
+``_validation``),
 rollback (``_atomic``), persistence (``_serialization``) and the numpydoc of
 the public methods (``_docs``).
 """
@@ -43,6 +44,7 @@ from sktime_gru._encoding import Encoding
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
 from sktime_gru._intervals import residual_offsets, residual_variance
 from sktime_gru._panel import cutoff_with_freq, frame_from_forecasts
+from sktime_gru._param_checks import check_params, check_strategy
 from sktime_gru._predicting import (
     check_in_history_of,
     horizon_steps,
@@ -65,8 +67,6 @@ from sktime_gru._validation import (
     InSampleHorizonError,
     check_horizon,
     check_not_forked,
-    check_params,
-    check_strategy,
     check_training_data,
     check_y,
     x_names,
