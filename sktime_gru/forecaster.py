@@ -3,16 +3,18 @@
 Owns :class:`GRUEncoderDecoderForecaster`: its parameters and tags, sktime's
 public API, the fitted state under the names ``save_model`` writes, and the
 story of ``fit`` / ``predict`` / ``update`` / ``pretrain`` in the order things
-happen. The steps are plain functions of the private modules, which take the
-forecaster as an argument and never import it: how a fit starts
-(``_prologue``), the rows of a call (``_data``), the backtest and
-calibration residuals (``_backtest``), the ensemble (``_ensemble``),
-training and update's fine-tuning (``_training``), the predict path
-(``_predicting``, running the network: ``_inference``), the fitted tails
-(``_tails``), intervals (``_intervals``), checks (``_param_checks``,
-``_validation``),
-rollback (``_atomic``), persistence (``_serialization``) and the numpydoc of
-the public methods (``_docs``).
+happen. The steps are plain functions of the private modules, which never
+import the forecaster. Building and training networks take its parameters as
+a :class:`~sktime_gru._training.TrainingSpec` made once per call: training
+and update's fine-tuning (``_training``), the backtest and calibration
+residuals (``_backtest``), the ensemble (``_ensemble``). How a fit starts
+(``_prologue``), the predict path (``_predicting``, running the network:
+``_inference``) and the y seen (``_residuals``) read the forecaster passed
+in. Also: the rows of a call (``_data``), the fitted tails (``_tails``),
+intervals (``_intervals``), checks (``_param_checks``, ``_validation``),
+rollback (``_atomic``), persistence (``_serialization``), the numpydoc of
+the public methods (``_docs``) and the test parameter sets
+(``_test_params``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from sktime_gru._atomic import atomic
 from sktime_gru._backbone import backbone_params
-from sktime_gru._backend import configured_backend, python_dependencies, to_numpy
+from sktime_gru._backend import python_dependencies, to_numpy
 from sktime_gru._backtest import backtest_residuals, calibration_residuals
 from sktime_gru._bounds import departure_limits, forecast_bounds
 from sktime_gru._data import assemble, filled_raw, pad_short, scaled_rows
@@ -42,7 +44,7 @@ from sktime_gru._docs import (
 )
 from sktime_gru._encoding import Encoding
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
-from sktime_gru._intervals import residual_offsets, residual_variance
+from sktime_gru._intervals import quantile_forecasts, variance_forecasts
 from sktime_gru._panel import cutoff_with_freq, frame_from_forecasts
 from sktime_gru._param_checks import check_params, check_strategy
 from sktime_gru._predicting import (
@@ -56,6 +58,7 @@ from sktime_gru._residuals import observed_y
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
 from sktime_gru._tails import extend_observed, extend_tails
+from sktime_gru._test_params import tiny_parameter_sets
 from sktime_gru._training import (
     TrainingSpec,
     as_tensors,
@@ -726,17 +729,12 @@ pretrain_columns_
     def _predict_quantiles(self, fh, X, alpha):
         steps = horizon_steps(self, fh)
         point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
-        # in-sample points are one step ahead: the first step's residuals
-        lead = np.maximum(steps, 1)
-        offsets = residual_offsets(self.residuals_, alpha, lead)  # (A, n, K, T)
-        values = self._encoding.decode(
-            point[None] + offsets, self._series, self._bounds(steps, widen=2.0)
-        )
-        # sktime's column order: variable-major, then alpha
-        values = np.moveaxis(values, 0, -1)  # -> (n, K, T, A)
-        n, k = steps.shape
+        values = quantile_forecasts(
+            self._encoding, self._series, point, self.residuals_, alpha, steps,
+            self._bounds(steps, widen=2.0),
+        )  # fmt: skip
         columns = self._get_columns(method="predict_quantiles", alpha=alpha)
-        return self._to_frame(values.reshape(n, k, -1), fh, columns)
+        return self._to_frame(values, fh, columns)  # (n, K, T * A)
 
     def _predict_var(self, fh, X=None, cov=False):
         if cov:
@@ -746,12 +744,10 @@ pretrain_columns_
             )
         steps = horizon_steps(self, fh)
         encoding = self._encoding
-        lead = np.maximum(steps, 1)  # in-sample points: one step ahead
-        variance = residual_variance(self.residuals_, lead)  # (n, K, T), scaled
         # logged series: the delta method needs the point forecast
         point = point_forecasts(self, steps, X) if encoding.log is not None else 0.0
-        variance = encoding.decode_variance(
-            variance, point, self._series, self._bounds(steps)
+        variance = variance_forecasts(
+            encoding, self._series, self.residuals_, steps, point, self._bounds(steps)
         )
         columns = self._get_columns(method="predict_var")
         return self._to_frame(variance, fh, columns)
@@ -971,50 +967,10 @@ pretrain_columns_
         Returns
         -------
         list of dict
+            Two sets (:mod:`sktime_gru._test_params`): unidirectional with a
+            fixed decoder length, per-series scaling and a calendar; and a
+            bidirectional averaged ensemble with global scaling, a validation
+            split, early stopping, window-calibrated intervals and fixed
+            backbone components.
         """
-        tiny = {
-            "units": 2,
-            "n_epochs": 1,
-            "batch_size": 64,
-            "random_state": 0,
-            # traced (graph) mode: the conformance suite makes hundreds of fits
-            # and predicts with a few network structures, which the graph
-            # cache traces once per process; eager mode is tested elsewhere
-            "run_eagerly": False,
-            # TensorFlow without XLA: it compiles again for every batch shape,
-            # and the suite's many small data sets have many (XLA is tested on
-            # its own); JAX's only compiled path is XLA (without it every step
-            # runs op by op: slower, and the suite crashed a JAX worker)
-            "jit_compile": False if configured_backend() == "tensorflow" else "auto",
-            "ensemble_size": 1,
-        }
-        return [
-            # unidirectional, fixed decoder length, per-series scaling, calendar
-            {
-                **tiny,
-                "window_length": 3,
-                "output_length": 2,
-                "bidirectional": False,
-                "scaling": "per_series",
-                "seasonal_period": 4,
-            },
-            # bidirectional, global scaling, validation split, early stopping
-            {
-                **tiny,
-                "window_length": 2,
-                "output_length": 1,
-                "validation_split": 0.3,
-                "patience": 1,
-                "n_epochs": 2,
-                "update_epochs": 1,
-                # an averaged ensemble: pickling, cloning, update of nested models
-                "ensemble_size": 2,
-                # intervals from the held-out windows (set 1: the backtest)
-                "interval_calibration": "windows",
-                # the backbone's components fixed (set 1: chosen in fit)
-                "harmonics": 1,
-                "log_transform": False,
-                "level_smoothing": 0.4,
-                "trend_damping": 0.9,
-            },
-        ]
+        return tiny_parameter_sets()
