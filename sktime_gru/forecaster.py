@@ -48,6 +48,7 @@ from sktime_gru._intervals import quantile_forecasts, variance_forecasts
 from sktime_gru._panel import cutoff_with_freq, frame_from_forecasts
 from sktime_gru._param_checks import check_params, check_strategy
 from sktime_gru._predicting import (
+    PredictState,
     check_in_history_of,
     horizon_steps,
     point_forecasts,
@@ -521,7 +522,7 @@ pretrain_columns_
     #   needs the fitted grid's (cutoff_with_freq). Read as ``cutoff``.
     # - _get_columns: sktime's helper naming the columns of predict_quantiles
     #   and predict_var frames, so they are the ones sktime expects.
-    # - _y_metadata, _converter_store_y: read by _residuals.observed_y to give
+    # - _y_metadata, _converter_store_y: passed to _residuals.observed_y to give
     #   predict_residuals() the y seen back in the mtype fit got.
 
     def __init__(
@@ -634,7 +635,8 @@ pretrain_columns_
             from sktime.utils.validation.forecasting import check_fh
 
             # before sktime stores fh: a refused fh must not replace the last
-            check_in_history_of(self, check_fh(fh, freq=self.cutoff))
+            checked = check_fh(fh, freq=self.cutoff)
+            check_in_history_of(PredictState.of(self), checked)
         return super().predict(fh=fh, X=X)
 
     @doc(PREDICT_RESIDUALS)
@@ -643,7 +645,7 @@ pretrain_columns_
         self.check_is_fitted()
         if y is None:
             remember = self.get_config()["remember_data"] and self._y is not None
-            y = self._y if remember else observed_y(self)
+            y = self._y if remember else self._observed_y()
         if not isinstance(getattr(y, "index", None), pd.MultiIndex):
             return super().predict_residuals(y=y, X=X)
         fh_before = deepcopy(self._fh)
@@ -721,14 +723,16 @@ pretrain_columns_
         )  # fmt: skip
 
     def _predict(self, fh, X=None):
-        steps = horizon_steps(self, fh)  # -> (n, K)
-        point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
+        state = PredictState.of(self)
+        steps = horizon_steps(state, fh)  # -> (n, K)
+        point = point_forecasts(state, steps, X)  # -> (n, K, T), scaled
         values = self._encoding.decode(point, self._series, self._bounds(steps))
         return self._to_frame(values, fh)
 
     def _predict_quantiles(self, fh, X, alpha):
-        steps = horizon_steps(self, fh)
-        point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
+        state = PredictState.of(self)
+        steps = horizon_steps(state, fh)
+        point = point_forecasts(state, steps, X)  # -> (n, K, T), scaled
         values = quantile_forecasts(
             self._encoding, self._series, point, self.residuals_, alpha, steps,
             self._bounds(steps, widen=2.0),
@@ -742,12 +746,13 @@ pretrain_columns_
                 "predict_var(cov=True) is not supported by "
                 "GRUEncoderDecoderForecaster; use cov=False"
             )
-        steps = horizon_steps(self, fh)
-        encoding = self._encoding
+        state = PredictState.of(self)
+        steps = horizon_steps(state, fh)
+        encoding = state.encoding
         # logged series: the delta method needs the point forecast
-        point = point_forecasts(self, steps, X) if encoding.log is not None else 0.0
+        point = point_forecasts(state, steps, X) if encoding.log is not None else 0.0
         variance = variance_forecasts(
-            encoding, self._series, self.residuals_, steps, point, self._bounds(steps)
+            encoding, state.series, self.residuals_, steps, point, self._bounds(steps)
         )
         columns = self._get_columns(method="predict_var")
         return self._to_frame(variance, fh, columns)
@@ -922,6 +927,11 @@ pretrain_columns_
         )
 
     # ------------------------------------------------------------- predict --
+    def _observed_y(self):
+        """Return the y of ``fit`` and ``update`` as a frame of the type ``fit`` got."""
+        mtype, store = self._y_metadata["mtype"], self._converter_store_y
+        return observed_y(PredictState.of(self), mtype, store)
+
     def _bounds(self, steps: np.ndarray, widen=1.0):
         """Return the range no forecast at ``steps`` (n, K) may leave."""
         observed = getattr(self, "observed_", None)
