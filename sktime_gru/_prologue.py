@@ -14,11 +14,15 @@ Also owns the way back from the fitted state that ``save_model`` writes
 ``log_series_``) to the :class:`~sktime_gru._encoding.Encoding` that
 ``predict`` and ``update`` use (:func:`fitted_encoding`).
 
-The forecaster is passed in for its parameters and fitted state; this
-module never imports it. No Keras.
+The forecaster's parameters come in as an :class:`EncodingSpec`, what a fit
+after ``pretrain`` takes over as a :class:`Pretrained`, both made once per
+call (``.of``); :func:`fitted_encoding` reads the fitted forecaster passed
+in. This module never imports the forecaster. No Keras.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,6 +38,8 @@ from sktime_gru._validation import (
 )
 
 __all__ = [
+    "EncodingSpec",
+    "Pretrained",
     "choose_backbone",
     "fitted_backbone",
     "fitted_encoding",
@@ -42,46 +48,113 @@ __all__ = [
 ]
 
 
-def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
+@dataclass(frozen=True)
+class EncodingSpec:
+    """The forecaster's parameters that how a fit starts reads.
+
+    The fields are the parameters of the same names (:meth:`of`).
+    """
+
+    window_length: int
+    output_length: int | None
+    scaling: str | None
+    seasonal_period: int | str | None
+    deseasonalize: bool | str
+    harmonics: int | str | None
+    log_transform: bool | str
+    level_smoothing: float | str | None
+    trend_damping: float | str | None
+
+    @classmethod
+    def of(cls, est) -> EncodingSpec:
+        """Return the spec of forecaster ``est``'s parameters."""
+        return cls(
+            window_length=est.window_length,
+            output_length=est.output_length,
+            scaling=est.scaling,
+            seasonal_period=est.seasonal_period,
+            deseasonalize=est.deseasonalize,
+            harmonics=est.harmonics,
+            log_transform=est.log_transform,
+            level_smoothing=est.level_smoothing,
+            trend_damping=est.trend_damping,
+        )
+
+
+@dataclass(frozen=True)
+class Pretrained:
+    """What a fit after ``pretrain`` takes over from the pretrained forecaster.
+
+    ``columns``: ``pretrain_columns_``; ``output_length``:
+    ``pretrain_output_length_``; ``seasonal_period`` and ``deseasonalize``:
+    the resolved ``seasonal_period_`` / ``deseasonalize_``; ``backbone``: the
+    fitted backbone (or None); ``scaler``: ``pretrain_scaler_``.
+    """
+
+    columns: tuple
+    output_length: int
+    seasonal_period: int | None
+    deseasonalize: bool
+    backbone: Backbone | None
+    scaler: object
+
+    @classmethod
+    def of(cls, est) -> Pretrained:
+        """Return what ``est``'s pretraining left for the next fit."""
+        return cls(
+            columns=est.pretrain_columns_,
+            output_length=est.pretrain_output_length_,
+            seasonal_period=est.seasonal_period_,
+            deseasonalize=est.deseasonalize_,
+            backbone=fitted_backbone(est),
+            scaler=est.pretrain_scaler_,
+        )
+
+
+def prologue(
+    spec: EncodingSpec, y, X, fh, *, cutoff, x_columns=None,
+    pretrained: Pretrained | None = None, whole_windows=True,
+):  # fmt: skip
     """Assemble, check and encode training data: how every fit starts.
 
-    Returns ``(data, decoder_length, encoding)``. With ``pretrained``, columns,
-    decoder length, seasonal settings and (unless scaled per series) the
-    scale are the pretrained network's; ``whole_windows=False``: series
-    need only one input window.
+    Returns ``(data, decoder_length, encoding)``. ``cutoff``: the fit's
+    cutoff (for ``fh``); ``x_columns``: the X columns of an earlier fit, or
+    None. With ``pretrained``, columns, decoder length, seasonal settings
+    and (unless scaled per series) the scale are the pretrained network's;
+    ``whole_windows=False``: series need only one input window.
     """
     # what sktime's checks of y freed: before this fit's own largest steps
     release_free_memory()
-    data = assemble(y, X, x_columns=getattr(est, "_x_columns", None))
+    data = assemble(y, X, x_columns=x_columns)
     scaler = None
-    if pretrained:
-        check_pretrain_columns(data, est.pretrain_columns_)
-        decoder_length = est.pretrain_output_length_
+    if pretrained is not None:
+        check_pretrain_columns(data, pretrained.columns)
+        decoder_length = pretrained.output_length
         if whole_windows:
             check_long_enough(data.panel, decoder_length)
-        seasonal_period = est.seasonal_period_
-        deseasonalize = est.deseasonalize_
-        backbone = fitted_backbone(est)
+        seasonal_period = pretrained.seasonal_period
+        deseasonalize = pretrained.deseasonalize
+        backbone = pretrained.backbone
         if backbone is not None and backbone.series_harmonics is not None:
             # the pretrained level and trend; each new series' own shape
             backbone = choose_backbone(
-                est, data, decoder_length, seasonal_period, backbone
+                spec, data, decoder_length, seasonal_period, backbone
             )
-        if est.scaling != "per_series":
+        if spec.scaling != "per_series":
             # the network learned the pretraining panel's global scale
-            scaler = est.pretrain_scaler_
+            scaler = pretrained.scaler
     else:
-        decoder_length = resolve_output_length(est, fh)
+        decoder_length = resolve_output_length(spec, fh, cutoff)
         check_long_enough(data.panel, decoder_length)
-        seasonal_period = resolve_period(est.seasonal_period, data.panel)
-        deseasonalize = est.deseasonalize in ("auto", True)
+        seasonal_period = resolve_period(spec.seasonal_period, data.panel)
+        deseasonalize = spec.deseasonalize in ("auto", True)
         backbone = None
         if deseasonalize:
-            backbone = choose_backbone(est, data, decoder_length, seasonal_period)
+            backbone = choose_backbone(spec, data, decoder_length, seasonal_period)
     encoding = Encoding.fit(
         data.raw,
         data.panel,
-        scaling=est.scaling,
+        scaling=spec.scaling,
         seasonal_period=seasonal_period,
         deseasonalize=deseasonalize,
         scaler=scaler,
@@ -93,30 +166,30 @@ def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
 
 
 def choose_backbone(
-    est, data: Data, decoder_length, seasonal_period, panel_choice=None
+    spec: EncodingSpec, data: Data, decoder_length, seasonal_period, panel_choice=None
 ) -> Backbone:
-    """Return the backbone's components for ``data`` with ``est``'s parameters."""
+    """Return the backbone's components for ``data`` with ``spec``'s parameters."""
     return select_for_panel(
         data.panel,
         decoder_length,
         seasonal_period,
-        window=est.window_length,
-        harmonics=est.harmonics,
-        log=est.log_transform,
-        alpha=est.level_smoothing,
-        phi=est.trend_damping,
+        window=spec.window_length,
+        harmonics=spec.harmonics,
+        log=spec.log_transform,
+        alpha=spec.level_smoothing,
+        phi=spec.trend_damping,
         panel_choice=panel_choice,
     )
 
 
-def resolve_output_length(est, fh) -> int:
+def resolve_output_length(spec: EncodingSpec, fh, cutoff) -> int:
     """Return the decoder length of a fit: ``output_length``, or from ``fh``."""
-    if est.output_length is not None:
-        return int(est.output_length)
+    if spec.output_length is not None:
+        return int(spec.output_length)
     if fh is None:
-        return int(est.window_length)
+        return int(spec.window_length)
     # in-sample steps are forecast one step ahead: they need 1
-    steps = np.asarray(fh.to_relative(est.cutoff), dtype=np.int64)
+    steps = np.asarray(fh.to_relative(cutoff), dtype=np.int64)
     return max(1, int(steps.max()))
 
 

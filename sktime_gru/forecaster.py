@@ -54,7 +54,7 @@ from sktime_gru._predicting import (
     point_forecasts,
 )
 from sktime_gru._progress import task
-from sktime_gru._prologue import fitted_encoding, prologue
+from sktime_gru._prologue import EncodingSpec, Pretrained, fitted_encoding, prologue
 from sktime_gru._residuals import observed_y
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
@@ -677,7 +677,7 @@ pretrain_columns_
         check_params(self)
         if self._has_pretrained():
             return self._fit_pretrained(y, X, fh)
-        data, decoder_length, encoding = prologue(self, y, X, fh)
+        data, decoder_length, encoding = self._prologue(y, X, fh)
         spec = TrainingSpec.of(self)  # what the networks are built and trained with
         seed = resolve_seed(self.random_state)
         unpadded, data = data, pad_short(data, self.window_length, decoder_length)
@@ -805,7 +805,7 @@ pretrain_columns_
 
     def _pretrain_update(self, y, X=None, fh=None):
         """Continue training the pretrained network on more panel data."""
-        data, decoder_length, encoding = prologue(self, y, X, fh, pretrained=True)
+        data, decoder_length, encoding = self._prologue(y, X, fh, pretrained=True)
         data = pad_short(data, self.window_length, decoder_length)
         scaled = scaled_rows(encoding, data)
         train, held_out = self._split_windows(data, scaled, decoder_length)
@@ -822,8 +822,8 @@ pretrain_columns_
     def _fit_pretrained(self, y, X, fh):
         """Fit on new series starting from the pretrained network (fine-tuning)."""
         # series only need one input window: the network is already trained
-        data, decoder_length, encoding = prologue(
-            self, y, X, fh, pretrained=True, whole_windows=False
+        data, decoder_length, encoding = self._prologue(
+            y, X, fh, pretrained=True, whole_windows=False
         )
         spec = TrainingSpec.of(self)
         network = clone_network(self.pretrained_network_, spec)
@@ -894,6 +894,15 @@ pretrain_columns_
         self._x_columns = None if data.x_names is None else pd.Index(data.x_names)
         self._index_names = panel.index_names
         return self
+
+    def _prologue(self, y, X, fh, pretrained=False, whole_windows=True):
+        """How every fit starts (:func:`prologue`), with this forecaster's settings."""
+        return prologue(
+            EncodingSpec.of(self), y, X, fh, cutoff=self.cutoff,
+            x_columns=getattr(self, "_x_columns", None),
+            pretrained=Pretrained.of(self) if pretrained else None,
+            whole_windows=whole_windows,
+        )  # fmt: skip
 
     # ---------------------------------------------------------- fitted state --
     @property
