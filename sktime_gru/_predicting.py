@@ -15,7 +15,7 @@ before their values become frames:
 
 What these functions read of the fitted forecaster comes in as a
 :class:`PredictState`, made once per call from its fitted state under the
-names ``save_model`` writes (:meth:`PredictState.of`); this module never
+names ``save_model`` writes (:mod:`sktime_gru._specs`); this module never
 imports the forecaster. No sktime, and no Keras import of its own.
 
 Dimension legend: ``n`` series, ``K`` forecast steps of ``fh``, ``W`` window
@@ -51,11 +51,12 @@ __all__ = [
 class PredictState:
     """What the predict path (and ``predict_residuals``) reads of a fitted forecaster.
 
-    Made once per call by :meth:`of`; the fields are the fitted attributes
-    of the same names (``decoder_length`` is ``output_length_``, ``series``
-    the series numbers as a column, shape (n, 1)). ``first_positions``,
-    ``observed``, ``observed_offsets`` and ``departure_limit`` are None for
-    a forecaster saved by a version that did not keep them.
+    Made once per call (:func:`sktime_gru._specs.predict_state`); the fields
+    are the fitted attributes of the same names (``decoder_length`` is
+    ``output_length_``, ``series`` the series numbers as a column, shape
+    (n, 1)). ``first_positions``, ``observed``, ``observed_offsets`` and
+    ``departure_limit`` are None for a forecaster saved by a version that
+    did not keep them.
     """
 
     # the parameters predict reads
@@ -81,31 +82,6 @@ class PredictState:
     # every row seen (in-sample forecasts)
     observed: np.ndarray | None
     observed_offsets: np.ndarray | None
-
-    @classmethod
-    def of(cls, est) -> PredictState:
-        """Return the predict state of the fitted forecaster ``est``."""
-        return cls(
-            window_length=est.window_length,
-            run_eagerly=est.run_eagerly,
-            network=est.network_,
-            encoding=est._encoding,
-            decoder_length=est.output_length_,
-            departure_limit=getattr(est, "departure_limit_", None),
-            grid=est._grid,
-            cutoff=est.cutoff,
-            series=est._series,
-            instances=est.instances_,
-            x_columns=est._x_columns,
-            y_columns=est._y_columns,
-            n_targets=est._n_targets,
-            index_names=est._index_names,
-            tail=est.tail_,
-            last_positions=est.last_positions_,
-            first_positions=getattr(est, "first_positions_", None),
-            observed=getattr(est, "observed_", None),
-            observed_offsets=getattr(est, "observed_offsets_", None),
-        )
 
 
 def horizon_steps(state: PredictState, fh) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""How every fit starts, and the fitted encoding rebuilt from saved state.
+"""How every fit starts.
 
 Owns the one prologue shared by ``fit``, ``fit`` after ``pretrain`` and
 ``pretrain`` on a pretrained forecaster (:func:`prologue`): join y and X
@@ -9,15 +9,10 @@ components (:func:`choose_backbone`) and fit the
 decoder length, seasonal settings, the backbone's panel-level components
 and (unless scaled per series) the scale are the pretrained network's.
 
-Also owns the way back from the fitted state that ``save_model`` writes
-(``scaler_``, ``profile_``, ``seasonal_period_``, ``backbone_``,
-``log_series_``) to the :class:`~sktime_gru._encoding.Encoding` that
-``predict`` and ``update`` use (:func:`fitted_encoding`).
-
 The forecaster's parameters come in as an :class:`EncodingSpec`, what a fit
 after ``pretrain`` takes over as a :class:`Pretrained`, both made once per
-call (``.of``); :func:`fitted_encoding` reads the fitted forecaster passed
-in. This module never imports the forecaster. No Keras.
+call by :mod:`sktime_gru._specs` (which also rebuilds the fitted encoding
+from the saved state). This module never sees the forecaster. No Keras.
 """
 
 from __future__ import annotations
@@ -41,8 +36,6 @@ __all__ = [
     "EncodingSpec",
     "Pretrained",
     "choose_backbone",
-    "fitted_backbone",
-    "fitted_encoding",
     "prologue",
     "resolve_output_length",
 ]
@@ -52,7 +45,8 @@ __all__ = [
 class EncodingSpec:
     """The forecaster's parameters that how a fit starts reads.
 
-    The fields are the parameters of the same names (:meth:`of`).
+    The fields are the parameters of the same names
+    (:func:`sktime_gru._specs.encoding_spec`).
     """
 
     window_length: int
@@ -64,21 +58,6 @@ class EncodingSpec:
     log_transform: bool | str
     level_smoothing: float | str | None
     trend_damping: float | str | None
-
-    @classmethod
-    def of(cls, est) -> EncodingSpec:
-        """Return the spec of forecaster ``est``'s parameters."""
-        return cls(
-            window_length=est.window_length,
-            output_length=est.output_length,
-            scaling=est.scaling,
-            seasonal_period=est.seasonal_period,
-            deseasonalize=est.deseasonalize,
-            harmonics=est.harmonics,
-            log_transform=est.log_transform,
-            level_smoothing=est.level_smoothing,
-            trend_damping=est.trend_damping,
-        )
 
 
 @dataclass(frozen=True)
@@ -97,18 +76,6 @@ class Pretrained:
     deseasonalize: bool
     backbone: Backbone | None
     scaler: object
-
-    @classmethod
-    def of(cls, est) -> Pretrained:
-        """Return what ``est``'s pretraining left for the next fit."""
-        return cls(
-            columns=est.pretrain_columns_,
-            output_length=est.pretrain_output_length_,
-            seasonal_period=est.seasonal_period_,
-            deseasonalize=est.deseasonalize_,
-            backbone=fitted_backbone(est),
-            scaler=est.pretrain_scaler_,
-        )
 
 
 def prologue(
@@ -191,23 +158,3 @@ def resolve_output_length(spec: EncodingSpec, fh, cutoff) -> int:
     # in-sample steps are forecast one step ahead: they need 1
     steps = np.asarray(fh.to_relative(cutoff), dtype=np.int64)
     return max(1, int(steps.max()))
-
-
-def fitted_backbone(est) -> Backbone | None:
-    """Return the fitted backbone (``backbone_``), or None."""
-    params = getattr(est, "backbone_", None)
-    return None if params is None else Backbone(**params)
-
-
-def fitted_encoding(est) -> Encoding:
-    """Return the fitted encoding, from the fitted state that is saved."""
-    return Encoding(
-        scaler=est.scaler_,
-        per_series=est.scaling == "per_series",
-        n_targets=len(est._y_columns),
-        step=est._grid.step,
-        seasonal_period=est.seasonal_period_,
-        profile=est.profile_,
-        backbone=fitted_backbone(est),
-        log=getattr(est, "log_series_", None),
-    )

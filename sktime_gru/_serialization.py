@@ -419,7 +419,8 @@ def _warn_versions(saved: dict) -> None:
 
 def _load_models(path: Path, doc: dict, est) -> dict:
     """Verify, load (safe mode) and compile every network of the artefact."""
-    from sktime_gru._training import TrainingSpec, compile_like, import_keras
+    from sktime_gru._specs import training_spec
+    from sktime_gru._training import compile_like, import_keras
 
     networks = doc.get("networks")
     if not isinstance(networks, dict) or NETWORK_NAME not in networks:
@@ -430,7 +431,7 @@ def _load_models(path: Path, doc: dict, est) -> dict:
         name: _read_model_bytes(path, name, info) for name, info in networks.items()
     }
     keras = import_keras()
-    spec = TrainingSpec.of(est)
+    spec = training_spec(est)
     models = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, data in verified.items():

@@ -3,7 +3,7 @@
 Owns how networks are built, compiled and trained with a forecaster's
 parameters (:func:`build_like`, :func:`train_like`, :func:`clone_network`),
 which come in as a :class:`TrainingSpec` made once per call from the
-forecaster (:meth:`TrainingSpec.of`; the forecaster is never imported), the
+forecaster (:mod:`sktime_gru._specs`; the forecaster is never imported), the
 fine-tuning of
 ``update(update_params=True)`` on the windows of the extended tails that
 contain new data (:func:`fine_tune_on_tails`) and the window sources
@@ -71,9 +71,10 @@ class TrainingSpec:
     """The forecaster's parameters that building and training networks read.
 
     Made once per ``fit`` / ``update`` / ``pretrain`` / load from the
-    forecaster (:meth:`of`) and passed to :func:`build_like`,
-    :func:`train_like`, the backtest (:mod:`sktime_gru._backtest`) and the
-    ensemble (:mod:`sktime_gru._ensemble`) instead of the forecaster itself.
+    forecaster (:func:`sktime_gru._specs.training_spec`) and passed to
+    :func:`build_like`, :func:`train_like`, the backtest
+    (:mod:`sktime_gru._backtest`) and the ensemble (:mod:`sktime_gru._ensemble`)
+    instead of the forecaster itself.
     The fields are the forecaster's parameters of the same names.
     """
 
@@ -101,37 +102,6 @@ class TrainingSpec:
     ensemble_size: int
     recent_windows: int | None
     backtest_origins: int
-
-    @classmethod
-    def of(cls, est) -> TrainingSpec:
-        """Return the spec of forecaster ``est``'s parameters.
-
-        A forecaster pickled before a parameter existed lacks its attribute:
-        those read here with ``getattr`` get the behaviour of that version
-        (no XLA, no strategy, no step budget, every window, one backtest cut).
-        """
-        return cls(
-            window_length=est.window_length,
-            units=est.units,
-            n_layers=est.n_layers,
-            bidirectional=est.bidirectional,
-            dropout=est.dropout,
-            optimizer=est.optimizer,
-            learning_rate=est.learning_rate,
-            loss=est.loss,
-            run_eagerly=est.run_eagerly,
-            jit_compile=getattr(est, "jit_compile", False),
-            strategy=getattr(est, "strategy", None),
-            batch_size=est.batch_size,
-            max_steps_per_epoch=getattr(est, "max_steps_per_epoch", None),
-            patience=est.patience,
-            callbacks=tuple(est.callbacks) if est.callbacks else (),
-            verbose=est.verbose,
-            n_epochs=est.n_epochs,
-            ensemble_size=est.ensemble_size,
-            recent_windows=getattr(est, "recent_windows", None),
-            backtest_origins=getattr(est, "backtest_origins", 1),
-        )
 
 
 def make_window_dataset(

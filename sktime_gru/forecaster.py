@@ -4,16 +4,17 @@ Owns :class:`GRUEncoderDecoderForecaster`: its parameters and tags, sktime's
 public API, the fitted state under the names ``save_model`` writes, and the
 story of ``fit`` / ``predict`` / ``update`` / ``pretrain`` in the order things
 happen. The steps are plain functions of the private modules, which never
-import the forecaster. Building and training networks take its parameters as
-a :class:`~sktime_gru._training.TrainingSpec` made once per call: training
-and update's fine-tuning (``_training``), the backtest and calibration
-residuals (``_backtest``), the ensemble (``_ensemble``). How a fit starts
-(``_prologue``), the predict path (``_predicting``, running the network:
-``_inference``) and the y seen (``_residuals``) read the forecaster passed
-in. Also: the rows of a call (``_data``), the fitted tails (``_tails``),
-intervals (``_intervals``), checks (``_param_checks``, ``_validation``),
-rollback (``_atomic``), persistence (``_serialization``), the numpydoc of
-the public methods (``_docs``) and the test parameter sets
+import the forecaster and take what they need of it as frozen dataclasses
+that ``_specs`` makes once per call (the one module that reads it):
+training and update's fine-tuning (``_training``), the backtest and
+calibration residuals (``_backtest``) and the ensemble (``_ensemble``) a
+``TrainingSpec``; how a fit starts (``_prologue``) an ``EncodingSpec`` and
+what ``pretrain`` left; the predict path (``_predicting``, running the
+network: ``_inference``) and the y seen (``_residuals``) a
+``PredictState``. Also: the rows of a call (``_data``), the fitted tails
+(``_tails``), intervals (``_intervals``), checks (``_param_checks``,
+``_validation``), rollback (``_atomic``), persistence (``_serialization``),
+the numpydoc of the public methods (``_docs``) and the test parameter sets
 (``_test_params``).
 """
 
@@ -48,20 +49,25 @@ from sktime_gru._intervals import quantile_forecasts, variance_forecasts
 from sktime_gru._panel import cutoff_with_freq, frame_from_forecasts
 from sktime_gru._param_checks import check_params, check_strategy
 from sktime_gru._predicting import (
-    PredictState,
     check_in_history_of,
     horizon_steps,
     point_forecasts,
 )
 from sktime_gru._progress import task
-from sktime_gru._prologue import EncodingSpec, Pretrained, fitted_encoding, prologue
+from sktime_gru._prologue import prologue
 from sktime_gru._residuals import observed_y
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
+from sktime_gru._specs import (
+    encoding_spec,
+    fitted_encoding,
+    predict_state,
+    pretrained_state,
+    training_spec,
+)
 from sktime_gru._tails import extend_observed, extend_tails
 from sktime_gru._test_params import tiny_parameter_sets
 from sktime_gru._training import (
-    TrainingSpec,
     as_tensors,
     clone_network,
     fine_tune_on_tails,
@@ -636,7 +642,7 @@ pretrain_columns_
 
             # before sktime stores fh: a refused fh must not replace the last
             checked = check_fh(fh, freq=self.cutoff)
-            check_in_history_of(PredictState.of(self), checked)
+            check_in_history_of(predict_state(self), checked)
         return super().predict(fh=fh, X=X)
 
     @doc(PREDICT_RESIDUALS)
@@ -678,7 +684,7 @@ pretrain_columns_
         if self._has_pretrained():
             return self._fit_pretrained(y, X, fh)
         data, decoder_length, encoding = self._prologue(y, X, fh)
-        spec = TrainingSpec.of(self)  # what the networks are built and trained with
+        spec = training_spec(self)  # what the networks are built and trained with
         seed = resolve_seed(self.random_state)
         unpadded, data = data, pad_short(data, self.window_length, decoder_length)
         # encoding keeps NaN where it is (and adds none): the windows of the
@@ -723,14 +729,14 @@ pretrain_columns_
         )  # fmt: skip
 
     def _predict(self, fh, X=None):
-        state = PredictState.of(self)
+        state = predict_state(self)
         steps = horizon_steps(state, fh)  # -> (n, K)
         point = point_forecasts(state, steps, X)  # -> (n, K, T), scaled
         values = self._encoding.decode(point, self._series, self._bounds(steps))
         return self._to_frame(values, fh)
 
     def _predict_quantiles(self, fh, X, alpha):
-        state = PredictState.of(self)
+        state = predict_state(self)
         steps = horizon_steps(state, fh)
         point = point_forecasts(state, steps, X)  # -> (n, K, T), scaled
         values = quantile_forecasts(
@@ -746,7 +752,7 @@ pretrain_columns_
                 "predict_var(cov=True) is not supported by "
                 "GRUEncoderDecoderForecaster; use cov=False"
             )
-        state = PredictState.of(self)
+        state = predict_state(self)
         steps = horizon_steps(state, fh)
         encoding = state.encoding
         # logged series: the delta method needs the point forecast
@@ -776,7 +782,7 @@ pretrain_columns_
         if update_params and self.update_epochs > 0 and keeps_network:
             get_strategy(getattr(self, "strategy", None))
             fine_tune_on_tails(
-                TrainingSpec.of(self), self.network_, self._encoding, tails, last,
+                training_spec(self), self.network_, self._encoding, tails, last,
                 fitted_last=self.last_positions_, series=self._series,
                 step=self._grid.step, decoder_length=self.output_length_,
                 seed=self.seed_ + 1, epochs=self.update_epochs,
@@ -811,7 +817,7 @@ pretrain_columns_
         train, held_out = self._split_windows(data, scaled, decoder_length)
         network, seed = self.pretrained_network_, self.seed_ + 2
         train_like(
-            TrainingSpec.of(self), network, scaled, train, held_out, decoder_length,
+            training_spec(self), network, scaled, train, held_out, decoder_length,
             seed, self.n_epochs, stage="pretrained network",
         )  # fmt: skip
         return self
@@ -825,7 +831,7 @@ pretrain_columns_
         data, decoder_length, encoding = self._prologue(
             y, X, fh, pretrained=True, whole_windows=False
         )
-        spec = TrainingSpec.of(self)
+        spec = training_spec(self)
         network = clone_network(self.pretrained_network_, spec)
         seed = resolve_seed(self.random_state)
         padded = pad_short(data, self.window_length, decoder_length)
@@ -898,9 +904,9 @@ pretrain_columns_
     def _prologue(self, y, X, fh, pretrained=False, whole_windows=True):
         """How every fit starts (:func:`prologue`), with this forecaster's settings."""
         return prologue(
-            EncodingSpec.of(self), y, X, fh, cutoff=self.cutoff,
+            encoding_spec(self), y, X, fh, cutoff=self.cutoff,
             x_columns=getattr(self, "_x_columns", None),
-            pretrained=Pretrained.of(self) if pretrained else None,
+            pretrained=pretrained_state(self) if pretrained else None,
             whole_windows=whole_windows,
         )  # fmt: skip
 
@@ -939,7 +945,7 @@ pretrain_columns_
     def _observed_y(self):
         """Return the y of ``fit`` and ``update`` as a frame of the type ``fit`` got."""
         mtype, store = self._y_metadata["mtype"], self._converter_store_y
-        return observed_y(PredictState.of(self), mtype, store)
+        return observed_y(predict_state(self), mtype, store)
 
     def _bounds(self, steps: np.ndarray, widen=1.0):
         """Return the range no forecast at ``steps`` (n, K) may leave."""
