@@ -14,9 +14,10 @@ from the backbone is kept:
   and a fit after ``pretrain``);
 - :func:`shrink_departure`: apply that weight to a network's head.
 
-The networks are built and trained with the parameters of the forecaster
-passed in (:func:`~sktime_gru._training.build_like`); this module never
-imports the estimator.
+The networks are built and trained with the forecaster's parameters in the
+:class:`~sktime_gru._training.TrainingSpec` passed in
+(:func:`~sktime_gru._training.build_like`); this module never sees the
+estimator.
 
 Dimension legend: ``R`` rows of the flat panel, ``F`` input features (raw
 columns, then calendar), ``T`` targets, ``N`` windows, ``W`` window (input)
@@ -34,7 +35,7 @@ from sktime_gru._backend import to_numpy
 from sktime_gru._data import Data, scaled_rows
 from sktime_gru._inference import predict_network
 from sktime_gru._memory import release_free_memory
-from sktime_gru._training import as_tensors, build_like, train_like
+from sktime_gru._training import TrainingSpec, as_tensors, build_like, train_like
 from sktime_gru._windowing import (
     complete_windows,
     evenly_at_most,
@@ -58,7 +59,7 @@ __all__ = [
 MAX_RESIDUAL_WINDOWS = 20_000
 
 
-def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
+def backtest_residuals(spec: TrainingSpec, data: Data, encoding, decoder_length, seed):
     """Out-of-sample residuals (scaled) of a network that never saw them.
 
     One network with the forecaster's parameters is trained on every series
@@ -74,7 +75,7 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
     ``backbone + weight * departure``, and the weight is what the
     members' departures are multiplied by (0: they are not trained).
 
-    With ``est.backtest_origins`` = K > 1, K - 1 more networks are trained
+    With ``spec.backtest_origins`` = K > 1, K - 1 more networks are trained
     on earlier cuts (each ``decoder_length`` points before the previous
     one, as far as the series allow) and forecast their own held-back
     parts; the weight is then the smallest of the cuts' weights: the
@@ -84,8 +85,8 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
 
     Parameters
     ----------
-    est : GRUEncoderDecoderForecaster
-        Supplies the network's and the training's parameters.
+    spec : TrainingSpec
+        The network's and the training's parameters.
     data : Data
         The (padded) training rows.
     encoding : Encoding
@@ -106,11 +107,11 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
     weights : list of float
         The departure weight of every cut trained, latest first.
     """
-    panel, window = data.panel, est.window_length
+    panel, window = data.panel, spec.window_length
     room = int(panel.lengths.max()) - window - decoder_length
     # at least 3 origins for a one-step decoder (2 * 1 held back gave none)
     held_back = min(max(2 * decoder_length, decoder_length + 2), room)
-    cut = _cut_residuals(est, data, encoding, decoder_length, seed, held_back)
+    cut = _cut_residuals(spec, data, encoding, decoder_length, seed, held_back)
     if cut is None:
         warnings.warn(
             "interval_calibration='backtest' needs series of at least "
@@ -127,13 +128,13 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
     if untrained is None:  # no backbone: the network is the forecast
         return trained.astype(np.float32), 1.0, [1.0]
     weights = [departure_weight(untrained, trained)]
-    for k in range(1, getattr(est, "backtest_origins", 1)):
+    for k in range(1, spec.backtest_origins):
         if weights[-1] == 0.0:
             break  # the smallest weight is 0 already: no need to train more
         earlier = held_back + k * decoder_length
         if earlier > room:
             break  # no series has a training window before this cut
-        more = _cut_residuals(est, data, encoding, decoder_length, seed + k, earlier)
+        more = _cut_residuals(spec, data, encoding, decoder_length, seed + k, earlier)
         if more is None:
             break
         weights.append(departure_weight(more[1], more[0]))
@@ -142,19 +143,20 @@ def backtest_residuals(est, data: Data, encoding, decoder_length, seed):
     return residuals.astype(np.float32), weight, weights  # -> (N, H, T)
 
 
-def _cut_residuals(est, data: Data, encoding, decoder_length, seed, held_back):
+def _cut_residuals(
+    spec: TrainingSpec, data: Data, encoding, decoder_length, seed, held_back
+):
     """Residuals of one backtest cut: (trained, backbone's or None), or None.
 
     Both ``(N, H, T)``, NaN where the trained network's are (targets past a
     series' end, steps seen from fewer than 3 origins).
     """
-    panel, window, eager = data.panel, est.window_length, est.run_eagerly
+    panel, window, eager = data.panel, spec.window_length, spec.run_eagerly
     usable = min(decoder_length, held_back - 2)  # steps seen from >= 3 origins
     if usable < 1:
         return None
-    recent = getattr(est, "recent_windows", None)
     starts, test = split_backtest(
-        panel.offsets, window, decoder_length, held_back, recent
+        panel.offsets, window, decoder_length, held_back, spec.recent_windows
     )
     cut = np.repeat(panel.offsets[1:] - held_back, panel.lengths)
     before = np.arange(len(panel.values)) < cut  # rows the backtest may see
@@ -164,7 +166,7 @@ def _cut_residuals(est, data: Data, encoding, decoder_length, seed, held_back):
     test = test[complete_windows(scaled, test, window)]  # inputs complete
     if not len(starts) or not len(test):
         return None
-    network = build_like(est, encoding, decoder_length, seed, "backtest")
+    network = build_like(spec, encoding, decoder_length, seed, "backtest")
     block, valid = backtest_block(data, encoding, scaled, test, window, decoder_length)
     untrained = None
     if encoding.backbone is not None:
@@ -173,13 +175,13 @@ def _cut_residuals(est, data: Data, encoding, decoder_length, seed, held_back):
     # from here on read the tensors' memory (views): no second copy
     scaled, starts = (to_numpy(t) for t in tensors)
     train_like(
-        est,
+        spec,
         network,
         *tensors,
         starts[:0],
         decoder_length,
         seed,
-        est.n_epochs,
+        spec.n_epochs,
         keep_optimizer=False,
         stage="backtest network",
     )
@@ -210,17 +212,19 @@ def backtest_block(data: Data, encoding, scaled, test, window, decoder_length):
     return block, valid
 
 
-def calibration_residuals(est, network, scaled, train, held_out, decoder_length):
+def calibration_residuals(
+    spec: TrainingSpec, network, scaled, train, held_out, decoder_length
+):
     """Residuals of the held-out windows, else of the training windows.
 
     None when there are neither (a fit after ``pretrain`` on series too short
-    for one window). ``est`` supplies the window length and eager mode.
+    for one window). ``spec`` supplies the window length and eager mode.
     """
     windows = held_out if len(held_out) else train
     if not len(windows):
         return None
     return window_residuals(
-        network, scaled, windows, est.window_length, decoder_length, est.run_eagerly
+        network, scaled, windows, spec.window_length, decoder_length, spec.run_eagerly
     )
 
 

@@ -4,8 +4,8 @@ Members differ only by seed (``seed + MEMBER_SEED_STRIDE * k``: initial
 weights, dropout, window order); their departures from the backbone are
 scaled by the backtest's departure weight (:mod:`sktime_gru._backtest`), and
 more than one member become one Keras model averaging them all
-(:func:`~sktime_gru._network.average_networks`). Never imports the estimator:
-its parameters come in with the instance passed.
+(:func:`~sktime_gru._network.average_networks`). Never sees the estimator:
+its parameters come in a :class:`~sktime_gru._training.TrainingSpec`.
 
 Dimension legend: ``R`` rows of the flat panel, ``F`` encoded features,
 ``N`` windows.
@@ -16,7 +16,7 @@ from __future__ import annotations
 from sktime_gru._backtest import shrink_departure
 from sktime_gru._network import average_networks
 from sktime_gru._progress import say
-from sktime_gru._training import build_like, train_like
+from sktime_gru._training import TrainingSpec, build_like, train_like
 
 __all__ = ["MEMBER_SEED_STRIDE", "combine", "train_ensemble"]
 
@@ -25,13 +25,13 @@ __all__ = ["MEMBER_SEED_STRIDE", "combine", "train_ensemble"]
 MEMBER_SEED_STRIDE = 7919
 
 
-def train_ensemble(est, encoding, shared, decoder_length, seed, weight):
-    """Build and train ``est.ensemble_size`` members; return ``(network, history)``.
+def train_ensemble(spec: TrainingSpec, encoding, shared, decoder_length, seed, weight):
+    """Build and train ``spec.ensemble_size`` members; return ``(network, history)``.
 
     Parameters
     ----------
-    est : GRUEncoderDecoderForecaster
-        Supplies the network's and the training's parameters.
+    spec : TrainingSpec
+        The network's and the training's parameters.
     encoding : Encoding
         The fitted encoding of the inputs.
     shared : tuple of tensors
@@ -53,21 +53,21 @@ def train_ensemble(est, encoding, shared, decoder_length, seed, weight):
     history : dict
         Training history of the first member.
     """
-    n_members = est.ensemble_size if weight > 0 else 1
-    epochs = est.n_epochs if weight > 0 else 0
+    n_members = spec.ensemble_size if weight > 0 else 1
+    epochs = spec.n_epochs if weight > 0 else 0
     members, history = [], {}
-    if weight <= 0 and est.n_epochs:
+    if weight <= 0 and spec.n_epochs:
         say(
-            est.verbose,
+            spec.verbose,
             "the backtest kept none of the network (departure_weight_ 0): "
             "the members are not trained, the forecast is the backbone",
         )
     for m in range(n_members):
         # members differ only by seed: initial weights, dropout, window order
         member_seed = seed + MEMBER_SEED_STRIDE * m
-        member = build_like(est, encoding, decoder_length, member_seed, m, epochs > 0)
+        member = build_like(spec, encoding, decoder_length, member_seed, m, epochs > 0)
         member_history = train_like(
-            est,
+            spec,
             member,
             *shared,
             decoder_length,

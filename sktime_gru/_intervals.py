@@ -11,6 +11,12 @@ median, so that the 50% quantile is the point forecast (a bias the residuals
 show is corrected in neither); steps beyond the decoder length reuse the last
 step's residual quantiles widened by ``sqrt(step / H)`` (a random-walk growth
 assumption).
+
+:func:`quantile_forecasts` and :func:`variance_forecasts` are what
+``predict_quantiles`` / ``predict_var`` compute from the scaled point
+forecasts: the quantiles or variances above, decoded by the fitted encoding
+(passed in, with the forecast's bounds) to the data's scale. In-sample points
+(steps <= 0) are one step ahead: they get the first step's residuals.
 """
 
 from __future__ import annotations
@@ -20,7 +26,12 @@ import warnings
 
 import numpy as np
 
-__all__ = ["residual_offsets", "residual_variance"]
+__all__ = [
+    "quantile_forecasts",
+    "residual_offsets",
+    "residual_variance",
+    "variance_forecasts",
+]
 
 
 def _conformal_level(alpha: float, n: int) -> tuple[float, str]:
@@ -110,3 +121,31 @@ def residual_variance(residuals: np.ndarray, steps: np.ndarray) -> np.ndarray:
     h = np.minimum(steps, decoder_length) - 1
     widen = np.maximum(steps / decoder_length, 1.0)[:, :, None]
     return mse[h, :] * widen
+
+
+def quantile_forecasts(encoding, series, point, residuals, alpha, steps, bounds):
+    """Return the decoded quantile forecasts at ``steps`` (n, K) -> (n, K, T * A).
+
+    ``point`` (n, K, T): the scaled point forecasts; ``series`` (n, 1) the
+    series numbers; ``bounds``: the range no decoded value may leave. The
+    last axis is in sktime's column order: variable-major, then alpha.
+    """
+    # in-sample points are one step ahead: the first step's residuals
+    lead = np.maximum(steps, 1)
+    offsets = residual_offsets(residuals, alpha, lead)  # (A, n, K, T)
+    values = encoding.decode(point[None] + offsets, series, bounds)
+    values = np.moveaxis(values, 0, -1)  # -> (n, K, T, A)
+    n, k = steps.shape
+    return values.reshape(n, k, -1)
+
+
+def variance_forecasts(encoding, series, residuals, steps, point, bounds):
+    """Return the decoded forecast variances at ``steps`` (n, K) -> (n, K, T).
+
+    ``point``: the scaled point forecasts (n, K, T), which the delta method
+    needs for logged series (else anything, e.g. 0.0); ``series`` (n, 1) and
+    ``bounds`` as in :func:`quantile_forecasts`.
+    """
+    lead = np.maximum(steps, 1)  # in-sample points: one step ahead
+    variance = residual_variance(residuals, lead)  # (n, K, T), scaled
+    return encoding.decode_variance(variance, point, series, bounds)

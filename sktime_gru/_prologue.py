@@ -1,4 +1,4 @@
-"""How every fit starts, and the fitted encoding rebuilt from saved state.
+"""How every fit starts.
 
 Owns the one prologue shared by ``fit``, ``fit`` after ``pretrain`` and
 ``pretrain`` on a pretrained forecaster (:func:`prologue`): join y and X
@@ -9,16 +9,15 @@ components (:func:`choose_backbone`) and fit the
 decoder length, seasonal settings, the backbone's panel-level components
 and (unless scaled per series) the scale are the pretrained network's.
 
-Also owns the way back from the fitted state that ``save_model`` writes
-(``scaler_``, ``profile_``, ``seasonal_period_``, ``backbone_``,
-``log_series_``) to the :class:`~sktime_gru._encoding.Encoding` that
-``predict`` and ``update`` use (:func:`fitted_encoding`).
-
-The forecaster is passed in for its parameters and fitted state; this
-module never imports it. No Keras.
+The forecaster's parameters come in as an :class:`EncodingSpec`, what a fit
+after ``pretrain`` takes over as a :class:`Pretrained`, both made once per
+call by :mod:`sktime_gru._specs` (which also rebuilds the fitted encoding
+from the saved state). This module never sees the forecaster. No Keras.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,54 +33,96 @@ from sktime_gru._validation import (
 )
 
 __all__ = [
+    "EncodingSpec",
+    "Pretrained",
     "choose_backbone",
-    "fitted_backbone",
-    "fitted_encoding",
     "prologue",
     "resolve_output_length",
 ]
 
 
-def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
+@dataclass(frozen=True)
+class EncodingSpec:
+    """The forecaster's parameters that how a fit starts reads.
+
+    The fields are the parameters of the same names
+    (:func:`sktime_gru._specs.encoding_spec`).
+    """
+
+    window_length: int
+    output_length: int | None
+    scaling: str | None
+    seasonal_period: int | str | None
+    deseasonalize: bool | str
+    harmonics: int | str | None
+    log_transform: bool | str
+    level_smoothing: float | str | None
+    trend_damping: float | str | None
+    level_reversion: float | str | None = None
+
+
+@dataclass(frozen=True)
+class Pretrained:
+    """What a fit after ``pretrain`` takes over from the pretrained forecaster.
+
+    ``columns``: ``pretrain_columns_``; ``output_length``:
+    ``pretrain_output_length_``; ``seasonal_period`` and ``deseasonalize``:
+    the resolved ``seasonal_period_`` / ``deseasonalize_``; ``backbone``: the
+    fitted backbone (or None); ``scaler``: ``pretrain_scaler_``.
+    """
+
+    columns: tuple
+    output_length: int
+    seasonal_period: int | None
+    deseasonalize: bool
+    backbone: Backbone | None
+    scaler: object
+
+
+def prologue(
+    spec: EncodingSpec, y, X, fh, *, cutoff, x_columns=None,
+    pretrained: Pretrained | None = None, whole_windows=True,
+):  # fmt: skip
     """Assemble, check and encode training data: how every fit starts.
 
-    Returns ``(data, decoder_length, encoding)``. With ``pretrained``, columns,
-    decoder length, seasonal settings and (unless scaled per series) the
-    scale are the pretrained network's; ``whole_windows=False``: series
-    need only one input window.
+    Returns ``(data, decoder_length, encoding)``. ``cutoff``: the fit's
+    cutoff (for ``fh``); ``x_columns``: the X columns of an earlier fit, or
+    None. With ``pretrained``, columns, decoder length, seasonal settings
+    and (unless scaled per series) the scale are the pretrained network's;
+    ``whole_windows=False``: series need only one input window.
     """
     # what sktime's checks of y freed: before this fit's own largest steps
     release_free_memory()
-    data = assemble(y, X, x_columns=getattr(est, "_x_columns", None))
+    data = assemble(y, X, x_columns=x_columns)
     scaler = None
-    if pretrained:
-        check_pretrain_columns(data, est.pretrain_columns_)
-        decoder_length = est.pretrain_output_length_
+    if pretrained is not None:
+        check_pretrain_columns(data, pretrained.columns)
+        decoder_length = pretrained.output_length
         if whole_windows:
             check_long_enough(data.panel, decoder_length)
-        seasonal_period = est.seasonal_period_
-        deseasonalize = est.deseasonalize_
-        backbone = fitted_backbone(est)
+        seasonal_period = pretrained.seasonal_period
+        deseasonalize = pretrained.deseasonalize
+        backbone = pretrained.backbone
         if backbone is not None and backbone.series_harmonics is not None:
             # the pretrained level and trend; each new series' own shape
             backbone = choose_backbone(
-                est, data, decoder_length, seasonal_period, backbone
+                spec, data, decoder_length, seasonal_period, backbone
             )
-        if est.scaling != "per_series":
+        if spec.scaling != "per_series":
             # the network learned the pretraining panel's global scale
-            scaler = est.pretrain_scaler_
+            scaler = pretrained.scaler
     else:
-        decoder_length = resolve_output_length(est, fh)
+        decoder_length = resolve_output_length(spec, fh, cutoff)
         check_long_enough(data.panel, decoder_length)
-        seasonal_period = resolve_period(est.seasonal_period, data.panel)
-        deseasonalize = est.deseasonalize in ("auto", True)
+        seasonal_period = resolve_period(spec.seasonal_period, data.panel)
+        deseasonalize = spec.deseasonalize in ("auto", True)
         backbone = None
         if deseasonalize:
-            backbone = choose_backbone(est, data, decoder_length, seasonal_period)
+            backbone = choose_backbone(spec, data, decoder_length, seasonal_period)
     encoding = Encoding.fit(
         data.raw,
         data.panel,
-        scaling=est.scaling,
+        scaling=spec.scaling,
         seasonal_period=seasonal_period,
         deseasonalize=deseasonalize,
         scaler=scaler,
@@ -93,50 +134,29 @@ def prologue(est, y, X, fh, *, pretrained=False, whole_windows=True):
 
 
 def choose_backbone(
-    est, data: Data, decoder_length, seasonal_period, panel_choice=None
+    spec: EncodingSpec, data: Data, decoder_length, seasonal_period, panel_choice=None
 ) -> Backbone:
-    """Return the backbone's components for ``data`` with ``est``'s parameters."""
+    """Return the backbone's components for ``data`` with ``spec``'s parameters."""
     return select_for_panel(
         data.panel,
         decoder_length,
         seasonal_period,
-        window=est.window_length,
-        harmonics=est.harmonics,
-        log=est.log_transform,
-        alpha=est.level_smoothing,
-        phi=est.trend_damping,
-        # a forecaster pickled before the parameter existed: no reversion
-        reversion=getattr(est, "level_reversion", None),
+        window=spec.window_length,
+        harmonics=spec.harmonics,
+        log=spec.log_transform,
+        alpha=spec.level_smoothing,
+        phi=spec.trend_damping,
+        reversion=spec.level_reversion,
         panel_choice=panel_choice,
     )
 
 
-def resolve_output_length(est, fh) -> int:
+def resolve_output_length(spec: EncodingSpec, fh, cutoff) -> int:
     """Return the decoder length of a fit: ``output_length``, or from ``fh``."""
-    if est.output_length is not None:
-        return int(est.output_length)
+    if spec.output_length is not None:
+        return int(spec.output_length)
     if fh is None:
-        return int(est.window_length)
+        return int(spec.window_length)
     # in-sample steps are forecast one step ahead: they need 1
-    steps = np.asarray(fh.to_relative(est.cutoff), dtype=np.int64)
+    steps = np.asarray(fh.to_relative(cutoff), dtype=np.int64)
     return max(1, int(steps.max()))
-
-
-def fitted_backbone(est) -> Backbone | None:
-    """Return the fitted backbone (``backbone_``), or None."""
-    params = getattr(est, "backbone_", None)
-    return None if params is None else Backbone(**params)
-
-
-def fitted_encoding(est) -> Encoding:
-    """Return the fitted encoding, from the fitted state that is saved."""
-    return Encoding(
-        scaler=est.scaler_,
-        per_series=est.scaling == "per_series",
-        n_targets=len(est._y_columns),
-        step=est._grid.step,
-        seasonal_period=est.seasonal_period_,
-        profile=est.profile_,
-        backbone=fitted_backbone(est),
-        log=getattr(est, "log_series_", None),
-    )

@@ -419,6 +419,7 @@ def _warn_versions(saved: dict) -> None:
 
 def _load_models(path: Path, doc: dict, est) -> dict:
     """Verify, load (safe mode) and compile every network of the artefact."""
+    from sktime_gru._specs import training_spec
     from sktime_gru._training import compile_like, import_keras
 
     networks = doc.get("networks")
@@ -430,6 +431,7 @@ def _load_models(path: Path, doc: dict, est) -> dict:
         name: _read_model_bytes(path, name, info) for name, info in networks.items()
     }
     keras = import_keras()
+    spec = training_spec(est)
     models = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, data in verified.items():
@@ -445,7 +447,7 @@ def _load_models(path: Path, doc: dict, est) -> dict:
                 ) from None
             info = networks[name]
             if info.get("compiled"):
-                compile_like(model, est)
+                compile_like(model, spec)
                 values = [_decode_ndarray(v) for v in info["optimizer_variables"]]
                 if values:
                     _restore_optimizer(model, values, path / name)

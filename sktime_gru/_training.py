@@ -1,8 +1,10 @@
 """Keras side of training.
 
 Owns how networks are built, compiled and trained with a forecaster's
-parameters (:func:`build_like`, :func:`train_like`, :func:`clone_network`;
-the forecaster is passed in, never imported), the fine-tuning of
+parameters (:func:`build_like`, :func:`train_like`, :func:`clone_network`),
+which come in as a :class:`TrainingSpec` made once per call from the
+forecaster (:mod:`sktime_gru._specs`; the forecaster is never imported), the
+fine-tuning of
 ``update(update_params=True)`` on the windows of the extended tails that
 contain new data (:func:`fine_tune_on_tails`) and the window sources
 (:func:`make_window_dataset`, :func:`numpy_window_batches`). Running a
@@ -30,6 +32,7 @@ features, ``T`` targets, ``N`` windows.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,6 +44,7 @@ from sktime_gru._progress import keras_verbose, progress_callback
 from sktime_gru._windowing import complete_windows, new_row_starts
 
 __all__ = [
+    "TrainingSpec",
     "as_tensors",
     "build_like",
     "clone_network",
@@ -60,6 +64,44 @@ __all__ = [
 #: many bytes (small panels: tuning, cross-validation, tests); larger data
 #: gathers each batch on the fly
 MATERIALISE_BYTES = 16 * 2**20
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    """The forecaster's parameters that building and training networks read.
+
+    Made once per ``fit`` / ``update`` / ``pretrain`` / load from the
+    forecaster (:func:`sktime_gru._specs.training_spec`) and passed to
+    :func:`build_like`, :func:`train_like`, the backtest
+    (:mod:`sktime_gru._backtest`) and the ensemble (:mod:`sktime_gru._ensemble`)
+    instead of the forecaster itself.
+    The fields are the forecaster's parameters of the same names.
+    """
+
+    # the network (build_like)
+    window_length: int
+    units: int
+    n_layers: int
+    bidirectional: bool
+    dropout: float
+    # compiling (compile_like)
+    optimizer: object
+    learning_rate: float
+    loss: object
+    run_eagerly: bool
+    jit_compile: bool | str
+    strategy: str | None
+    # training one network (train_like)
+    batch_size: int
+    max_steps_per_epoch: int | None
+    patience: int | None
+    callbacks: tuple
+    verbose: bool | int
+    # how many networks, on which windows (_ensemble, _backtest)
+    n_epochs: int
+    ensemble_size: int
+    recent_windows: int | None
+    backtest_origins: int
 
 
 def make_window_dataset(
@@ -373,54 +415,54 @@ def compile_network(
     return model
 
 
-def compile_like(network, est):
-    """Compile ``network`` as ``est`` says: optimizer, loss, eager mode, XLA."""
+def compile_like(network, spec: TrainingSpec):
+    """Compile ``network`` as ``spec`` says: optimizer, loss, eager mode, XLA."""
     return compile_network(
         network,
-        optimizer=est.optimizer,
-        learning_rate=est.learning_rate,
-        loss=est.loss,
-        run_eagerly=est.run_eagerly,
+        optimizer=spec.optimizer,
+        learning_rate=spec.learning_rate,
+        loss=spec.loss,
+        run_eagerly=spec.run_eagerly,
         jit_compile=resolve_jit_compile(
-            getattr(est, "jit_compile", False),
-            est.run_eagerly,
-            getattr(est, "strategy", None),
+            spec.jit_compile, spec.run_eagerly, spec.strategy
         ),
     )
 
 
-def build_like(est, encoding, decoder_length, seed, member=0, compile=True):
-    """Build (and compile) a network of ``est``'s parameters for ``encoding``'s inputs.
+def build_like(
+    spec: TrainingSpec, encoding, decoder_length, seed, member=0, compile=True
+):
+    """Build (and compile) a network of ``spec``'s parameters for ``encoding``'s inputs.
 
     ``compile=False`` for a network that is not trained now: it keeps no
     empty optimizer state (:func:`train_like` compiles it when it is trained).
     """
     import_keras()
     network = build_network(
-        window_length=est.window_length,
+        window_length=spec.window_length,
         n_features=encoding.n_features,
         output_length=decoder_length,
         n_targets=encoding.n_targets,
         n_future_features=encoding.n_known,
-        units=est.units,
-        n_layers=est.n_layers,
-        bidirectional=est.bidirectional,
-        dropout=est.dropout,
+        units=spec.units,
+        n_layers=spec.n_layers,
+        bidirectional=spec.bidirectional,
+        dropout=spec.dropout,
         zero_head=encoding.deseasonalized,
         anchor=None
         if encoding.backbone is None
-        else encoding.backbone.matrix(est.window_length, decoder_length),
+        else encoding.backbone.matrix(spec.window_length, decoder_length),
         seed=seed,
         name=f"gru_encoder_decoder_{member}",
     )
-    return compile_like(network, est) if compile else network
+    return compile_like(network, spec) if compile else network
 
 
 def train_like(
-    est, network, scaled, train, held_out, decoder_length, seed, epochs,
-    keep_optimizer=True, stage="network",
+    spec: TrainingSpec, network, scaled, train, held_out, decoder_length, seed,
+    epochs, keep_optimizer=True, stage="network",
 ):  # fmt: skip
-    """Train ``network`` in place with ``est``'s parameters; return its history.
+    """Train ``network`` in place with ``spec``'s parameters; return its history.
 
     ``scaled`` (R, F) are the encoded rows, ``train`` and ``held_out`` window
     starts. ``keep_optimizer``: keep the optimizer state, only worth its memory
@@ -431,32 +473,31 @@ def train_like(
     if epochs == 0 or not len(train):
         return {}
     if not network.compiled:
-        compile_like(network, est)
-    callbacks = list(est.callbacks) if est.callbacks else []
-    progress = progress_callback(est.verbose, stage, epochs)
+        compile_like(network, spec)
+    callbacks = list(spec.callbacks)
+    progress = progress_callback(spec.verbose, stage, epochs)
     if progress is not None:
         callbacks.append(progress)
     # train a cached model of the same structure: TensorFlow never frees a
     # traced train step, so a new network per fit must not get its own; under
     # a strategy it is a distributed copy, built in the strategy's scope
-    strategy_name = getattr(est, "strategy", None)
-    with borrowed_trainer(network, keep_optimizer, strategy_name) as trainer:
+    with borrowed_trainer(network, keep_optimizer, spec.strategy) as trainer:
         history = train_network(
             trainer,
             scaled,
             train,
             held_out if len(held_out) else None,
-            window=est.window_length,
+            window=spec.window_length,
             decoder_length=decoder_length,
             n_targets=int(network.output_shape[-1]),
-            batch_size=est.batch_size,
-            max_steps=getattr(est, "max_steps_per_epoch", None),
+            batch_size=spec.batch_size,
+            max_steps=spec.max_steps_per_epoch,
             epochs=epochs,
             seed=seed,
-            patience=est.patience,
+            patience=spec.patience,
             callbacks=callbacks or None,
-            verbose=keras_verbose(est.verbose),
-            strategy=get_strategy(strategy_name),
+            verbose=keras_verbose(spec.verbose),
+            strategy=get_strategy(spec.strategy),
         )
     # under a multi-worker strategy the logs have shape (1,): see _distribute
     return {
@@ -464,40 +505,45 @@ def train_like(
     }
 
 
-def fine_tune_on_tails(est, tails, last, epochs: int) -> None:
-    """Train ``est``'s fitted network further on windows that contain new data.
+def fine_tune_on_tails(
+    spec: TrainingSpec, network, encoding, tails, last, *, fitted_last, series,
+    step, decoder_length, seed, epochs: int,
+) -> None:  # fmt: skip
+    """Train the fitted ``network`` further on windows that contain new data.
 
     ``update(update_params=True)``'s training: ``tails`` (n, L', C') are the
     fitted tails extended by the new rows (see
     :func:`~sktime_gru._tails.extend_tails`), aligned at their end: the last
-    row of series ``i`` is at grid position ``last[i]``.
+    row of series ``i`` is at grid position ``last[i]``, which was
+    ``fitted_last[i]`` before the new rows. ``encoding`` is the fitted
+    encoding, ``series`` (n, 1) the series numbers, ``step`` the grid's step,
+    ``seed`` the fit's seed + 1.
     """
-    decoder_length, window = est.output_length_, est.window_length
+    window = spec.window_length
     n, length, _ = tails.shape
     span = window + decoder_length
-    n_new = (last - est.last_positions_) // est._grid.step  # -> (n,)
+    n_new = (last - fitted_last) // step  # -> (n,)
     starts = new_row_starts(n, length, n_new, span)
     if not starts.size:
         return
-    positions = last[:, None] - est._grid.step * np.arange(length - 1, -1, -1)
-    scaled = est._encoding.encode(tails, est._series, positions)  # (n, L', F)
+    positions = last[:, None] - step * np.arange(length - 1, -1, -1)
+    scaled = encoding.encode(tails, series, positions)  # (n, L', F)
     scaled = scaled.reshape(n * length, -1)  # -> (n * L', F), flat rows
     starts = starts[complete_windows(scaled, starts, span)]
     windows = (scaled, starts, starts[:0])  # nothing held out
     train_like(
-        est, est.network_, *windows, decoder_length, est.seed_ + 1, epochs,
-        stage="fine-tuning",
-    )  # fmt: skip
+        spec, network, *windows, decoder_length, seed, epochs, stage="fine-tuning"
+    )
 
 
-def clone_network(network, est):
+def clone_network(network, spec: TrainingSpec):
     """Return a compiled copy of ``network`` with the same weights (fine-tuning).
 
-    ``est`` supplies optimizer, learning rate, loss and eager mode.
+    ``spec`` supplies optimizer, learning rate, loss and eager mode.
     """
     copy = copy_structure(network)
     copy.set_weights(network.get_weights())
-    return compile_like(copy, est)
+    return compile_like(copy, spec)
 
 
 def train_network(

@@ -3,15 +3,19 @@
 Owns :class:`GRUEncoderDecoderForecaster`: its parameters and tags, sktime's
 public API, the fitted state under the names ``save_model`` writes, and the
 story of ``fit`` / ``predict`` / ``update`` / ``pretrain`` in the order things
-happen. The steps are plain functions of the private modules, which take the
-forecaster as an argument and never import it: how a fit starts
-(``_prologue``), the rows of a call (``_data``), the backtest and
-calibration residuals (``_backtest``), the ensemble (``_ensemble``),
-training and update's fine-tuning (``_training``), the predict path
-(``_predicting``, running the network: ``_inference``), the fitted tails
-(``_tails``), intervals (``_intervals``), checks (``_validation``),
-rollback (``_atomic``), persistence (``_serialization``) and the numpydoc of
-the public methods (``_docs``).
+happen. The steps are plain functions of the private modules, which never
+import the forecaster and take what they need of it as frozen dataclasses
+that ``_specs`` makes once per call (the one module that reads it):
+training and update's fine-tuning (``_training``), the backtest and
+calibration residuals (``_backtest``) and the ensemble (``_ensemble``) a
+``TrainingSpec``; how a fit starts (``_prologue``) an ``EncodingSpec`` and
+what ``pretrain`` left; the predict path (``_predicting``, running the
+network: ``_inference``) and the y seen (``_residuals``) a
+``PredictState``. Also: the rows of a call (``_data``), the fitted tails
+(``_tails``), intervals (``_intervals``), checks (``_param_checks``,
+``_validation``), rollback (``_atomic``), persistence (``_serialization``),
+the numpydoc of the public methods (``_docs``) and the test parameter sets
+(``_test_params``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from sktime_gru._atomic import atomic
 from sktime_gru._backbone import backbone_params
-from sktime_gru._backend import configured_backend, python_dependencies, to_numpy
+from sktime_gru._backend import python_dependencies, to_numpy
 from sktime_gru._backtest import backtest_residuals, calibration_residuals
 from sktime_gru._bounds import departure_limits, forecast_bounds
 from sktime_gru._data import assemble, filled_raw, pad_short, scaled_rows
@@ -41,19 +45,28 @@ from sktime_gru._docs import (
 )
 from sktime_gru._encoding import Encoding
 from sktime_gru._ensemble import MEMBER_SEED_STRIDE, train_ensemble
-from sktime_gru._intervals import residual_offsets, residual_variance
+from sktime_gru._intervals import quantile_forecasts, variance_forecasts
 from sktime_gru._panel import cutoff_with_freq, frame_from_forecasts
+from sktime_gru._param_checks import check_params, check_strategy
 from sktime_gru._predicting import (
     check_in_history_of,
     horizon_steps,
     point_forecasts,
 )
 from sktime_gru._progress import task
-from sktime_gru._prologue import fitted_encoding, prologue
+from sktime_gru._prologue import prologue
 from sktime_gru._residuals import observed_y
 from sktime_gru._seeding import resolve_seed
 from sktime_gru._serialization import load_forecaster, save_forecaster
+from sktime_gru._specs import (
+    encoding_spec,
+    fitted_encoding,
+    predict_state,
+    pretrained_state,
+    training_spec,
+)
 from sktime_gru._tails import extend_observed, extend_tails
+from sktime_gru._test_params import tiny_parameter_sets
 from sktime_gru._training import (
     as_tensors,
     clone_network,
@@ -64,8 +77,6 @@ from sktime_gru._validation import (
     InSampleHorizonError,
     check_horizon,
     check_not_forked,
-    check_params,
-    check_strategy,
     check_training_data,
     check_y,
     x_names,
@@ -522,7 +533,7 @@ pretrain_columns_
     #   needs the fitted grid's (cutoff_with_freq). Read as ``cutoff``.
     # - _get_columns: sktime's helper naming the columns of predict_quantiles
     #   and predict_var frames, so they are the ones sktime expects.
-    # - _y_metadata, _converter_store_y: read by _residuals.observed_y to give
+    # - _y_metadata, _converter_store_y: passed to _residuals.observed_y to give
     #   predict_residuals() the y seen back in the mtype fit got.
 
     def __init__(
@@ -637,7 +648,8 @@ pretrain_columns_
             from sktime.utils.validation.forecasting import check_fh
 
             # before sktime stores fh: a refused fh must not replace the last
-            check_in_history_of(self, check_fh(fh, freq=self.cutoff))
+            checked = check_fh(fh, freq=self.cutoff)
+            check_in_history_of(predict_state(self), checked)
         return super().predict(fh=fh, X=X)
 
     @doc(PREDICT_RESIDUALS)
@@ -646,7 +658,7 @@ pretrain_columns_
         self.check_is_fitted()
         if y is None:
             remember = self.get_config()["remember_data"] and self._y is not None
-            y = self._y if remember else observed_y(self)
+            y = self._y if remember else self._observed_y()
         if not isinstance(getattr(y, "index", None), pd.MultiIndex):
             return super().predict_residuals(y=y, X=X)
         fh_before = deepcopy(self._fh)
@@ -678,7 +690,8 @@ pretrain_columns_
         check_params(self)
         if self._has_pretrained():
             return self._fit_pretrained(y, X, fh)
-        data, decoder_length, encoding = prologue(self, y, X, fh)
+        data, decoder_length, encoding = self._prologue(y, X, fh)
+        spec = training_spec(self)  # what the networks are built and trained with
         seed = resolve_seed(self.random_state)
         unpadded, data = data, pad_short(data, self.window_length, decoder_length)
         # encoding keeps NaN where it is (and adds none): the windows of the
@@ -690,14 +703,14 @@ pretrain_columns_
         if self.interval_calibration == "backtest":
             backtest_seed = seed + MEMBER_SEED_STRIDE * self.ensemble_size
             backtest, weight, weights = backtest_residuals(
-                self, data, encoding, decoder_length, backtest_seed
+                spec, data, encoding, decoder_length, backtest_seed
             )
         scaled = scaled_rows(encoding, data)  # -> (R, F)
         shared = as_tensors(scaled, train, held_out)  # one copy for all members
         # from here on read the tensors' memory (views): no second copy
         scaled, train, held_out = (to_numpy(t) for t in shared)
         network, history = train_ensemble(
-            self, encoding, shared, decoder_length, seed, weight
+            spec, encoding, shared, decoder_length, seed, weight
         )
         if backtest is not None:
             residuals, calibration = backtest, "backtest"
@@ -705,7 +718,7 @@ pretrain_columns_
             # windows not trained on, if there are any
             calibration = "held-out" if len(held_out) else "training"
             residuals = calibration_residuals(
-                self, network, scaled, train, held_out, decoder_length
+                spec, network, scaled, train, held_out, decoder_length
             )
 
         # commit fitted state only once everything has succeeded
@@ -723,25 +736,22 @@ pretrain_columns_
         )  # fmt: skip
 
     def _predict(self, fh, X=None):
-        steps = horizon_steps(self, fh)  # -> (n, K)
-        point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
+        state = predict_state(self)
+        steps = horizon_steps(state, fh)  # -> (n, K)
+        point = point_forecasts(state, steps, X)  # -> (n, K, T), scaled
         values = self._encoding.decode(point, self._series, self._bounds(steps))
         return self._to_frame(values, fh)
 
     def _predict_quantiles(self, fh, X, alpha):
-        steps = horizon_steps(self, fh)
-        point = point_forecasts(self, steps, X)  # -> (n, K, T), scaled
-        # in-sample points are one step ahead: the first step's residuals
-        lead = np.maximum(steps, 1)
-        offsets = residual_offsets(self.residuals_, alpha, lead)  # (A, n, K, T)
-        values = self._encoding.decode(
-            point[None] + offsets, self._series, self._bounds(steps, widen=2.0)
-        )
-        # sktime's column order: variable-major, then alpha
-        values = np.moveaxis(values, 0, -1)  # -> (n, K, T, A)
-        n, k = steps.shape
+        state = predict_state(self)
+        steps = horizon_steps(state, fh)
+        point = point_forecasts(state, steps, X)  # -> (n, K, T), scaled
+        values = quantile_forecasts(
+            self._encoding, self._series, point, self.residuals_, alpha, steps,
+            self._bounds(steps, widen=2.0),
+        )  # fmt: skip
         columns = self._get_columns(method="predict_quantiles", alpha=alpha)
-        return self._to_frame(values.reshape(n, k, -1), fh, columns)
+        return self._to_frame(values, fh, columns)  # (n, K, T * A)
 
     def _predict_var(self, fh, X=None, cov=False):
         if cov:
@@ -749,14 +759,13 @@ pretrain_columns_
                 "predict_var(cov=True) is not supported by "
                 "GRUEncoderDecoderForecaster; use cov=False"
             )
-        steps = horizon_steps(self, fh)
-        encoding = self._encoding
-        lead = np.maximum(steps, 1)  # in-sample points: one step ahead
-        variance = residual_variance(self.residuals_, lead)  # (n, K, T), scaled
+        state = predict_state(self)
+        steps = horizon_steps(state, fh)
+        encoding = state.encoding
         # logged series: the delta method needs the point forecast
-        point = point_forecasts(self, steps, X) if encoding.log is not None else 0.0
-        variance = encoding.decode_variance(
-            variance, point, self._series, self._bounds(steps)
+        point = point_forecasts(state, steps, X) if encoding.log is not None else 0.0
+        variance = variance_forecasts(
+            encoding, state.series, self.residuals_, steps, point, self._bounds(steps)
         )
         columns = self._get_columns(method="predict_var")
         return self._to_frame(variance, fh, columns)
@@ -779,7 +788,12 @@ pretrain_columns_
         keeps_network = getattr(self, "departure_weight_", 1.0) > 0
         if update_params and self.update_epochs > 0 and keeps_network:
             get_strategy(getattr(self, "strategy", None))
-            fine_tune_on_tails(self, tails, last, self.update_epochs)
+            fine_tune_on_tails(
+                training_spec(self), self.network_, self._encoding, tails, last,
+                fitted_last=self.last_positions_, series=self._series,
+                step=self._grid.step, decoder_length=self.output_length_,
+                seed=self.seed_ + 1, epochs=self.update_epochs,
+            )  # fmt: skip
         if getattr(self, "observed_", None) is not None:
             self.observed_, self.observed_offsets_ = extend_observed(
                 self.observed_,
@@ -804,14 +818,14 @@ pretrain_columns_
 
     def _pretrain_update(self, y, X=None, fh=None):
         """Continue training the pretrained network on more panel data."""
-        data, decoder_length, encoding = prologue(self, y, X, fh, pretrained=True)
+        data, decoder_length, encoding = self._prologue(y, X, fh, pretrained=True)
         data = pad_short(data, self.window_length, decoder_length)
         scaled = scaled_rows(encoding, data)
         train, held_out = self._split_windows(data, scaled, decoder_length)
         network, seed = self.pretrained_network_, self.seed_ + 2
         train_like(
-            self, network, scaled, train, held_out, decoder_length, seed, self.n_epochs,
-            stage="pretrained network",
+            training_spec(self), network, scaled, train, held_out, decoder_length,
+            seed, self.n_epochs, stage="pretrained network",
         )  # fmt: skip
         return self
 
@@ -821,10 +835,11 @@ pretrain_columns_
     def _fit_pretrained(self, y, X, fh):
         """Fit on new series starting from the pretrained network (fine-tuning)."""
         # series only need one input window: the network is already trained
-        data, decoder_length, encoding = prologue(
-            self, y, X, fh, pretrained=True, whole_windows=False
+        data, decoder_length, encoding = self._prologue(
+            y, X, fh, pretrained=True, whole_windows=False
         )
-        network = clone_network(self.pretrained_network_, self)
+        spec = training_spec(self)
+        network = clone_network(self.pretrained_network_, spec)
         seed = resolve_seed(self.random_state)
         padded = pad_short(data, self.window_length, decoder_length)
         scaled = scaled_rows(encoding, padded)
@@ -835,11 +850,11 @@ pretrain_columns_
         if epochs and len(train):
             inputs = (scaled, train, held_out)
             history = train_like(
-                self, network, *inputs, decoder_length, seed, epochs,
+                spec, network, *inputs, decoder_length, seed, epochs,
                 stage="fine-tuning the pretrained network",
             )  # fmt: skip
         residuals = calibration_residuals(
-            self, network, scaled, train, held_out, decoder_length
+            spec, network, scaled, train, held_out, decoder_length
         )
         if residuals is not None:
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
@@ -893,6 +908,15 @@ pretrain_columns_
         self._index_names = panel.index_names
         return self
 
+    def _prologue(self, y, X, fh, pretrained=False, whole_windows=True):
+        """How every fit starts (:func:`prologue`), with this forecaster's settings."""
+        return prologue(
+            encoding_spec(self), y, X, fh, cutoff=self.cutoff,
+            x_columns=getattr(self, "_x_columns", None),
+            pretrained=pretrained_state(self) if pretrained else None,
+            whole_windows=whole_windows,
+        )  # fmt: skip
+
     # ---------------------------------------------------------- fitted state --
     @property
     def _encoding(self) -> Encoding:
@@ -925,6 +949,11 @@ pretrain_columns_
         )
 
     # ------------------------------------------------------------- predict --
+    def _observed_y(self):
+        """Return the y of ``fit`` and ``update`` as a frame of the type ``fit`` got."""
+        mtype, store = self._y_metadata["mtype"], self._converter_store_y
+        return observed_y(predict_state(self), mtype, store)
+
     def _bounds(self, steps: np.ndarray, widen=1.0):
         """Return the range no forecast at ``steps`` (n, K) may leave."""
         observed = getattr(self, "observed_", None)
@@ -970,50 +999,10 @@ pretrain_columns_
         Returns
         -------
         list of dict
+            Two sets (:mod:`sktime_gru._test_params`): unidirectional with a
+            fixed decoder length, per-series scaling and a calendar; and a
+            bidirectional averaged ensemble with global scaling, a validation
+            split, early stopping, window-calibrated intervals and fixed
+            backbone components.
         """
-        tiny = {
-            "units": 2,
-            "n_epochs": 1,
-            "batch_size": 64,
-            "random_state": 0,
-            # traced (graph) mode: the conformance suite makes hundreds of fits
-            # and predicts with a few network structures, which the graph
-            # cache traces once per process; eager mode is tested elsewhere
-            "run_eagerly": False,
-            # TensorFlow without XLA: it compiles again for every batch shape,
-            # and the suite's many small data sets have many (XLA is tested on
-            # its own); JAX's only compiled path is XLA (without it every step
-            # runs op by op: slower, and the suite crashed a JAX worker)
-            "jit_compile": False if configured_backend() == "tensorflow" else "auto",
-            "ensemble_size": 1,
-        }
-        return [
-            # unidirectional, fixed decoder length, per-series scaling, calendar
-            {
-                **tiny,
-                "window_length": 3,
-                "output_length": 2,
-                "bidirectional": False,
-                "scaling": "per_series",
-                "seasonal_period": 4,
-            },
-            # bidirectional, global scaling, validation split, early stopping
-            {
-                **tiny,
-                "window_length": 2,
-                "output_length": 1,
-                "validation_split": 0.3,
-                "patience": 1,
-                "n_epochs": 2,
-                "update_epochs": 1,
-                # an averaged ensemble: pickling, cloning, update of nested models
-                "ensemble_size": 2,
-                # intervals from the held-out windows (set 1: the backtest)
-                "interval_calibration": "windows",
-                # the backbone's components fixed (set 1: chosen in fit)
-                "harmonics": 1,
-                "log_transform": False,
-                "level_smoothing": 0.4,
-                "trend_damping": 0.9,
-            },
-        ]
+        return tiny_parameter_sets()

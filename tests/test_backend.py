@@ -92,7 +92,7 @@ def test_unsupported_backend_is_refused_by_name():
 
 
 def test_strategies_are_refused_off_tensorflow(monkeypatch, panel):
-    monkeypatch.setattr("sktime_gru._validation.configured_backend", lambda: "jax")
+    monkeypatch.setattr("sktime_gru._param_checks.configured_backend", lambda: "jax")
     for strategy in ("mirrored", "multi_worker"):
         f = tiny_forecaster(strategy=strategy)
         with pytest.raises(InvalidParameterError, match=r"backend is 'jax'"):

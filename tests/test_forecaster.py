@@ -12,6 +12,7 @@ from sktime.forecasting.base import ForecastingHorizon
 
 from sktime_gru import GRUEncoderDecoderForecaster
 from sktime_gru._predicting import horizon_steps
+from sktime_gru._specs import predict_state
 from tests.conftest import make_panel, seasonal, tiny_forecaster
 
 
@@ -83,7 +84,7 @@ def test_series_ending_before_cutoff_is_rolled_to_the_common_times():
     # s0 ends 6 months before s1: its forecast for cutoff + 1 is 7 steps ahead
     y = make_panel(lengths=(30, 30), start_offsets=(0, 6))
     f = tiny_forecaster(output_length=2).fit(y, fh=[1, 2])
-    np.testing.assert_array_equal(horizon_steps(f, f.fh)[:, 0], [7, 1])
+    np.testing.assert_array_equal(horizon_steps(predict_state(f), f.fh)[:, 0], [7, 1])
     pred = f.predict()
     assert pred.shape == (4, 1) and np.all(np.isfinite(pred.to_numpy()))
 
