@@ -307,34 +307,25 @@ def test_deseasonalize_forecasts_departures_from_profile():
     assert np.all(np.isfinite(f.predict_interval().to_numpy()))
 
 
-def test_backbone_without_a_period_is_a_level(series):
+@pytest.mark.parametrize("reversion", [None, 0.5])
+def test_backbone_without_a_period_is_a_level(series, reversion):
     f = tiny_forecaster(
         deseasonalize=True,
         seasonal_period=None,
         n_epochs=0,
         level_smoothing=1.0,
         trend_damping=None,
-        level_reversion=None,
-    ).fit(series, fh=[1, 2, 3])
-    assert f.profile_.shape == (1, 1, 1) and f.backbone_["harmonics"] == 0
-    # an untrained network with level_smoothing=1 and no trend: the last value
-    np.testing.assert_allclose(f.predict().to_numpy(), series.iloc[-1], rtol=1e-5)
-
-
-def test_reverting_level_returns_to_the_training_mean(series):
-    f = tiny_forecaster(
-        deseasonalize=True,
-        seasonal_period=None,
-        n_epochs=0,
-        level_smoothing=1.0,
-        trend_damping=None,
-        level_reversion=0.5,
+        level_reversion=reversion,
         log_transform=False,
     ).fit(series, fh=[1, 2, 3, 30])
-    assert f.backbone_["reversion"] == 0.5
-    # the last value's departure from the training mean halves at every step
+    assert f.profile_.shape == (1, 1, 1) and f.backbone_["harmonics"] == 0
+    assert f.backbone_["reversion"] == reversion
+    # an untrained network with level_smoothing=1 and no trend: the last value,
+    # or with a reversion its departure from the training mean shrinking by
+    # that factor at every step
     mean, last = series.mean(), series.iloc[-1]
-    expected = mean + (last - mean) * 0.5 ** np.array([1, 2, 3, 30])
+    decay = (1.0 if reversion is None else reversion) ** np.array([1, 2, 3, 30])
+    expected = mean + (last - mean) * decay
     np.testing.assert_allclose(f.predict().to_numpy().ravel(), expected, rtol=1e-4)
 
 
