@@ -203,7 +203,12 @@ def _check_backbone(est) -> None:
         value = getattr(est, name, "auto")
         if isinstance(value, str) and value == "auto":
             continue
-        _real(name, value, 0, 1, low_open=True, high_open=False, allow_none=True)
+        try:
+            _real(name, value, 0, 1, low_open=True, high_open=False, allow_none=True)
+        except InvalidParameterError:
+            raise InvalidParameterError(
+                f"{name} must be a number in (0, 1], 'auto' or None, got {value!r}"
+            ) from None
     reversion = getattr(est, "level_reversion", None)
     for name in ("trend_damping", "level_reversion"):
         value = getattr(est, name, None)
