@@ -14,8 +14,8 @@ network: ``_inference``) and the y seen (``_residuals``) a
 ``PredictState``. Also: the rows of a call (``_data``), the fitted tails
 (``_tails``), intervals (``_intervals``), checks (``_param_checks``,
 ``_validation``), rollback (``_atomic``), persistence (``_serialization``),
-the numpydoc of the public methods (``_docs``) and the test parameter sets
-(``_test_params``).
+the class docstring (``_forecaster_doc``), the numpydoc of the public
+methods (``_docs``) and the test parameter sets (``_test_params``).
 """
 
 from __future__ import annotations
