@@ -182,8 +182,7 @@ def select_backbone(
     dict
         ``{candidate: score}`` of every candidate evaluated.
     """
-    fixed = _fixed_or_grid(harmonics, log, alpha, phi, period)
-    reversion_grid = REVERSIONS if reversion == "auto" else (reversion,)
+    fixed = _fixed_or_grid(harmonics, log, alpha, phi, reversion, period)
     if max_series is not None and len(offsets) - 1 > max_series:
         raw, offsets, phase = _some_series(raw, offsets, phase, max_series)
     n_series = len(offsets) - 1
@@ -198,11 +197,14 @@ def select_backbone(
     if len(origins) > max_windows:
         origins = origins[np.linspace(0, len(origins) - 1, max_windows).astype(int)]
     default = Backbone(
-        *(
-            grid[0] if len(grid) == 1 else d
-            for grid, d in zip(fixed, (2, False, 0.4, None))
-        ),
-        reversion=reversion_grid[0] if len(reversion_grid) == 1 else None,
+        **{
+            name: grid[0] if len(grid) == 1 else d
+            for name, grid, d in zip(
+                ("harmonics", "log", "alpha", "phi", "reversion"),
+                fixed,
+                (2, False, 0.4, None, None),
+            )
+        }
     )
     if not len(origins):
         return default, {}
@@ -214,7 +216,7 @@ def select_backbone(
     scale = _snaive_scale(np.where(before, target, np.nan), offsets, period or 1)
     actual = _actual(target, offsets, origins, series, decoder_length)
     scores = {}
-    harmonic_grid, log_grid, alpha_grid, phi_grid = fixed
+    harmonic_grid, log_grid, alpha_grid, phi_grid, reversion_grid = fixed
     # with or without a trend term in the shape's fit, as each level needs
     trends = sorted(
         {
@@ -528,7 +530,7 @@ def _some_series(raw, offsets, phase, count):
 
 
 # ---------------------------------------------------------- candidates --
-def _fixed_or_grid(harmonics, log, alpha, phi, period):
+def _fixed_or_grid(harmonics, log, alpha, phi, reversion, period):
     """Candidate values of each component: the grid for "auto", else the value."""
     if period is None:
         harmonic_grid = (0,)
@@ -539,7 +541,8 @@ def _fixed_or_grid(harmonics, log, alpha, phi, period):
     log_grid = (False, True) if log == "auto" else (bool(log),)
     alpha_grid = (None, *ALPHAS) if alpha == "auto" else (alpha,)
     phi_grid = PHIS if phi == "auto" else (phi,)
-    return harmonic_grid, log_grid, alpha_grid, phi_grid
+    reversion_grid = REVERSIONS if reversion == "auto" else (reversion,)
+    return harmonic_grid, log_grid, alpha_grid, phi_grid, reversion_grid
 
 
 def _shape_terms(harmonics, period) -> int:
