@@ -58,7 +58,7 @@ class EncodingSpec:
     log_transform: bool | str
     level_smoothing: float | str | None
     trend_damping: float | str | None
-    level_reversion: float | str | None = None
+    level_reversion: float | str | None
 
 
 @dataclass(frozen=True)

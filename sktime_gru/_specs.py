@@ -17,6 +17,8 @@ behaviour of that version. Never imports the forecaster. No Keras.
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from sktime_gru._backbone import Backbone
 from sktime_gru._encoding import Encoding
 from sktime_gru._predicting import PredictState
@@ -33,52 +35,41 @@ __all__ = [
 ]
 
 
-def training_spec(est) -> TrainingSpec:
-    """Return the training parameters of forecaster ``est``.
+# parameters a forecaster pickled by an earlier version may lack: the
+# behaviour of that version (no XLA, no strategy, no step budget, every
+# window, one backtest cut, a level that persists)
+_EARLIER = {
+    "jit_compile": False,
+    "strategy": None,
+    "max_steps_per_epoch": None,
+    "recent_windows": None,
+    "backtest_origins": 1,
+    "level_reversion": None,
+}
 
-    A forecaster pickled before a parameter existed lacks its attribute: those
-    read here with ``getattr`` get the behaviour of that version (no XLA, no
-    strategy, no step budget, every window, one backtest cut).
-    """
-    return TrainingSpec(
-        window_length=est.window_length,
-        units=est.units,
-        n_layers=est.n_layers,
-        bidirectional=est.bidirectional,
-        dropout=est.dropout,
-        optimizer=est.optimizer,
-        learning_rate=est.learning_rate,
-        loss=est.loss,
-        run_eagerly=est.run_eagerly,
-        jit_compile=getattr(est, "jit_compile", False),
-        strategy=getattr(est, "strategy", None),
-        batch_size=est.batch_size,
-        max_steps_per_epoch=getattr(est, "max_steps_per_epoch", None),
-        patience=est.patience,
-        callbacks=tuple(est.callbacks) if est.callbacks else (),
-        verbose=est.verbose,
-        n_epochs=est.n_epochs,
-        ensemble_size=est.ensemble_size,
-        recent_windows=getattr(est, "recent_windows", None),
-        backtest_origins=getattr(est, "backtest_origins", 1),
-    )
+
+def _parameters(spec, est) -> dict:
+    """Return the forecaster's parameters named by the fields of dataclass ``spec``."""
+    return {
+        f.name: (
+            getattr(est, f.name, _EARLIER[f.name])
+            if f.name in _EARLIER
+            else getattr(est, f.name)
+        )
+        for f in fields(spec)
+    }
+
+
+def training_spec(est) -> TrainingSpec:
+    """Return the training parameters of forecaster ``est`` (a tuple of callbacks)."""
+    params = _parameters(TrainingSpec, est)
+    params["callbacks"] = tuple(est.callbacks) if est.callbacks else ()
+    return TrainingSpec(**params)
 
 
 def encoding_spec(est) -> EncodingSpec:
     """Return the parameters of how forecaster ``est``'s fits start."""
-    return EncodingSpec(
-        window_length=est.window_length,
-        output_length=est.output_length,
-        scaling=est.scaling,
-        seasonal_period=est.seasonal_period,
-        deseasonalize=est.deseasonalize,
-        harmonics=est.harmonics,
-        log_transform=est.log_transform,
-        level_smoothing=est.level_smoothing,
-        trend_damping=est.trend_damping,
-        # a forecaster pickled before the parameter existed: no reversion
-        level_reversion=getattr(est, "level_reversion", None),
-    )
+    return EncodingSpec(**_parameters(EncodingSpec, est))
 
 
 def pretrained_state(est) -> Pretrained:
