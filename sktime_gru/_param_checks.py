@@ -43,8 +43,17 @@ def _int(name, value, low, allow_none=False):
         raise InvalidParameterError(f"{name} must be {need}, got {value!r}{kind}")
 
 
-def _real(name, value, low, high, low_open=False, high_open=True, allow_none=False):
-    if value is None and allow_none:
+def _real(
+    name,
+    value,
+    low,
+    high,
+    low_open=False,
+    high_open=True,
+    allow_none=False,
+    allow_auto=False,
+):
+    if (value is None and allow_none) or (allow_auto and _is_auto(value)):
         return
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
     ok = ok and np.isfinite(value)
@@ -55,10 +64,16 @@ def _real(name, value, low, high, low_open=False, high_open=True, allow_none=Fal
     if not ok:
         lo = "(" if low_open else "["
         hi = ")" if high_open else "]"
+        auto = ", 'auto'" if allow_auto else ""
         none = " or None" if allow_none else ""
         raise InvalidParameterError(
-            f"{name} must be a number in {lo}{low}, {high}{hi}{none}, got {value!r}"
+            f"{name} must be a number in {lo}{low}, {high}{hi}{auto}{none}, "
+            f"got {value!r}"
         )
+
+
+def _is_auto(value) -> bool:
+    return isinstance(value, str) and value == "auto"
 
 
 def check_params(est) -> None:
@@ -201,14 +216,7 @@ def _check_backbone(est) -> None:
         )
     for name in ("level_smoothing", "trend_damping", "level_reversion"):
         value = getattr(est, name, "auto")
-        if isinstance(value, str) and value == "auto":
-            continue
-        try:
-            _real(name, value, 0, 1, low_open=True, high_open=False, allow_none=True)
-        except InvalidParameterError:
-            raise InvalidParameterError(
-                f"{name} must be a number in (0, 1], 'auto' or None, got {value!r}"
-            ) from None
+        _real(name, value, 0, 1, True, False, allow_none=True, allow_auto=True)
     reversion = getattr(est, "level_reversion", None)
     for name in ("trend_damping", "level_reversion"):
         value = getattr(est, name, None)
