@@ -357,7 +357,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):  # noqa: D101 (its __doc__ be
         state = predict_state(self)
         steps = horizon_steps(state, fh)  # -> (n, K)
         point = point_forecasts(state, steps, X)  # -> (n, K, T), scaled
-        values = self._encoding.decode(point, self._series, self._bounds(steps))
+        values = state.encoding.decode(point, self._series, self._bounds(state, steps))
         return self._to_frame(values, fh)
 
     def _predict_quantiles(self, fh, X, alpha):
@@ -365,8 +365,8 @@ class GRUEncoderDecoderForecaster(BaseForecaster):  # noqa: D101 (its __doc__ be
         steps = horizon_steps(state, fh)
         point = point_forecasts(state, steps, X)  # -> (n, K, T), scaled
         values = quantile_forecasts(
-            self._encoding, self._series, point, self.residuals_, alpha, steps,
-            self._bounds(steps, widen=2.0),
+            state.encoding, self._series, point, self.residuals_, alpha, steps,
+            self._bounds(state, steps, widen=2.0),
         )  # fmt: skip
         columns = self._get_columns(method="predict_quantiles", alpha=alpha)
         return self._to_frame(values, fh, columns)  # (n, K, T * A)
@@ -383,7 +383,12 @@ class GRUEncoderDecoderForecaster(BaseForecaster):  # noqa: D101 (its __doc__ be
         # logged series: the delta method needs the point forecast
         point = point_forecasts(state, steps, X) if encoding.log is not None else 0.0
         variance = variance_forecasts(
-            encoding, state.series, self.residuals_, steps, point, self._bounds(steps)
+            encoding,
+            state.series,
+            self.residuals_,
+            steps,
+            point,
+            self._bounds(state, steps),
         )
         columns = self._get_columns(method="predict_var")
         return self._to_frame(variance, fh, columns)
@@ -572,17 +577,19 @@ class GRUEncoderDecoderForecaster(BaseForecaster):  # noqa: D101 (its __doc__ be
         mtype, store = self._y_metadata["mtype"], self._converter_store_y
         return observed_y(predict_state(self), mtype, store)
 
-    def _bounds(self, steps: np.ndarray, widen=1.0):
-        """Return the range no forecast at ``steps`` (n, K) may leave."""
-        observed = getattr(self, "observed_", None)
-        if observed is not None:
-            offsets = self.observed_offsets_
-        else:  # saved by a version that kept only the tails
-            n, length, n_columns = self.tail_.shape
-            observed = self.tail_.reshape(n * length, n_columns)
+    @staticmethod
+    def _bounds(state, steps: np.ndarray, widen=1.0):
+        """Return the range no forecast at ``steps`` (n, K) may leave.
+
+        ``state``: the call's :class:`~sktime_gru._predicting.PredictState`.
+        """
+        observed, offsets = state.observed, state.observed_offsets
+        if observed is None:  # saved by a version that kept only the tails
+            n, length, n_columns = state.tail.shape
+            observed = state.tail.reshape(n * length, n_columns)
             offsets = np.arange(n + 1) * length
         return forecast_bounds(
-            self._encoding, observed, offsets, steps, self.window_length, widen
+            state.encoding, observed, offsets, steps, state.window_length, widen
         )
 
     def _to_frame(self, values: np.ndarray, fh, columns=None) -> pd.DataFrame:
