@@ -106,7 +106,8 @@ Global GRU encoder-decoder on a statistical backbone (Keras, TensorFlow).
         from the frequency (monthly 12, quarterly 4, weekly 52, daily 7, hourly
         24); for an integer index it is estimated from the data: the candidate
         period among 4, 5, 6, 7, 12, 24 and 52 with the largest significant
-        mean autocorrelation of the series' first differences, or none.
+        mean autocorrelation of the first differences of the series with at
+        least two cycles of data (3 years of monthly data find 12), or none.
     deseasonalize : bool or "auto", default="auto"
         The network forecasts departures from a statistical backbone, which is
         added back to its forecasts: each series' mean and smooth seasonal

@@ -157,6 +157,21 @@ def test_estimate_period_finds_the_cycle_of_a_panel():
     assert estimate_period(values, offsets) == 7
 
 
+def test_estimate_period_finds_twelve_in_three_years_of_monthly_data():
+    # 36 points: 35 differences, two cycles of 12 (three were needed before)
+    rng = np.random.default_rng(4)
+    t = np.arange(36)
+    series = [
+        10 + 3 * np.sin(2 * np.pi * (t + s) / 12) + 0.5 * rng.standard_normal(36)
+        for s in range(10)
+    ]
+    values, offsets = _flat(series)
+    assert estimate_period(values, offsets) == 12
+    # 23 points: not two cycles of 12, and no shorter candidate fits
+    values, offsets = _flat([x[:23] for x in series])
+    assert estimate_period(values, offsets) != 12
+
+
 def test_estimate_period_of_noise_is_none():
     rng = np.random.default_rng(3)
     values, offsets = _flat([rng.standard_normal(100) for _ in range(5)])
