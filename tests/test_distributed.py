@@ -85,9 +85,16 @@ def test_dask_local_cluster_matches_sequential(sequential):
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        results = _evaluate(backend="dask")
-        # the work really ran on the cluster's worker processes
-        assert len(client.scheduler_info()["workers"]) == 2
+        client.wait_for_workers(2, timeout=120)
+        workers = set(client.scheduler_info()["workers"])
+        with distributed.get_task_stream(client) as stream:
+            results = _evaluate(backend="dask")
+        # the work really ran on the cluster's worker processes (asked after
+        # the work, the scheduler's list of workers came back empty once on
+        # a loaded machine: the task stream records where each task ran)
+        assert len(workers) == 2
+        assert stream.data
+        assert {task["worker"] for task in stream.data} <= workers
     _assert_same_results(results, sequential)
 
 
