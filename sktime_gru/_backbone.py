@@ -44,6 +44,7 @@ __all__ = [
     "estimate_period",
     "fit_profile",
     "fit_profiles",
+    "with_own_levels",
 ]
 
 # candidate periods for an integer index (seasonal_period="auto")
@@ -78,6 +79,14 @@ class Backbone:
         ``harmonics`` for every series).
     series_log : tuple of bool, length S, or None
         Per-series ``log`` (None: ``log`` for every series).
+    series_level : tuple, length S, or None
+        Per-series level: None where a series keeps the panel's ``alpha``,
+        ``phi`` and ``reversion``, else its own ``(alpha, phi, reversion)``,
+        chosen by :func:`choose_per_series` where it forecasts the series'
+        own history far better (None: the panel's for every series). Such a
+        series is forecast by its own backbone, without the network's
+        departure (:func:`with_own_levels`): the network's anchor is the
+        panel's.
     """
 
     harmonics: int | None = 2
@@ -87,6 +96,7 @@ class Backbone:
     series_harmonics: tuple | None = None
     series_log: tuple | None = None
     reversion: float | None = None
+    series_level: tuple | None = None
 
     def __post_init__(self):
         # saved state comes back as lists: keep the dataclass hashable
@@ -94,6 +104,9 @@ class Backbone:
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, tuple(value))
+        if self.series_level is not None:
+            own = tuple(None if c is None else tuple(c) for c in self.series_level)
+            object.__setattr__(self, "series_level", own)
 
     @property
     def shape_trend(self) -> bool:
@@ -112,7 +125,7 @@ class Backbone:
 
     def panel_level(self) -> Backbone:
         """Return the same components without the per-series choices."""
-        return replace(self, series_harmonics=None, series_log=None)
+        return replace(self, series_harmonics=None, series_log=None, series_level=None)
 
     def matrix(self, window: int, decoder_length: int) -> np.ndarray:
         """Anchor matrix ``(H, W)``: see :func:`anchor_matrix`."""
@@ -418,6 +431,45 @@ def fit_profiles(values, offsets, phase, period, grid, trend=True) -> dict:
             # the mean of what the shape leaves, from the per-phase counts
             seasonal = (count * shape).sum(1)  # -> (S,)
             out[h][:, :, t] = shape + ((total - seasonal) / n_known)[:, None]
+    return out
+
+
+def with_own_levels(backbone, series, inputs, out) -> np.ndarray:
+    """Forecasts ``out`` with the rows of series that have their own level replaced.
+
+    Parameters
+    ----------
+    backbone : Backbone or None
+    series : np.ndarray of int, shape (N,)
+        The series of every row.
+    inputs : np.ndarray, shape (N, W, F)
+        The network's encoder inputs (scaled, the profile subtracted).
+    out : np.ndarray, shape (N, H, T)
+        The network's forecasts of the same rows (scaled).
+
+    Returns
+    -------
+    np.ndarray, shape (N, H, T)
+        ``out``, where a row's series has its own level (``series_level``)
+        its own anchor's forecast of the window instead: its backbone alone.
+    """
+    own = None if backbone is None else backbone.series_level
+    if own is None:
+        return out
+    series = np.asarray(series).reshape(-1)
+    levels = np.array([c is not None for c in own])
+    if not levels[series].any():
+        return out
+    out = np.array(out, copy=True)
+    window, horizon, n_targets = inputs.shape[1], out.shape[1], out.shape[2]
+    for config in dict.fromkeys(c for c in own if c is not None):
+        mine = np.array([c == config for c in own])[series]
+        if not mine.any():
+            continue
+        matrix = anchor_matrix(window, horizon, *config).astype(np.float64)
+        targets = np.asarray(inputs[mine, :, :n_targets], np.float64)  # (n, W, T)
+        own_forecast = np.einsum("hw,nwt->nht", matrix, targets)
+        out[mine] = own_forecast.astype(out.dtype)
     return out
 
 

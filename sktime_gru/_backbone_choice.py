@@ -32,7 +32,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from sktime_gru._backbone import Backbone, _mean_by, fit_profiles
+from sktime_gru._backbone import (
+    Backbone,
+    _mean_by,
+    anchor_matrix,
+    fit_profiles,
+)
 
 __all__ = [
     "ALPHAS",
@@ -58,6 +63,14 @@ PANEL_HARMONICS = (1, 2, 3)
 # error is this much lower than with the panel's choice (shrinkage towards the
 # panel; chosen on the selection splits, BENCHMARKS.md)
 PER_SERIES_MARGIN = 0.05
+# a series gets its own level / trend / reversion only when its in-sample
+# error is at most half the panel's: it is then forecast by its own backbone,
+# without the network (M1's selection split: 20 of 592 series, BENCHMARKS.md)
+OWN_LEVEL_MARGIN = 0.5
+# ... scored on every second of the origins the shape is scored on (the cost
+# at 100,000 series; on M1's selection split 22 series instead of 21, the
+# same scores to 0.01, BENCHMARKS.md)
+OWN_LEVEL_ORIGIN_STEP = 2
 # the panel's components: the simplest candidate whose held-back error is
 # within 1% of the best one's
 PARSIMONY = 0.01
@@ -115,7 +128,8 @@ def select_for_panel(
             phi=phi,
             reversion=reversion,
         )
-    if harmonics != "auto" and log != "auto":
+    levels = alpha == phi == reversion == "auto"
+    if harmonics != "auto" and log != "auto" and not levels:
         return backbone
     return choose_per_series(
         panel.values,
@@ -126,6 +140,7 @@ def select_for_panel(
         window=window,
         harmonics=backbone.harmonics if harmonics != "auto" else "auto",
         log=backbone.log if log != "auto" else "auto",
+        levels=levels,
     )
 
 
@@ -284,6 +299,7 @@ def choose_per_series(
     chunk: int = 20_000,
     max_origins: int | None = MAX_ORIGINS,
     max_rows: int = MAX_BLOCK_ROWS,
+    levels: bool = False,
 ) -> Backbone:
     """Choose each series' seasonal shape and log scale by its in-sample errors.
 
@@ -311,6 +327,14 @@ def choose_per_series(
     window : int
     harmonics, log : "auto" or a fixed value
         The candidates: the grid for ``"auto"``, else the value.
+    levels : bool, default=False
+        Also choose each series' own level, trend and reversion, among the
+        candidates whose seasonal shape is fitted as the panel's level's
+        (:attr:`~sktime_gru._backbone.Backbone.shape_trend`), with the
+        series' own shape and scale, by the same in-sample errors: kept where
+        they are at most ``1 - OWN_LEVEL_MARGIN`` (half) of the panel's
+        level's (``series_level``; such a series is forecast by its own
+        backbone, without the network's departure).
     horizon : int, default=6
         Steps ahead scored from every origin.
     chunk : int
@@ -327,7 +351,8 @@ def choose_per_series(
     Returns
     -------
     Backbone
-        ``backbone`` with ``series_harmonics`` and ``series_log``.
+        ``backbone`` with ``series_harmonics`` and ``series_log`` (and
+        ``series_level`` with ``levels``).
     """
     options = dict(
         window=window,
@@ -336,8 +361,9 @@ def choose_per_series(
         horizon=horizon,
         chunk=chunk,
         max_origins=max_origins,
+        levels=levels,
     )
-    harmonics_of, log_of = [], []
+    harmonics_of, log_of, level_of = [], [], []
     for first, last in _series_blocks(offsets, max_rows):
         lo, hi = offsets[first], offsets[last]
         block = _choose_block(
@@ -350,8 +376,13 @@ def choose_per_series(
         )
         harmonics_of += block[0]
         log_of += block[1]
+        level_of += block[2]
+    own = tuple(level_of) if any(c is not None for c in level_of) else None
     return replace(
-        backbone, series_harmonics=tuple(harmonics_of), series_log=tuple(log_of)
+        backbone,
+        series_harmonics=tuple(harmonics_of),
+        series_log=tuple(log_of),
+        series_level=own,
     )
 
 
@@ -368,8 +399,8 @@ def _series_blocks(offsets, max_rows) -> list:
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple[list, list]:
-    """:func:`choose_per_series` for one block of series: (harmonics, logs).
+def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple:
+    """:func:`choose_per_series` for one block of series: (harmonics, logs, levels).
 
     ``options``: :func:`choose_per_series`' keyword arguments but ``max_rows``.
     """
@@ -457,7 +488,92 @@ def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple[list,
     best = np.where(clearly | ~np.isfinite(score[panel]), best, panel)
     harmonics_of = [candidates[b][0] for b in best]
     log_of = [bool(candidates[b][1] and positive[s]) for s, b in enumerate(best)]
-    return harmonics_of, log_of
+    level_of = [None] * n_series
+    if options["levels"]:
+        # each series' chosen shape and scale, from the fits above
+        z_own, profile_own = np.empty_like(target), np.empty_like(_any_profile(fitted))
+        for c, (k, use_log) in enumerate(candidates):
+            mine = best == c
+            if mine.any():
+                z, profiles = fitted.get(use_log) or next(iter(fitted.values()))
+                z_own[mine[row_series]] = z[mine[row_series]]
+                profile_own[mine] = profiles[k][mine]
+        logged = np.asarray(log_of, bool)[row_series]
+        level_of = _own_levels(
+            z_own, profile_own, logged, target, offsets, phase, backbone, scale,
+            origins, options,
+        )  # fmt: skip
+    return harmonics_of, log_of, level_of
+
+
+def _any_profile(fitted) -> np.ndarray:
+    """One of the fitted profiles (S, P): the shape of every one of them."""
+    return next(iter(next(iter(fitted.values()))[1].values()))
+
+
+def _own_levels(
+    z, profile, logged, target, offsets, phase, backbone, scale, origins, options
+) -> list:
+    """Each series' own ``(alpha, phi, reversion)``, or None: the panel's.
+
+    ``z`` (R,) the targets on each series' chosen scale, ``profile`` (S, P)
+    its chosen profile, ``logged`` (R,) whether a row is on the log scale,
+    ``scale`` (S,) each series' seasonal-naive error. Every level candidate
+    whose shape is fitted as the panel's level's is scored by the in-sample
+    errors of :func:`_choose_block` (on every ``OWN_LEVEL_ORIGIN_STEP``-th of
+    its origins); a series takes the best when its error is at most ``1 -
+    OWN_LEVEL_MARGIN`` of the panel's.
+    """
+    window, horizon, chunk = options["window"], options["horizon"], options["chunk"]
+    n_series = len(offsets) - 1
+    row_series = np.repeat(np.arange(n_series), np.diff(offsets))
+    panel = (backbone.alpha, backbone.phi, backbone.reversion)
+    grids = _fixed_or_grid(0, False, "auto", "auto", "auto", None)[2:]
+    configs = [panel] + [
+        (a, p, r)
+        for a, p, r in itertools.product(*grids)
+        if a is not None
+        and (p is None or r is None)
+        and (a, p, r) != panel
+        and Backbone(alpha=a, phi=p, reversion=r).shape_trend == backbone.shape_trend
+    ]
+    anomaly = _anomaly(z, profile, row_series, phase)
+    # every candidate's anchor at once: (W, C * H)
+    # (in float32: a choice, not a forecast; a third of the time at scale)
+    stacked = np.concatenate(
+        [anchor_matrix(window, horizon, *c).T for c in configs], axis=1
+    )
+    sums = np.zeros((len(configs), n_series))
+    counts = np.zeros((len(configs), n_series))
+    origins = origins[::OWN_LEVEL_ORIGIN_STEP]  # half the cost, the same span
+    for part in np.array_split(origins, max(1, -(-len(origins) // chunk))):
+        series = row_series[part]
+        inputs, future = (
+            a.astype(np.float32)
+            for a in _origin_inputs(
+                anomaly, profile, phase, offsets, part, series, window, horizon
+            )
+        )
+        actual = _actual(target, offsets, part, series, horizon)  # -> (N, H)
+        actual = (actual / scale[series][:, None]).astype(np.float32)
+        forecast = (inputs @ stacked).reshape(len(part), len(configs), horizon)
+        forecast += future[:, None, :]  # -> (N, C, H)
+        mine = logged[part]
+        forecast[mine] = np.exp(forecast[mine])
+        forecast /= scale[series][:, None, None].astype(np.float32)
+        err = np.abs(actual[:, None, :] - forecast)  # scaled (MASE)
+        known = np.isfinite(err)
+        err[~known] = 0.0
+        per_origin = err.sum(axis=2, dtype=np.float64)  # -> (N, C)
+        for c in range(len(configs)):
+            sums[c] += np.bincount(series, per_origin[:, c], n_series)
+            counts[c] += np.bincount(series, known[:, c].sum(axis=1), n_series)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(counts > 0, sums / counts, np.inf)  # -> (C, S)
+    best = np.argmin(score, axis=0)
+    own = score[best, np.arange(n_series)] <= (1 - OWN_LEVEL_MARGIN) * score[0]
+    own &= np.isfinite(score[0]) & (best > 0)
+    return [configs[b] if o else None for b, o in zip(best, own)]
 
 
 # ------------------------------------------------- one candidate's errors --

@@ -31,6 +31,7 @@ import warnings
 
 import numpy as np
 
+from sktime_gru._backbone import with_own_levels
 from sktime_gru._backend import to_numpy
 from sktime_gru._data import Data, scaled_rows
 from sktime_gru._inference import predict_network
@@ -51,6 +52,8 @@ __all__ = [
     "block_residuals",
     "calibration_residuals",
     "departure_weight",
+    "own_levels",
+    "own_levels_of_windows",
     "shrink_departure",
     "window_residuals",
 ]
@@ -167,10 +170,13 @@ def _cut_residuals(
     if not len(starts) or not len(test):
         return None
     network = build_like(spec, encoding, decoder_length, seed, "backtest")
-    block, valid = backtest_block(data, encoding, scaled, test, window, decoder_length)
+    block, valid, series = backtest_block(
+        data, encoding, scaled, test, window, decoder_length
+    )
+    own = own_levels(encoding.backbone, series)
     untrained = None
     if encoding.backbone is not None:
-        untrained = block_residuals(network, block, window, eager)  # the backbone's
+        untrained = block_residuals(network, block, window, eager, own)  # backbone's
     tensors = as_tensors(scaled, starts)
     # from here on read the tensors' memory (views): no second copy
     scaled, starts = (to_numpy(t) for t in tensors)
@@ -185,7 +191,7 @@ def _cut_residuals(
         keep_optimizer=False,
         stage="backtest network",
     )
-    trained = block_residuals(network, block, window, eager)  # -> (N, H, T)
+    trained = block_residuals(network, block, window, eager, own)  # -> (N, H, T)
     # the members encode the rows again: this cut's copies go first
     del tensors, scaled, starts, block
     release_free_memory()
@@ -197,7 +203,7 @@ def _cut_residuals(
 
 
 def backtest_block(data: Data, encoding, scaled, test, window, decoder_length):
-    """Windows of the backtest's forecast origins, (N, W + H, F) and validity."""
+    """Windows of the backtest's forecast origins, (N, W + H, F), validity, series."""
     panel = data.panel
     test = evenly_at_most(test, MAX_RESIDUAL_WINDOWS)
     series = np.searchsorted(panel.offsets, test, side="right") - 1
@@ -209,45 +215,78 @@ def backtest_block(data: Data, encoding, scaled, test, window, decoder_length):
             panel.positions, test, window + decoder_length, ends, panel.grid.step
         )  # -> (N, W + H)
         block[..., -encoding.n_calendar :] = encoding.calendar(pos)
-    return block, valid
+    return block, valid, series
 
 
 def calibration_residuals(
-    spec: TrainingSpec, network, scaled, train, held_out, decoder_length
+    spec: TrainingSpec, network, scaled, train, held_out, decoder_length, own=None
 ):
     """Residuals of the held-out windows, else of the training windows.
 
     None when there are neither (a fit after ``pretrain`` on series too short
-    for one window). ``spec`` supplies the window length and eager mode.
+    for one window). ``spec`` supplies the window length and eager mode;
+    ``own``: ``starts -> (inputs, out) -> out`` for the series forecast by
+    their own backbone (:func:`own_levels` of the windows' series; None: none).
     """
     windows = held_out if len(held_out) else train
     if not len(windows):
         return None
     return window_residuals(
-        network, scaled, windows, spec.window_length, decoder_length, spec.run_eagerly
-    )
+        network, scaled, windows, spec.window_length, decoder_length,
+        spec.run_eagerly, own,
+    )  # fmt: skip
 
 
 def window_residuals(
-    network, scaled, starts, window, decoder_length, eager
+    network, scaled, starts, window, decoder_length, eager, own=None
 ) -> np.ndarray:
     """Held-out residuals ``y - y_hat`` (scaled), at most 20,000 windows."""
     starts = evenly_at_most(starts, MAX_RESIDUAL_WINDOWS)
     block = gather_blocks(scaled, starts, window + decoder_length)
-    return block_residuals(network, block, window, eager).astype(np.float32)
+    own = None if own is None else own(starts)
+    return block_residuals(network, block, window, eager, own).astype(np.float32)
 
 
-def block_residuals(network, block: np.ndarray, window: int, eager) -> np.ndarray:
+def block_residuals(
+    network, block: np.ndarray, window: int, eager, own=None
+) -> np.ndarray:
     """``y - y_hat`` of windows ``block`` (N, W + H, F) -> (N, H, T), scaled.
 
     The first ``window`` rows are the encoder input; the later rows give the
-    targets and the known-ahead (decoder) inputs.
+    targets and the known-ahead (decoder) inputs. ``own``: ``(inputs, out)
+    -> out`` for the rows' series forecast by their own backbone (None: none).
     """
     n_targets = int(network.output_shape[-1])
     ahead = block[:, window:]
     future = ahead[..., n_targets:] if block.shape[2] > n_targets else None
     predicted = predict_network(network, block[:, :window], future, eager=eager)
+    if own is not None:
+        predicted = own(block[:, :window], predicted)
     return ahead[..., :n_targets] - predicted
+
+
+def own_levels(backbone, series):
+    """Return ``(inputs, out) -> out`` for rows of ``series`` (N,), or None.
+
+    None when no series has its own level (``backbone.series_level``).
+    """
+    if backbone is None or backbone.series_level is None:
+        return None
+    return lambda inputs, out: with_own_levels(backbone, series, inputs, out)
+
+
+def own_levels_of_windows(backbone, offsets):
+    """Return ``starts -> own_levels`` of the windows' series, or None.
+
+    ``offsets`` (S + 1,) locate the series of every window start.
+
+    For :func:`calibration_residuals`; None when no series has its own level.
+    """
+    if backbone is None or backbone.series_level is None:
+        return None
+    return lambda starts: own_levels(
+        backbone, np.searchsorted(offsets, starts, side="right") - 1
+    )
 
 
 def departure_weight(backbone: np.ndarray, trained: np.ndarray) -> float:

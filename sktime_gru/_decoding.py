@@ -71,7 +71,7 @@ def encoder_inputs(
 
 
 def decode_recursively(
-    network, inputs, known, rounds, decoder_length, eager, guard=None
+    network, inputs, known, rounds, decoder_length, eager, guard=None, own=None
 ) -> np.ndarray:
     """Forecast ``rounds * decoder_length`` steps from ``inputs`` -> (n, R*H, T).
 
@@ -80,7 +80,9 @@ def decode_recursively(
     round's forecasts, with their known features, become the newest encoder
     inputs of the next round. ``guard``: ``(anchor, limit)``, the backbone's
     anchor (H, W) or None and each series' largest departure (n, T), see
-    :func:`~sktime_gru._bounds.limit_departure` (None: unguarded).
+    :func:`~sktime_gru._bounds.limit_departure` (None: unguarded). ``own``:
+    ``(inputs, out) -> out``, the series forecast by their own backbone
+    (:func:`~sktime_gru._backbone.with_own_levels`; None: none).
     """
     window = inputs.shape[1]
     has_future = known.shape[-1] > 0
@@ -92,6 +94,8 @@ def decode_recursively(
         )  # -> (n, H, T)
         if guard is not None:
             out = limit_departure(out, inputs, *guard)
+        if own is not None:
+            out = own(inputs, out)
         outputs.append(out)
         step_rows = np.concatenate([out.astype(np.float32), block], axis=-1)
         inputs = np.concatenate([inputs, step_rows], axis=1)[:, -window:]

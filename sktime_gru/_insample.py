@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sktime_gru._backbone import with_own_levels
 from sktime_gru._bounds import limit_departure
 from sktime_gru._decoding import encoder_inputs
 from sktime_gru._inference import predict_network
@@ -152,6 +153,7 @@ def _forecast_chunk(
     if guard is not None:  # the departure from the anchor, as in predict
         anchor, limit = guard
         out = limit_departure(out, inputs, anchor, limit[series])
+    out = with_own_levels(encoding.backbone, series, inputs, out)
     point = out[:, 0].astype(np.float64) + encoding.seasonal_term(series, positions)
     point[bad] = np.nan
     return point  # -> (N, T)

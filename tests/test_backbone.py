@@ -8,6 +8,7 @@ from sktime_gru._backbone import (
     anchor_matrix,
     estimate_period,
     fit_profile,
+    with_own_levels,
 )
 from sktime_gru._backbone_choice import PARSIMONY, choose_per_series, select_backbone
 
@@ -366,13 +367,95 @@ def test_per_series_choice_is_the_same_in_blocks_of_series():
         + (20 * (t[: 36 + 4 * k] % 12 == 11) if k % 2 else 0)
         for k in range(7)
     ]
+    series.append(20 + 3 * t + np.sin(2 * np.pi * t / 12))  # its own trend
     values, offsets = _flat(series)
     phase = _phase(offsets, 12)
     panel = Backbone(2, False, 0.4, None)
-    whole = choose_per_series(values, offsets, phase, 12, panel, window=12)
+    whole = choose_per_series(values, offsets, phase, 12, panel, window=12, levels=True)
     for max_rows in (1, 50, 100, 10_000):
         blocks = choose_per_series(
-            values, offsets, phase, 12, panel, window=12, max_rows=max_rows
-        )
+            values, offsets, phase, 12, panel, window=12, max_rows=max_rows,
+            levels=True,
+        )  # fmt: skip
         assert blocks == whole
     assert len(set(whole.series_harmonics)) > 1  # the series do choose
+    assert whole.series_level[-1] is not None
+
+
+def test_own_level_goes_to_the_trending_series_only():
+    # seasonal series around a steady level (the panel's level fits them) and
+    # one with a steep trend: only that one forecasts its own history at
+    # least twice as well with a trend of its own
+    rng = np.random.default_rng(6)
+    t = np.arange(72)
+    season = 3 * np.sin(2 * np.pi * t / 12)
+    series = [50 + k + season + rng.normal(0, 1, 72) for k in range(5)]
+    series.append(50 + 2 * t + season + rng.normal(0, 1, 72))
+    values, offsets = _flat(series)
+    phase = _phase(offsets, 12)
+    panel = Backbone(2, False, 0.4, None)
+    chosen = choose_per_series(
+        values, offsets, phase, 12, panel, window=12, levels=True
+    )
+    assert chosen.series_level[:5] == (None,) * 5
+    alpha, phi, reversion = chosen.series_level[5]
+    assert alpha is not None and phi is not None and reversion is None
+    # the panel's components are kept; without levels=True nothing is own
+    assert (chosen.alpha, chosen.phi, chosen.reversion) == (0.4, None, None)
+    assert chosen.panel_level() == panel
+    plain = choose_per_series(values, offsets, phase, 12, panel, window=12)
+    assert plain.series_level is None
+
+
+def test_own_level_candidates_keep_the_panel_shape_fit():
+    # the profile is fitted once for the panel (a trend term next to the
+    # shape, or not): a series' own level is one that fits its shape the same
+    rng = np.random.default_rng(7)
+    t = np.arange(72)
+    series = [
+        10 + np.sin(2 * np.pi * t / 12) + rng.normal(0, 0.3, 72) for _ in range(3)
+    ]
+    series.append(10 + 0.5 * t + rng.normal(0, 0.3, 72))
+    values, offsets = _flat(series)
+    phase = _phase(offsets, 12)
+    for panel in (
+        Backbone(2, False, None, None),
+        Backbone(2, False, 0.4, None, reversion=0.5),
+    ):
+        chosen = choose_per_series(
+            values, offsets, phase, 12, panel, window=12, levels=True
+        )
+        # the trending series reverts slowly from its last level (no trend
+        # candidate fits the harmonic regression's shape); the others keep
+        # the panel's
+        assert chosen.series_level[:3] == (None,) * 3
+        alpha, phi, reversion = chosen.series_level[3]
+        mine = Backbone(2, False, alpha, phi, reversion=reversion)
+        assert mine.shape_trend == panel.shape_trend
+        assert phi is None and reversion is not None
+
+
+def test_with_own_levels_replaces_only_the_own_series_rows():
+    backbone = Backbone(2, False, 0.4, None, series_level=(None, (1.0, 1.0, None)))
+    ramp = np.arange(12, dtype=np.float32)
+    inputs = np.stack([ramp, 2 * ramp, 3 * ramp, ramp])[..., None]  # (4, 12, 1)
+    inputs = np.concatenate([inputs, np.ones_like(inputs)], axis=-1)  # + an X column
+    out = np.full((4, 6, 1), 7.0, np.float32)
+    got = with_own_levels(backbone, np.array([0, 1, 1, 0]), inputs, out)
+    np.testing.assert_array_equal(got[[0, 3]], out[[0, 3]])
+    # level 1 with an undamped trend continues a straight line exactly
+    ahead = np.arange(12, 18, dtype=float)
+    np.testing.assert_allclose(got[1, :, 0], 2 * ahead, rtol=1e-5)
+    np.testing.assert_allclose(got[2, :, 0], 3 * ahead, rtol=1e-5)
+    assert (out == 7.0).all()  # the caller's array is not changed
+    # no own level: the forecasts as they are
+    same = out[:1]
+    assert with_own_levels(Backbone(), np.array([0]), inputs[:1], same) is same
+    assert with_own_levels(None, np.array([0]), inputs[:1], same) is same
+
+
+def test_own_levels_from_saved_lists_are_hashable():
+    saved = {"series_level": [None, [1.0, 0.9, None]], "series_log": [False, True]}
+    backbone = Backbone(**saved)
+    assert backbone.series_level == (None, (1.0, 0.9, None))
+    assert hash(backbone) == hash(Backbone(**saved))

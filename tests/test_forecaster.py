@@ -283,3 +283,49 @@ def test_failed_fit_leaves_fitted_forecaster_intact(series):
     with pytest.raises(ValueError):
         g.fit(series.iloc[:2], fh=[1, 2])
     assert not g.is_fitted
+
+
+def _panel_with_one_trend(n_flat=6, n=72):
+    rng = np.random.default_rng(11)
+    t = np.arange(n)
+    season = 3 * np.sin(2 * np.pi * t / 12)
+    values = [50 + k + season + rng.normal(0, 1, n) for k in range(n_flat)]
+    values.append(50 + 2 * t + season + rng.normal(0, 1, n))
+    idx = pd.period_range("2000-01", periods=n, freq="M")
+    return pd.concat(
+        pd.DataFrame(
+            {"y": v},
+            index=pd.MultiIndex.from_product([[f"s{i}"], idx], names=["id", "t"]),
+        )
+        for i, v in enumerate(values)
+    )
+
+
+@pytest.mark.parametrize("calibration", ["windows", "backtest"])
+def test_a_series_with_its_own_trend_is_forecast_by_its_own_backbone(calibration):
+    # six seasonal series around steady levels and one with a steep trend:
+    # the panel's backbone has no trend, the trending series takes its own
+    # (backbone_["series_level"]) and is forecast by its own backbone alone,
+    # whatever the network learned for the others
+    y = _panel_with_one_trend()
+    params = dict(window_length=12, output_length=6, interval_calibration=calibration)
+    untrained = tiny_forecaster(n_epochs=0, **params).fit(y, fh=range(1, 7))
+    trained = tiny_forecaster(n_epochs=1, max_steps_per_epoch=3, **params)
+    trained.fit(y, fh=range(1, 7))
+    own = trained.backbone_["series_level"]
+    assert trained.backbone_["phi"] is None
+    assert own[:6] == (None,) * 6 and own[6] is not None
+    before, after = untrained.predict(), trained.predict()
+    np.testing.assert_allclose(after.loc["s6"], before.loc["s6"], rtol=1e-5)
+    # the trend goes on: about 2 a month past the last point
+    last = y.loc["s6", "y"].iloc[-12:].mean()
+    assert (np.diff(after.loc["s6", "y"].to_numpy()) > 0).sum() >= 3
+    assert after.loc["s6", "y"].mean() > last + 10
+    if calibration == "windows":  # no backtest: the network's departure is kept
+        assert not np.allclose(after.loc["s0"], before.loc["s0"])
+    intervals = trained.predict_interval(coverage=0.8)
+    lower, upper = intervals.iloc[:, 0], intervals.iloc[:, 1]
+    assert (
+        (lower.loc["s6"] < after.loc["s6", "y"])
+        & (after.loc["s6", "y"] < upper.loc["s6"])
+    ).all()

@@ -623,3 +623,18 @@ def test_register_dataclass_makes_a_new_dataclass_storable():
         _assert_same(value, _roundtrip(value), "q")
     finally:
         ser._DATACLASSES.pop(ser._type_key(Quantiles))
+
+
+@pytest.mark.parametrize("how", ["pickle", "save_model_artefact"])
+def test_own_levels_of_series_survive_a_round_trip(tmp_path, how):
+    from tests.test_forecaster import _panel_with_one_trend
+
+    y = _panel_with_one_trend()
+    f = tiny_forecaster(
+        window_length=12, output_length=6, n_epochs=1, max_steps_per_epoch=3
+    )
+    f.fit(y, fh=range(1, 7))
+    assert f.backbone_["series_level"][-1] is not None
+    restored = ROUND_TRIPS[how](f, tmp_path)
+    assert restored.backbone_["series_level"] == f.backbone_["series_level"]
+    pd.testing.assert_frame_equal(restored.predict(), f.predict())
