@@ -12,7 +12,8 @@ components:
   ``PARSIMONY`` of the best;
 - :func:`choose_per_series`: each series' own harmonics and log scale, by its
   in-sample errors a few steps ahead from every origin, where they beat the
-  panel's choice by more than ``PER_SERIES_MARGIN``;
+  panel's choice by more than ``PER_SERIES_MARGIN``; and its own level, trend
+  and reversion where they at least halve those errors (``OWN_LEVEL_MARGIN``);
 - :func:`select_for_panel`: the one entry point of a fit (fixed parameters
   kept, the rest chosen by the two above).
 
@@ -65,7 +66,7 @@ PANEL_HARMONICS = (1, 2, 3)
 PER_SERIES_MARGIN = 0.05
 # a series gets its own level / trend / reversion only when its in-sample
 # error is at most half the panel's: it is then forecast by its own backbone,
-# without the network (M1's selection split: 20 of 592 series, BENCHMARKS.md)
+# without the network (M1's selection split: 22 of 592 series, BENCHMARKS.md)
 OWN_LEVEL_MARGIN = 0.5
 # ... scored on every second of the origins the shape is scored on (the cost
 # at 100,000 series; on M1's selection split 22 series instead of 21, the
@@ -304,17 +305,18 @@ def choose_per_series(
     """Choose each series' seasonal shape and log scale by its in-sample errors.
 
     The level, trend and reversion (``backbone.alpha``, ``backbone.phi``,
-    ``backbone.reversion``) stay the panel's; for every series and every
-    candidate ``(harmonics, log)`` the profile is fitted on all its training
-    points, the backbone forecasts ``horizon`` steps from every origin of the
-    series (windows back-filled before its start), and the candidate with the
-    lowest mean absolute error, scaled by the series' seasonal-naive error, is
-    the series' choice (the way AutoETS picks each series' components on its own
-    fit) when it beats the panel's choice by more than ``PER_SERIES_MARGIN``
-    (5%); otherwise the series keeps the panel's. Measured on the selection
+    ``backbone.reversion``) stay the panel's (but see ``levels``); for every
+    series and every candidate ``(harmonics, log)`` the profile is fitted on
+    all its training points, the backbone forecasts ``horizon`` steps from
+    every origin of the series (windows back-filled before its start), and the
+    candidate with the lowest mean absolute error, scaled by the series'
+    seasonal-naive error, is the series' choice (the way AutoETS picks each
+    series' components on its own fit) when it beats the panel's choice by
+    more than ``PER_SERIES_MARGIN`` (5%); otherwise the series keeps the
+    panel's. Measured on the selection
     splits of M1, the airline series and weatherAUS (BENCHMARKS.md): better than
     one choice for the panel; choosing the level and trend per series the same
-    way was not.
+    way was not, unless the series' own at least halves the error.
 
     Parameters
     ----------
