@@ -44,6 +44,7 @@ __all__ = [
     "estimate_period",
     "fit_profile",
     "fit_profiles",
+    "own_levels",
     "with_own_levels",
 ]
 
@@ -456,14 +457,16 @@ def with_own_levels(backbone, series, inputs, out) -> np.ndarray:
     own = None if backbone is None else backbone.series_level
     if own is None:
         return out
-    series = np.asarray(series).reshape(-1)
-    levels = np.array([c is not None for c in own])
-    if not levels[series].any():
+    configs = list(dict.fromkeys(c for c in own if c is not None))
+    # each row's own level: its index in configs, -1 for the panel's
+    index = np.array([-1 if c is None else configs.index(c) for c in own])
+    index = index[np.asarray(series).reshape(-1)]
+    if (index < 0).all():
         return out
     out = np.array(out, copy=True)
     window, horizon, n_targets = inputs.shape[1], out.shape[1], out.shape[2]
-    for config in dict.fromkeys(c for c in own if c is not None):
-        mine = np.array([c == config for c in own])[series]
+    for k, config in enumerate(configs):
+        mine = index == k
         if not mine.any():
             continue
         matrix = anchor_matrix(window, horizon, *config).astype(np.float64)
@@ -471,6 +474,16 @@ def with_own_levels(backbone, series, inputs, out) -> np.ndarray:
         own_forecast = np.einsum("hw,nwt->nht", matrix, targets)
         out[mine] = own_forecast.astype(out.dtype)
     return out
+
+
+def own_levels(backbone, series):
+    """Return ``(inputs, out) -> out``: :func:`with_own_levels` for ``series``.
+
+    None when no series has its own level (``backbone.series_level``).
+    """
+    if backbone is None or backbone.series_level is None:
+        return None
+    return lambda inputs, out: with_own_levels(backbone, series, inputs, out)
 
 
 def estimate_period(

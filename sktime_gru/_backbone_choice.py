@@ -254,11 +254,7 @@ def select_backbone(
             _anomaly(z, profile, row_series, phase), profile, phase, offsets,
             origins, series, window, decoder_length,
         )  # fmt: skip
-        for a, p, r in itertools.product(alpha_grid, phi_grid, reversion_grid):
-            if a is None and (p is not None or r is not None):
-                continue  # a trend or a reversion needs a level
-            if p is not None and r is not None:
-                continue  # a level reverts only without a trend
+        for a, p, r in _levels(alpha_grid, phi_grid, reversion_grid):
             candidate = Backbone(k, bool(use_log), a, p, reversion=r)
             if candidate.shape_trend != trend:
                 continue  # scored with the shape this level is fitted with
@@ -493,12 +489,14 @@ def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple:
     level_of = [None] * n_series
     if options["levels"]:
         # each series' chosen shape and scale, from the fits above
-        z_own, profile_own = np.empty_like(target), np.empty_like(_any_profile(fitted))
+        z_own = np.empty_like(target)
+        profile_own = np.empty((n_series, period or 1))  # as fit_profiles' (S, P)
         for c, (k, use_log) in enumerate(candidates):
             mine = best == c
             if mine.any():
                 z, profiles = fitted.get(use_log) or next(iter(fitted.values()))
-                z_own[mine[row_series]] = z[mine[row_series]]
+                rows = mine[row_series]
+                z_own[rows] = z[rows]
                 profile_own[mine] = profiles[k][mine]
         logged = np.asarray(log_of, bool)[row_series]
         level_of = _own_levels(
@@ -506,11 +504,6 @@ def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple:
             origins, options,
         )  # fmt: skip
     return harmonics_of, log_of, level_of
-
-
-def _any_profile(fitted) -> np.ndarray:
-    """One of the fitted profiles (S, P): the shape of every one of them."""
-    return next(iter(next(iter(fitted.values()))[1].values()))
 
 
 def _own_levels(
@@ -533,9 +526,8 @@ def _own_levels(
     grids = _fixed_or_grid(0, False, "auto", "auto", "auto", None)[2:]
     configs = [panel] + [
         (a, p, r)
-        for a, p, r in itertools.product(*grids)
+        for a, p, r in _levels(*grids)
         if a is not None
-        and (p is None or r is None)
         and (a, p, r) != panel
         and Backbone(alpha=a, phi=p, reversion=r).shape_trend == backbone.shape_trend
     ]
@@ -661,6 +653,19 @@ def _fixed_or_grid(harmonics, log, alpha, phi, reversion, period):
     phi_grid = PHIS if phi == "auto" else (phi,)
     reversion_grid = REVERSIONS if reversion == "auto" else (reversion,)
     return harmonic_grid, log_grid, alpha_grid, phi_grid, reversion_grid
+
+
+def _levels(alpha_grid, phi_grid, reversion_grid):
+    """Yield the valid ``(alpha, phi, reversion)`` combinations of the grids.
+
+    A trend or a reversion needs a level; a level reverts only without a trend.
+    """
+    for a, p, r in itertools.product(alpha_grid, phi_grid, reversion_grid):
+        if a is None and (p is not None or r is not None):
+            continue
+        if p is not None and r is not None:
+            continue
+        yield a, p, r
 
 
 def _shape_terms(harmonics, period) -> int:

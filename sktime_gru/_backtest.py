@@ -31,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from sktime_gru._backbone import with_own_levels
+from sktime_gru._backbone import own_levels
 from sktime_gru._backend import to_numpy
 from sktime_gru._data import Data, scaled_rows
 from sktime_gru._inference import predict_network
@@ -52,8 +52,6 @@ __all__ = [
     "block_residuals",
     "calibration_residuals",
     "departure_weight",
-    "own_levels",
-    "own_levels_of_windows",
     "shrink_departure",
     "window_residuals",
 ]
@@ -219,31 +217,39 @@ def backtest_block(data: Data, encoding, scaled, test, window, decoder_length):
 
 
 def calibration_residuals(
-    spec: TrainingSpec, network, scaled, train, held_out, decoder_length, own=None
-):
+    spec: TrainingSpec, network, scaled, train, held_out, decoder_length,
+    backbone=None, offsets=None,
+):  # fmt: skip
     """Residuals of the held-out windows, else of the training windows.
 
     None when there are neither (a fit after ``pretrain`` on series too short
     for one window). ``spec`` supplies the window length and eager mode;
-    ``own``: ``starts -> (inputs, out) -> out`` for the series forecast by
-    their own backbone (:func:`own_levels` of the windows' series; None: none).
+    ``backbone`` and the rows' series ``offsets``: see :func:`window_residuals`.
     """
     windows = held_out if len(held_out) else train
     if not len(windows):
         return None
     return window_residuals(
         network, scaled, windows, spec.window_length, decoder_length,
-        spec.run_eagerly, own,
+        spec.run_eagerly, backbone, offsets,
     )  # fmt: skip
 
 
 def window_residuals(
-    network, scaled, starts, window, decoder_length, eager, own=None
-) -> np.ndarray:
-    """Held-out residuals ``y - y_hat`` (scaled), at most 20,000 windows."""
+    network, scaled, starts, window, decoder_length, eager, backbone=None,
+    offsets=None,
+) -> np.ndarray:  # fmt: skip
+    """Held-out residuals ``y - y_hat`` (scaled), at most 20,000 windows.
+
+    With a ``backbone`` whose series have their own level, the windows of
+    those series (located by the series' row ``offsets``) are forecast by
+    their own backbone (:func:`~sktime_gru._backbone.with_own_levels`).
+    """
     starts = evenly_at_most(starts, MAX_RESIDUAL_WINDOWS)
     block = gather_blocks(scaled, starts, window + decoder_length)
-    own = None if own is None else own(starts)
+    own = None
+    if offsets is not None:
+        own = own_levels(backbone, np.searchsorted(offsets, starts, side="right") - 1)
     return block_residuals(network, block, window, eager, own).astype(np.float32)
 
 
@@ -263,30 +269,6 @@ def block_residuals(
     if own is not None:
         predicted = own(block[:, :window], predicted)
     return ahead[..., :n_targets] - predicted
-
-
-def own_levels(backbone, series):
-    """Return ``(inputs, out) -> out`` for rows of ``series`` (N,), or None.
-
-    None when no series has its own level (``backbone.series_level``).
-    """
-    if backbone is None or backbone.series_level is None:
-        return None
-    return lambda inputs, out: with_own_levels(backbone, series, inputs, out)
-
-
-def own_levels_of_windows(backbone, offsets):
-    """Return ``starts -> own_levels`` of the windows' series, or None.
-
-    ``offsets`` (S + 1,) locate the series of every window start.
-
-    For :func:`calibration_residuals`; None when no series has its own level.
-    """
-    if backbone is None or backbone.series_level is None:
-        return None
-    return lambda starts: own_levels(
-        backbone, np.searchsorted(offsets, starts, side="right") - 1
-    )
 
 
 def departure_weight(backbone: np.ndarray, trained: np.ndarray) -> float:

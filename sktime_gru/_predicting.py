@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sktime_gru._backbone import with_own_levels
+from sktime_gru._backbone import own_levels
 from sktime_gru._data import future_x
 from sktime_gru._decoding import decode_recursively, encoder_inputs
 from sktime_gru._insample import insample_forecasts
@@ -216,7 +216,7 @@ def point_path(state: PredictState, steps: np.ndarray, X, needed=None) -> np.nda
         decoder_length,
         state.run_eagerly,
         guard=departure_guard(state),
-        own=lambda window, out: with_own_levels(encoding.backbone, series, window, out),
+        own=own_levels(encoding.backbone, series),
     )  # -> (n, R*H, T)
     picked = np.take_along_axis(path, (steps - 1)[:, :, None], axis=1)
     # deseasonalize: the network forecasts departures from the profile

@@ -29,11 +29,7 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 from sktime_gru._atomic import atomic
 from sktime_gru._backbone import backbone_params
 from sktime_gru._backend import python_dependencies, to_numpy
-from sktime_gru._backtest import (
-    backtest_residuals,
-    calibration_residuals,
-    own_levels_of_windows,
-)
+from sktime_gru._backtest import backtest_residuals, calibration_residuals
 from sktime_gru._bounds import departure_limits, forecast_bounds
 from sktime_gru._data import assemble, filled_raw, pad_short, scaled_rows
 from sktime_gru._distribute import get_strategy
@@ -341,7 +337,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):  # noqa: D101 (its __doc__ be
             calibration = "held-out" if len(held_out) else "training"
             residuals = calibration_residuals(
                 spec, network, scaled, train, held_out, decoder_length,
-                own_levels_of_windows(encoding.backbone, data.panel.offsets),
+                encoding.backbone, data.panel.offsets,
             )  # fmt: skip
 
         # commit fitted state only once everything has succeeded
@@ -483,7 +479,7 @@ class GRUEncoderDecoderForecaster(BaseForecaster):  # noqa: D101 (its __doc__ be
             )  # fmt: skip
         residuals = calibration_residuals(
             spec, network, scaled, train, held_out, decoder_length,
-            own_levels_of_windows(encoding.backbone, padded.panel.offsets),
+            encoding.backbone, padded.panel.offsets,
         )  # fmt: skip
         if residuals is not None:
             calibration = "new series" if not self.fine_tune_epochs else "held-out"
