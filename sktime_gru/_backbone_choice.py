@@ -5,7 +5,7 @@ are fitted) is :mod:`sktime_gru._backbone`; this module only chooses among
 candidates, by the backbone's own forecasts, as AutoETS chooses its
 components:
 
-- :func:`select_backbone`: the panel's harmonics, log scale, level, trend and
+- :func:`select_backbone`: the panel's log scale, level, trend and
   the level's reversion to the mean,
   by the errors of every candidate's forecasts of the held-back end of every
   series (profile fitted on the points before), the simplest candidate within
@@ -56,10 +56,14 @@ PHIS = (None, 0.8, 0.9, 1.0)
 REVERSIONS = (None, 0.9, 0.75, 0.5)
 # each series' own shape up to the full shape of a monthly cycle (P/2
 # harmonics; fewer for shorter cycles): 1-3 missed sharp peaks (M1's
-# selection split, a one-month spike); the panel's shape among the first
-# three (held-back points of one short series pick more by chance)
+# selection split, a one-month spike). The panel's shape, which each series
+# starts from, is not chosen: 2 harmonics (at most P/2). Chosen among 1-3 on
+# the held-back points, it took 1 where 2 forecast better (weatherAUS
+# 2013-06, M1's selection split) and 3 on the one airline series where 2
+# forecast better; every selection split scored better or equal with 2
+# (BENCHMARKS.md, issue 20, eighth session)
 HARMONICS = (1, 2, 3, 4, 5, 6)
-PANEL_HARMONICS = (1, 2, 3)
+PANEL_HARMONICS = (2,)
 # a series gets its own seasonal shape / log scale only when its in-sample
 # error is this much lower than with the panel's choice (shrinkage towards the
 # panel; chosen on the selection splits, BENCHMARKS.md)
@@ -180,9 +184,10 @@ def select_backbone(
         As in :func:`~sktime_gru._backbone.fit_profile`.
     window, decoder_length, held_back : int
     harmonics, log, alpha, phi, reversion : "auto" or a fixed value
-        See :class:`~sktime_gru._backbone.Backbone`; ``log=True`` only
-        applies to positive series; a trend or a reversion needs a level,
-        and a level reverts only without a trend.
+        See :class:`~sktime_gru._backbone.Backbone`; ``harmonics="auto"``
+        is ``PANEL_HARMONICS`` (2, at most ``period // 2``: not chosen);
+        ``log=True`` only applies to positive series; a trend or a reversion
+        needs a level, and a level reverts only without a trend.
     max_windows : int
         Evaluate at most this many windows (evenly spaced).
     max_series : int or None

@@ -134,8 +134,8 @@ Global GRU encoder-decoder on a statistical backbone (Keras, TensorFlow).
         on each series (together with a linear trend when the backbone has a
         level; without one it is the harmonic regression the backbone then
         forecasts with) and kept only where an F-test finds them significant
-        at 90%; ``"auto"``: 1, 2 or 3 for the
-        panel, and per series up to the full shape (``seasonal_period // 2``,
+        at 90%; ``"auto"``: 2 for the
+        panel, and per series from 1 up to the full shape (``seasonal_period // 2``,
         6 for monthly data: sharp one-month peaks) where the series' own
         in-sample errors, scaled up by ``n / (n - d)`` for the ``d``
         parameters of its shape, are more than 5% lower; 0: no seasonal

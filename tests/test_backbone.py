@@ -349,12 +349,26 @@ def test_per_series_shape_reaches_a_one_month_spike_but_not_noise():
     assert profile[0, 11, 0] - np.median(profile[0, :, 0]) > 60
 
 
-def test_panel_shape_is_chosen_among_the_first_three_harmonics():
+def test_panel_shape_starts_at_two_harmonics_whatever_the_held_back_points():
     from sktime_gru._backbone_choice import _harmonics
 
     assert _harmonics(12) == (1, 2, 3, 4, 5, 6)
     assert _harmonics(4) == (1, 2)  # at most period // 2, no duplicates
-    assert _harmonics(12, (1, 2, 3)) == (1, 2, 3)
+    rng = np.random.default_rng(12)
+    t = np.arange(96)
+    # one harmonic (its held-back points used to pick 1) and three (used to
+    # pick 3): the panel starts at 2 either way, each series then takes its own
+    for harmonics in (1, 3):
+        shape = sum(np.sin(2 * np.pi * k * t / 12) / k for k in range(1, harmonics + 1))
+        series = [10 + 3 * shape + 0.3 * rng.standard_normal(96) for _ in range(4)]
+        chosen, scores = _select(series)
+        assert chosen.harmonics == 2
+        assert {c.harmonics for c in scores} == {2}
+    # a cycle of 2 has one harmonic only
+    series = [np.tile([1.0, -1.0], 40) + 0.1 * rng.standard_normal(80) for _ in range(3)]
+    assert _select(series, period=2)[0].harmonics == 1
+    # a fixed value is kept
+    assert _select(series, period=12, harmonics=3)[0].harmonics == 3
 
 
 def test_per_series_choice_is_the_same_in_blocks_of_series():
