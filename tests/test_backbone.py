@@ -365,7 +365,9 @@ def test_panel_shape_starts_at_two_harmonics_whatever_the_held_back_points():
         assert chosen.harmonics == 2
         assert {c.harmonics for c in scores} == {2}
     # a cycle of 2 has one harmonic only
-    series = [np.tile([1.0, -1.0], 40) + 0.1 * rng.standard_normal(80) for _ in range(3)]
+    series = [
+        np.tile([1.0, -1.0], 40) + 0.1 * rng.standard_normal(80) for _ in range(3)
+    ]
     assert _select(series, period=2)[0].harmonics == 1
     # a fixed value is kept
     assert _select(series, period=12, harmonics=3)[0].harmonics == 3
