@@ -17,9 +17,9 @@ components:
 - :func:`select_for_panel`: the one entry point of a fit (fixed parameters
   kept, the rest chosen by the two above).
 
-Both scores go through one routine: the candidate's forecasts from a set of
-origins (:func:`_origin_inputs`, :func:`_scaled_errors`), errors scaled by
-each series' seasonal-naive error (MASE).
+Both scores go through one routine, :mod:`sktime_gru._backbone_errors`: the
+candidate's forecasts from a set of origins, errors scaled by each series'
+seasonal-naive error (MASE).
 
 Dimension legend: ``R`` rows of the flat panel, ``S`` series, ``P``
 seasonal period, ``W`` window, ``H`` steps ahead, ``N`` origins, ``C``
@@ -38,6 +38,14 @@ from sktime_gru._backbone import (
     _mean_by,
     anchor_matrix,
     fit_profiles,
+)
+from sktime_gru._backbone_errors import (
+    deseasonalised,
+    modelled,
+    observed,
+    origin_inputs,
+    scaled_errors,
+    snaive_scale,
 )
 
 __all__ = [
@@ -234,8 +242,8 @@ def select_backbone(
     before = np.arange(len(raw)) < cut[row_series]  # rows the profile may see
     target = raw[:, 0]
     positive = np.bincount(row_series, ~(target > 0), n_series) == 0
-    scale = _snaive_scale(np.where(before, target, np.nan), offsets, period or 1)
-    actual = _actual(target, offsets, origins, series, decoder_length)
+    scale = snaive_scale(np.where(before, target, np.nan), offsets, period or 1)
+    actual = observed(target, offsets, origins, series, decoder_length)
     scores = {}
     harmonic_grid, log_grid, alpha_grid, phi_grid, reversion_grid = fixed
     # with or without a trend term in the shape's fit, as each level needs
@@ -248,15 +256,15 @@ def select_backbone(
     # every shape of a scale from one set of sums: {(log, trend): (z, {k: (S, P)})}
     fitted = {}
     for use_log, trend in itertools.product(log_grid, trends):
-        z = _modelled(target, use_log & positive[row_series])
+        z = modelled(target, use_log & positive[row_series])
         shown = np.where(before, z, np.nan)[:, None]  # the profile's rows
         profiles = fit_profiles(shown, offsets, phase, period, harmonic_grid, trend)
         fitted[use_log, trend] = z, {k: p[..., 0] for k, p in profiles.items()}
     for k, use_log, trend in itertools.product(harmonic_grid, log_grid, trends):
         logged = use_log & positive[row_series]
         z, profile = fitted[use_log, trend][0], fitted[use_log, trend][1][k]
-        inputs, future = _origin_inputs(
-            _anomaly(z, profile, row_series, phase), profile, phase, offsets,
+        inputs, future = origin_inputs(
+            deseasonalised(z, profile, row_series, phase), profile, phase, offsets,
             origins, series, window, decoder_length,
         )  # fmt: skip
         for a, p, r in _levels(alpha_grid, phi_grid, reversion_grid):
@@ -264,7 +272,7 @@ def select_backbone(
             if candidate.shape_trend != trend:
                 continue  # scored with the shape this level is fitted with
             matrix = candidate.matrix(window, decoder_length)
-            err = _scaled_errors(
+            err = scaled_errors(
                 inputs, future, matrix, logged[origins], actual, scale[series]
             )  # -> (N, H)
             # each origin's mean over its known steps, each series' mean over
@@ -422,7 +430,7 @@ def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple:
         else (_harmonics(period) if harmonics == "auto" else (harmonics,))
     )
     log_grid = (False, True) if log == "auto" else (bool(log),)
-    scale = _snaive_scale(target, offsets, period or 1)
+    scale = snaive_scale(target, offsets, period or 1)
     # every origin of every series with one point before it and one after it
     starts = offsets[:-1] + 1
     origins = np.arange(len(raw))
@@ -440,7 +448,7 @@ def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple:
     for use_log in log_grid:
         if use_log and not positive.any():
             continue
-        z = _modelled(target, use_log & positive[row_series])
+        z = modelled(target, use_log & positive[row_series])
         profiles = fit_profiles(
             z[:, None], offsets, phase, period, harmonic_grid, backbone.shape_trend
         )
@@ -451,14 +459,14 @@ def _choose_block(raw, offsets, phase, period, backbone, options) -> tuple:
             sums[c], counts[c] = np.inf, 1
             continue
         z, profile = fitted[use_log][0], fitted[use_log][1][k]
-        anomaly = _anomaly(z, profile, row_series, phase)  # -> (R,)
+        anomaly = deseasonalised(z, profile, row_series, phase)  # -> (R,)
         for part in np.array_split(origins, max(1, -(-len(origins) // chunk))):
             series = row_series[part]
-            inputs, future = _origin_inputs(
+            inputs, future = origin_inputs(
                 anomaly, profile, phase, offsets, part, series, window, horizon
             )
-            actual = _actual(target, offsets, part, series, horizon)
-            err = _scaled_errors(
+            actual = observed(target, offsets, part, series, horizon)
+            err = scaled_errors(
                 inputs, future, matrix, logged[part], actual, scale[series]
             )  # -> (N, H)
             known = ~np.isnan(err)
@@ -536,7 +544,7 @@ def _own_levels(
         and (a, p, r) != panel
         and Backbone(alpha=a, phi=p, reversion=r).shape_trend == backbone.shape_trend
     ]
-    anomaly = _anomaly(z, profile, row_series, phase)
+    anomaly = deseasonalised(z, profile, row_series, phase)
     # every candidate's anchor at once: (W, C * H)
     # (in float32: a choice, not a forecast; a third of the time at scale)
     stacked = np.concatenate(
@@ -549,11 +557,11 @@ def _own_levels(
         series = row_series[part]
         inputs, future = (
             a.astype(np.float32)
-            for a in _origin_inputs(
+            for a in origin_inputs(
                 anomaly, profile, phase, offsets, part, series, window, horizon
             )
         )
-        actual = _actual(target, offsets, part, series, horizon)  # -> (N, H)
+        actual = observed(target, offsets, part, series, horizon)  # -> (N, H)
         actual = (actual / scale[series][:, None]).astype(np.float32)
         forecast = (inputs @ stacked).reshape(len(part), len(configs), horizon)
         forecast += future[:, None, :]  # -> (N, C, H)
@@ -573,66 +581,6 @@ def _own_levels(
     own = score[best, np.arange(n_series)] <= (1 - OWN_LEVEL_MARGIN) * score[0]
     own &= np.isfinite(score[0]) & (best > 0)
     return [configs[b] if o else None for b, o in zip(best, own)]
-
-
-# ------------------------------------------------- one candidate's errors --
-def _modelled(target, logged) -> np.ndarray:
-    """``target`` (R,) on the candidate's scale: logarithms where ``logged``."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(logged, np.log(target), target)
-
-
-def _anomaly(z, profile, row_series, phase) -> np.ndarray:
-    """``z`` (R,) less the candidate's ``profile`` (S, P) at every row, (R,)."""
-    return z - profile[row_series, 0 if phase is None else phase]
-
-
-def _origin_inputs(anomaly, profile, phase, offsets, origins, series, window, horizon):
-    """Return a candidate's deseasonalised windows (N, W), future profile (N, H).
-
-    ``anomaly`` (R,) from :func:`_anomaly`, ``profile`` (S, P) the fitted
-    profile; ``origins`` (N,) the rows forecast first, of ``series`` (N,).
-    """
-    first = offsets[:-1][series]
-    rows = origins[:, None] + np.arange(-window, 0)  # -> (N, W)
-    # before a series' start the window repeats its first row
-    inputs = anomaly[np.maximum(rows, first[:, None])]
-    return inputs, _future_season(profile, origins, offsets, series, horizon, phase)
-
-
-def _actual(target, offsets, origins, series, horizon) -> np.ndarray:
-    """Observed values at the ``horizon`` steps from every origin, (N, H).
-
-    NaN past a series' end.
-    """
-    rows = origins[:, None] + np.arange(horizon)
-    past_end = rows >= offsets[1:][series][:, None]
-    return np.where(past_end, np.nan, target[np.minimum(rows, len(target) - 1)])
-
-
-def _scaled_errors(inputs, future, matrix, logged, actual, scale) -> np.ndarray:
-    """Absolute errors of the backbone's forecasts / each series' scale, (N, H).
-
-    ``matrix`` (H, W) the anchor; ``logged`` (N,) whether each origin's
-    series is on the log scale; ``scale`` (N,) its seasonal-naive error.
-    NaN where nothing was observed.
-    """
-    forecast = inputs @ matrix.astype(np.float64).T + future  # -> (N, H)
-    log_rows = logged[:, None]
-    forecast = np.where(log_rows, np.exp(np.where(log_rows, forecast, 0)), forecast)
-    err = np.abs(actual - forecast) / scale[:, None]
-    return np.where(np.isfinite(err), err, np.nan)
-
-
-def _future_season(profile, origins, offsets, series, horizon, phase):
-    """Profile at the ``horizon`` steps from every origin, (N, H)."""
-    period = profile.shape[1]
-    if phase is None or period == 1:
-        return np.repeat(profile[series, 0][:, None], horizon, axis=1)
-    start = phase[offsets[:-1][series]]  # phase of each series' first row
-    local = origins - offsets[:-1][series]
-    steps = (start + local)[:, None] + np.arange(horizon)
-    return profile[series[:, None], steps % period]
 
 
 def _some_series(raw, offsets, phase, count):
@@ -698,24 +646,3 @@ def _complexity(backbone: Backbone) -> int:
         + (backbone.phi is not None)
         + (backbone.reversion is not None)
     )
-
-
-def _snaive_scale(values, offsets, lag):
-    """Mean absolute seasonal-naive error of every series on its known values.
-
-    A series too short for it falls back to the naive (lag 1) error, then to
-    its mean absolute value, then to 1: every series gets a positive scale.
-    """
-    n_series = len(offsets) - 1
-    series = np.repeat(np.arange(n_series), np.diff(offsets))
-    rows = np.arange(len(values))
-    scale = np.full(n_series, np.nan)
-    for k in dict.fromkeys((lag, 1)):
-        lagged = rows - k
-        same = (lagged >= 0) & (series[np.maximum(lagged, 0)] == series)
-        diff = np.where(same, np.abs(values - values[np.maximum(lagged, 0)]), np.nan)
-        mean = _mean_by(diff, series, n_series)
-        scale = np.where(np.isfinite(scale) & (scale > 0), scale, mean)
-    level = _mean_by(np.abs(values), series, n_series)
-    scale = np.where(np.isfinite(scale) & (scale > 0), scale, level)
-    return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
