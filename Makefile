@@ -34,7 +34,7 @@ TORCH_VENV := .venv-torch
 TORCH_BIN  := $(TORCH_VENV)/bin
 
 
-.PHONY: demo test test-jax test-fast test-torch lint bench bench-m1 bench-airline bench-peers clean
+.PHONY: bench-budget demo test test-jax test-fast test-torch lint bench bench-m1 bench-airline bench-peers clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,11 @@ bench: $(BENCH_VENV)/.installed-bench
 bench-m1: $(BENCH_VENV)/.installed-bench
 	nice -n 10 $(BENCH_BIN)/python benchmarks/m1.py --split official --m1-path $(M1_PATH) $(ARGS)
 	nice -n 10 $(BENCH_BIN)/python benchmarks/m1.py --split selection --m1-path $(M1_PATH) $(ARGS)
+
+# the training budget curve on M1's selection split (issue 20): budgets 0, 1, 4, 16
+# (~15 min on 2 cores); x64 on request: make bench-budget ARGS="--budgets 64" (~1 h)
+bench-budget: $(BENCH_VENV)/.installed-bench
+	nice -n 10 $(BENCH_BIN)/python benchmarks/budget_curve.py --m1-path $(M1_PATH) $(ARGS)
 
 # the airline data, official and selection splits (~2 min with the GRU)
 bench-airline: $(BENCH_VENV)/.installed-bench

@@ -697,3 +697,45 @@ def test_speed_compares_the_recorded_runs_of_each_backend(tmp_path):
     )
     with pytest.raises(SystemExit, match="no speed"):
         speed["compare_backends"](tmp_path / "empty")
+
+
+# --- the training budget curve (M1 selection split) ----------------------------
+
+
+def test_budget_curve_options():
+    parse = _script("budget_curve")["parse_args"]
+    args = parse([])
+    assert args.budget_list == [0, 1, 4, 16] and args.seed_list == [0, 1, 2]
+    assert args.standard and args.output_dir.endswith("results/budget_curve")
+    assert parse(["--budgets", "64"]).standard  # merges with the saved budgets
+    quick = parse(["--quick"])
+    assert not quick.standard and quick.output_dir.endswith("budget_curve/quick")
+    assert (quick.series, quick.seed_list, quick.budget_list) == (40, [0], [0, 1, 4])
+    with pytest.raises(SystemExit):
+        parse(["--budgets", "3"])
+    steps = _script("budget_curve")["_steps"]
+    budgets = _script("budget_curve")["BUDGETS"]
+    assert [steps(budgets[b]) for b in (1, 4, 16, 64)] == [500, 2000, 8000, 32000]
+
+
+@pytest.mark.slow
+@needs_m1
+def test_budget_curve_quick(tmp_path):
+    main = _script("budget_curve")["main"]
+    md = tmp_path / "B.md"
+    summary = main(
+        ["--quick", "--m1-path", str(M1_PATH), "--output-dir", str(tmp_path),
+         "--benchmarks-md", str(md)]
+    )  # fmt: skip
+    assert list(summary.index) == ["backbone alone", "x1", "x4"]
+    assert summary.loc["backbone alone", "departure weight (per seed)"] == "0.00"
+    runs = pd.read_csv(tmp_path / "budget_curve_runs.csv")
+    assert len(runs) == 3
+    assert runs["steps"].tolist() == [0, 500, 2000]
+    assert np.isfinite(runs[["sMAPE", "MASE", "fit_s"]].to_numpy()).all()
+    assert "<!-- begin:budget_curve -->" in md.read_text()
+    # a second run of one budget replaces only its rows
+    main(["--quick", "--budgets", "0", "--m1-path", str(M1_PATH),
+          "--output-dir", str(tmp_path)])  # fmt: skip
+    again = pd.read_csv(tmp_path / "budget_curve_runs.csv")
+    assert sorted(again["model"]) == ["x0", "x1", "x4"]
