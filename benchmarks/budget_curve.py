@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sktime_gru import GRUEncoderDecoderForecaster
 from sktime_gru.benchmarking import update_markdown_section
 from sktime_gru.benchmarking._holdout import (
     command_line,
@@ -65,7 +66,6 @@ BUDGETS = {
     64: {"n_epochs": 64, "max_steps_per_epoch": 500},
 }
 DEFAULT_BUDGETS = "0,1,4,16"
-DEFAULT_STEPS = 10 * 50  # n_epochs x max_steps_per_epoch of the defaults
 
 
 def _m1() -> dict:
@@ -143,9 +143,15 @@ def run(args, m1: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _defaults() -> dict:
+    """The forecaster's default parameters (what a budget of x1 is)."""
+    return GRUEncoderDecoderForecaster().get_params()
+
+
 def _steps(params: dict) -> int:
     """Gradient steps at most (per network) of a budget's parameters."""
-    return params.get("n_epochs", 10) * params.get("max_steps_per_epoch", 50)
+    merged = {**_defaults(), **params}
+    return merged["n_epochs"] * merged["max_steps_per_epoch"]
 
 
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
@@ -178,13 +184,15 @@ def summarise(runs: pd.DataFrame) -> pd.DataFrame:
 
 def render_markdown(summary: pd.DataFrame, runs: pd.DataFrame) -> str:
     """The Markdown section of the curve."""
+    d = _defaults()
     return "\n".join(
         [
             "## The training budget curve on M1's selection split "
             "(`benchmarks/budget_curve.py`)",
             "",
             "The default forecaster with x times the default's gradient steps "
-            f"({DEFAULT_STEPS}: 10 epochs of at most 50 batches of 32 windows), "
+            f"({_steps({})}: {d['n_epochs']} epochs of at most "
+            f"{d['max_steps_per_epoch']} batches of {d['batch_size']} windows), "
             "on M1's selection split (each series' last 18 training points held "
             "out; the official test part is never used), scored as "
             "`benchmarks/m1.py --split selection` (sMAPE, MASE: per series, "
